@@ -1,0 +1,52 @@
+import { LRUCache } from 'lru-cache';
+import type { Principal } from './principal.ts';
+
+type Entry = { principal: Principal | null };
+
+/**
+ * Credential → principal, keyed by the SHA-256 of the credential, bounded, and
+ * never kept past the credential's own expiry. Unknown credentials are cached
+ * briefly too, so a flood of bad tokens does not become a flood of queries.
+ * Any change to tokens, members or tenants clears it (see `invalidate`).
+ */
+export class AuthCache {
+  readonly #principals: LRUCache<string, Entry>;
+  readonly #verdicts: LRUCache<string, ForwardAuthVerdict>;
+
+  constructor(readonly opts: { max: number; ttlMs: number; negativeTtlMs: number; now: () => number }) {
+    this.#principals = new LRUCache({ max: opts.max, ttlAutopurge: false, perf: { now: opts.now } });
+    this.#verdicts = new LRUCache({ max: opts.max, ttlAutopurge: false, perf: { now: opts.now } });
+  }
+
+  getPrincipal(tokenHash: string): Entry | undefined {
+    return this.#principals.get(tokenHash);
+  }
+
+  setPrincipal(tokenHash: string, principal: Principal | null): void {
+    const ttl = principal ? this.#ttlUntil(principal.expiresAt, this.opts.ttlMs) : this.opts.negativeTtlMs;
+    if (ttl > 0) this.#principals.set(tokenHash, { principal }, { ttl });
+  }
+
+  getVerdict(key: string): ForwardAuthVerdict | undefined {
+    return this.#verdicts.get(key);
+  }
+
+  setVerdict(key: string, verdict: ForwardAuthVerdict, expiresAt: number): void {
+    const ttl = this.#ttlUntil(expiresAt, verdict.status === 200 ? this.opts.ttlMs : this.opts.negativeTtlMs);
+    if (ttl > 0) this.#verdicts.set(key, verdict, { ttl });
+  }
+
+  invalidate(): void {
+    this.#principals.clear();
+    this.#verdicts.clear();
+  }
+
+  #ttlUntil(expiresAt: number, cap: number): number {
+    return Math.floor(Math.min(cap, expiresAt - this.opts.now()));
+  }
+}
+
+export type ForwardAuthVerdict = {
+  status: 200 | 401 | 403;
+  headers?: Record<string, string>;
+};

@@ -1,0 +1,66 @@
+import { productTokenTypes } from '@cameleer/shared';
+import { createRemoteJWKSet, type JWTPayload, jwtVerify } from 'jose';
+
+export type OidcSettings = {
+  issuer: string;
+  audience: string;
+  /** Defaults to `${issuer}/jwks` (Logto's layout). */
+  jwksUri?: string;
+  /** Claim naming the organization, mapped onto a tenant (Logto: `organization_id`). */
+  tenantClaim: string;
+  /** Claim holding Cameleer roles when the member table has none for the user. */
+  rolesClaim: string;
+  clockToleranceSeconds: number;
+};
+
+export type OidcIdentity = {
+  issuer: string;
+  subject: string;
+  email?: string;
+  name?: string;
+  organizationId?: string;
+  roles: string[];
+  expiresAt: number;
+};
+
+/** Asymmetric algorithms only: `none` and HMAC (which would let a public key act as a secret) never verify. */
+const acceptedAlgorithms = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'EdDSA'];
+
+export type OidcVerifier = (token: string, now: Date) => Promise<OidcIdentity>;
+
+export function createOidcVerifier(settings: OidcSettings): OidcVerifier {
+  const jwks = createRemoteJWKSet(new URL(settings.jwksUri ?? `${settings.issuer.replace(/\/$/, '')}/jwks`), {
+    // An unknown `kid` refetches the key set at most once per 30 s, whatever the flood.
+    cooldownDuration: 30_000,
+    cacheMaxAge: 10 * 60_000,
+    timeoutDuration: 5_000,
+  });
+  return async (token, now) => {
+    const { payload, protectedHeader } = await jwtVerify(token, jwks, {
+      issuer: settings.issuer,
+      audience: settings.audience,
+      algorithms: acceptedAlgorithms,
+      clockTolerance: settings.clockToleranceSeconds,
+      currentDate: now,
+      requiredClaims: ['sub', 'exp'],
+    });
+    if (protectedHeader.typ && productTokenTypes.has(protectedHeader.typ)) {
+      throw new Error('a Cameleer-issued token is not an OIDC access token');
+    }
+    return toIdentity(payload, settings);
+  };
+}
+
+function toIdentity(payload: JWTPayload, settings: OidcSettings): OidcIdentity {
+  const org = payload[settings.tenantClaim];
+  const roles = payload[settings.rolesClaim];
+  return {
+    issuer: settings.issuer,
+    subject: String(payload.sub),
+    email: typeof payload.email === 'string' ? payload.email : undefined,
+    name: typeof payload.name === 'string' ? payload.name : undefined,
+    organizationId: typeof org === 'string' ? org : undefined,
+    roles: Array.isArray(roles) ? roles.filter((r): r is string => typeof r === 'string') : [],
+    expiresAt: (payload.exp ?? 0) * 1000,
+  };
+}

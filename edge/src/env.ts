@@ -1,0 +1,42 @@
+import type { AuthCache } from './auth/auth-cache.ts';
+import type { SigningKey } from './auth/keys.ts';
+import type { OidcVerifier } from './auth/oidc.ts';
+import type { Principal } from './auth/principal.ts';
+import type { Clock } from './clock.ts';
+import type { Db } from './db/client.ts';
+import type { TenantRow } from './db/schema/index.ts';
+import type { Logger } from './logger.ts';
+
+export type EdgeSettings = {
+  /** Where people reach the console and API, e.g. http://localhost:8080 */
+  publicUrl: string;
+  /** Apps are served at {app}.{env}.{tenant}.{appsDomain}; ForwardAuth maps hosts to tenants with it. */
+  appsDomain?: string;
+  /** Where ForwardAuth sends browsers that are not signed in (default: `${publicUrl}/login`). */
+  loginUrl?: string;
+  maxBodyBytes: number;
+  sessionTtlSeconds: number;
+};
+
+/** Everything a request handler may use. Built once on Node, per request from bindings on Workers. */
+export type Services = {
+  db: Db;
+  clock: Clock;
+  /** The first key signs; all verify (rotation without logging anyone out). */
+  sessionKeys: readonly SigningKey[];
+  oidc?: OidcVerifier;
+  authCache: AuthCache;
+  settings: EdgeSettings;
+  log: Logger;
+};
+
+export type HonoEnv = {
+  Bindings: Record<string, unknown>;
+  Variables: {
+    requestId: string;
+    services: Services;
+    principal: Principal | undefined;
+    tenant: TenantRow | undefined;
+    auditAction: string | undefined;
+  };
+};

@@ -1,0 +1,122 @@
+import type { Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { HonoEnv } from './env.ts';
+
+/** The closed set of error codes the API answers with; each has one status and a stable problem `type`. */
+export const errorStatus = {
+  'invalid-request': 400,
+  'malformed-json': 400,
+  unauthenticated: 401,
+  forbidden: 403,
+  'not-found': 404,
+  conflict: 409,
+  'payload-too-large': 413,
+  'unsupported-media-type': 415,
+  internal: 500,
+  unavailable: 503,
+} as const satisfies Record<string, ContentfulStatusCode>;
+
+export type ErrorCode = keyof typeof errorStatus;
+
+const titles: Record<ErrorCode, string> = {
+  'invalid-request': 'The request is not valid',
+  'malformed-json': 'The request body is not valid JSON',
+  unauthenticated: 'Authentication is required',
+  forbidden: 'Your role does not allow this',
+  'not-found': 'Not found',
+  conflict: 'Conflict with the current state',
+  'payload-too-large': 'The request body is too large',
+  'unsupported-media-type': 'Unsupported media type',
+  internal: 'Internal error',
+  unavailable: 'Service unavailable',
+};
+
+export type FieldError = { path: string; message: string };
+
+export class AppError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    readonly detail: string,
+    readonly errors?: FieldError[],
+  ) {
+    super(detail);
+    this.name = 'AppError';
+  }
+  get status(): ContentfulStatusCode {
+    return errorStatus[this.code];
+  }
+}
+
+export class NotFound extends AppError {
+  constructor(what: string) {
+    super('not-found', `${what} does not exist or is not visible to you`);
+  }
+}
+export class Conflict extends AppError {
+  constructor(detail: string) {
+    super('conflict', detail);
+  }
+}
+export class Forbidden extends AppError {
+  constructor(detail: string) {
+    super('forbidden', detail);
+  }
+}
+export class Unauthenticated extends AppError {
+  constructor(detail = 'Send a bearer token or sign in') {
+    super('unauthenticated', detail);
+  }
+}
+export class InvalidRequest extends AppError {
+  constructor(detail: string, errors?: FieldError[]) {
+    super('invalid-request', detail, errors);
+  }
+}
+
+export const problemTypeBase = 'https://cameleer.dev/problems/';
+
+export function problemBody(error: AppError, requestId: string) {
+  return {
+    type: `${problemTypeBase}${error.code}`,
+    title: titles[error.code],
+    status: error.status,
+    detail: error.detail,
+    requestId,
+    ...(error.errors ? { errors: error.errors } : {}),
+  };
+}
+
+export function problemResponse(c: Context<HonoEnv>, error: AppError): Response {
+  return c.body(JSON.stringify(problemBody(error, c.get('requestId') ?? '')), error.status, {
+    'content-type': 'application/problem+json',
+  });
+}
+
+/** Maps anything thrown to a problem+json response: ours, Hono's, or unknown (logged, 500). */
+export function toAppError(err: unknown, log: (msg: string, err: unknown) => void): AppError {
+  if (err instanceof AppError) return err;
+  if (err instanceof HTTPException) {
+    if (err.status === 413)
+      return new AppError('payload-too-large', err.message || 'The request body is too large');
+    if (/unsupported media type|content-type/i.test(err.message)) {
+      return new AppError('unsupported-media-type', 'Send the body as application/json');
+    }
+    if (err.status === 400 && /json/i.test(err.message)) return new AppError('malformed-json', err.message);
+    if (err.status === 401) return new Unauthenticated(err.message || undefined);
+    return new AppError(err.status >= 500 ? 'internal' : 'invalid-request', err.message || 'Bad request');
+  }
+  if (isUniqueViolation(err)) return new Conflict('A resource with these unique values already exists');
+  log('unhandled error', err);
+  return new AppError(
+    'internal',
+    'Something went wrong on our side; the request id identifies it in our logs',
+  );
+}
+
+function isUniqueViolation(err: unknown): boolean {
+  for (let e: unknown = err; e && typeof e === 'object'; e = (e as { cause?: unknown }).cause) {
+    if ((e as { code?: unknown }).code === '23505') return true;
+  }
+  return false;
+}

@@ -1,0 +1,33 @@
+import { parseNodeConfig } from './node/config.ts';
+import { startEdge } from './node/server.ts';
+
+/** `npm start`: the control plane on Node with its embedded database. */
+async function main() {
+  const config = parseNodeConfig(process.env);
+  const edge = await startEdge(config);
+  const publicUrl = edge.services.settings.publicUrl;
+  process.stdout.write(
+    [
+      '',
+      `  Cameleer is running at ${publicUrl}`,
+      `  API:      ${publicUrl}/api  (OpenAPI: ${publicUrl}/api/openapi.json)`,
+      `  Data:     ${config.CAMELEER_DATA_DIR} (${edge.database.kind})`,
+      '',
+      '  Sign in as administrator with this one-time link (valid 1 hour):',
+      `  ${edge.loginUrl}`,
+      '',
+    ].join('\n') + '\n',
+  );
+  const stop = async (signal: string) => {
+    edge.services.log.info('shutting down', { signal });
+    await edge.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop('SIGINT'));
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`cameleer: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

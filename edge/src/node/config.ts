@@ -1,0 +1,69 @@
+import { z } from 'zod';
+
+const optional = z
+  .string()
+  .transform((s) => s.trim())
+  .pipe(z.string())
+  .optional()
+  .transform((s) => (s ? s : undefined));
+
+/** The edge's configuration on Node, parsed once from the environment. Secrets are never logged. */
+export const NodeConfig = z
+  .object({
+    /** HTTP port of the API, the console and the tunnel. */
+    PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+    /** Interface to listen on; 0.0.0.0 inside containers. */
+    HOST: z.string().default('127.0.0.1'),
+    /** Where the embedded database and key files live. */
+    CAMELEER_DATA_DIR: z.string().default('./.cameleer'),
+    /** When set, an API token with this value exists: platform admin and owner of the default tenant. */
+    CAMELEER_ADMIN_TOKEN: optional.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
+    /** Public base URL (links, cookies, redirects). Default http://localhost:PORT. */
+    CAMELEER_PUBLIC_URL: optional.pipe(z.url().optional()),
+    /** Apps are served at {app}.{env}.{tenant}.APPS_DOMAIN. */
+    CAMELEER_APPS_DOMAIN: optional,
+    /** Where ForwardAuth sends browsers that are not signed in. */
+    CAMELEER_LOGIN_URL: optional.pipe(z.url().optional()),
+    /** A PostgreSQL server instead of the embedded PGlite. */
+    DATABASE_URL: optional,
+    /** The schema owner used for migrations (default DATABASE_URL). */
+    DATABASE_MIGRATION_URL: optional,
+    /** Private Ed25519 JWK signing session tokens; default a key file in the data directory, made once. */
+    CAMELEER_SESSION_KEY: optional,
+    CAMELEER_OIDC_ISSUER: optional.pipe(z.url().optional()),
+    CAMELEER_OIDC_AUDIENCE: optional,
+    CAMELEER_OIDC_JWKS_URI: optional.pipe(z.url().optional()),
+    CAMELEER_OIDC_TENANT_CLAIM: z.string().default('organization_id'),
+    CAMELEER_OIDC_ROLES_CLAIM: z.string().default('roles'),
+    CAMELEER_OIDC_CLOCK_TOLERANCE_SECONDS: z.coerce.number().int().min(0).max(300).default(30),
+    CAMELEER_MAX_BODY_BYTES: z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .default(1024 * 1024),
+    CAMELEER_SESSION_TTL_SECONDS: z.coerce
+      .number()
+      .int()
+      .min(60)
+      .default(12 * 3600),
+  })
+  .superRefine((c, ctx) => {
+    if (!!c.CAMELEER_OIDC_ISSUER !== !!c.CAMELEER_OIDC_AUDIENCE) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['CAMELEER_OIDC_AUDIENCE'],
+        message: 'CAMELEER_OIDC_ISSUER and CAMELEER_OIDC_AUDIENCE are set together',
+      });
+    }
+  });
+
+export type NodeConfig = z.infer<typeof NodeConfig>;
+
+export function parseNodeConfig(env: Record<string, string | undefined>): NodeConfig {
+  const result = NodeConfig.safeParse(env);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  return result.data;
+}

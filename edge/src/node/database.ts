@@ -1,0 +1,56 @@
+import { mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { PGlite } from '@electric-sql/pglite';
+import { sql } from 'drizzle-orm';
+import { drizzle as drizzleNodePg } from 'drizzle-orm/node-postgres';
+import { migrate as migrateNodePg } from 'drizzle-orm/node-postgres/migrator';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import pg from 'pg';
+import { appRole, type Db } from '../db/client.ts';
+import * as schema from '../db/schema/index.ts';
+
+export const migrationsFolder = fileURLToPath(new URL('../../../migrations', import.meta.url));
+
+export type Database = { db: Db; kind: 'pglite' | 'postgres'; close(): Promise<void> };
+
+/** Embedded PostgreSQL (PGlite) in `dir`, or in memory when `dir` is undefined. Migrates, then drops to the app role. */
+export async function openPglite(dir: string | undefined): Promise<Database> {
+  if (dir) mkdirSync(dir, { recursive: true });
+  const client = dir ? new PGlite(dir) : new PGlite();
+  await migratePglite(drizzlePglite({ client }), { migrationsFolder });
+  await client.exec(`SET ROLE ${appRole}`);
+  const db = drizzlePglite({ client, schema }) as unknown as Db;
+  await assertUnprivileged(db);
+  return { db, kind: 'pglite', close: () => client.close() };
+}
+
+/**
+ * A PostgreSQL server. Migrations run with `migrationUrl` (the schema owner);
+ * every pooled connection of the app then acts as the non-owner `cameleer_app`.
+ */
+export async function openPostgres(url: string, migrationUrl = url, poolSize = 10): Promise<Database> {
+  const owner = new pg.Pool({ connectionString: migrationUrl, max: 1 });
+  try {
+    await migrateNodePg(drizzleNodePg({ client: owner }), { migrationsFolder });
+  } finally {
+    await owner.end();
+  }
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, options: `-c role=${appRole}` });
+  const db = drizzleNodePg({ client: pool, schema }) as unknown as Db;
+  await assertUnprivileged(db);
+  return { db, kind: 'postgres', close: () => pool.end() };
+}
+
+async function assertUnprivileged(db: Db): Promise<void> {
+  const rows = await db.execute<{ rolsuper: boolean; rolbypassrls: boolean; current_user: string }>(
+    sql`select current_user, rolsuper, rolbypassrls from pg_roles where rolname = current_user`,
+  );
+  const row = (rows as unknown as { rows?: unknown[] }).rows?.[0] ?? (rows as unknown as unknown[])[0];
+  const role = row as { rolsuper: boolean; rolbypassrls: boolean; current_user: string } | undefined;
+  if (!role || role.rolsuper || role.rolbypassrls) {
+    throw new Error(
+      `the application must not connect as a superuser or a role that bypasses row-level security (is ${role?.current_user})`,
+    );
+  }
+}

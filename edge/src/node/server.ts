@@ -1,0 +1,99 @@
+import { resolve } from 'node:path';
+import { getRequestListener, serve } from '@hono/node-server';
+import { type App, createApp } from '../app.ts';
+import { AuthCache } from '../auth/auth-cache.ts';
+import { createOidcVerifier } from '../auth/oidc.ts';
+import { bootstrap } from '../bootstrap.ts';
+import { type Clock, systemClock } from '../clock.ts';
+import type { Services } from '../env.ts';
+import { jsonLogger, type Logger } from '../logger.ts';
+import type { NodeConfig } from './config.ts';
+import { type Database, openPglite, openPostgres } from './database.ts';
+import { loadSigningKey } from './key-files.ts';
+
+export type RunningEdge = {
+  url: string;
+  loginUrl: string;
+  app: App;
+  services: Services;
+  database: Database;
+  close(): Promise<void>;
+};
+
+/** Wires the Node dependencies, migrates, bootstraps and listens. */
+export async function startEdge(
+  config: NodeConfig,
+  opts: { clock?: Clock; log?: Logger; extend?: (app: App) => void } = {},
+): Promise<RunningEdge> {
+  const dataDir = resolve(config.CAMELEER_DATA_DIR);
+  const clock = opts.clock ?? systemClock;
+  const database = config.DATABASE_URL
+    ? await openPostgres(config.DATABASE_URL, config.DATABASE_MIGRATION_URL)
+    : await openPglite(resolve(dataDir, 'pgdata'));
+  const sessionKey = await loadSigningKey(
+    config.CAMELEER_SESSION_KEY,
+    resolve(dataDir, 'keys', 'session.jwk'),
+  );
+
+  const server = serve({
+    fetch: () => new Response(null, { status: 503 }),
+    port: config.PORT,
+    hostname: config.HOST,
+  });
+  await new Promise<void>((ok, fail) => server.once('listening', ok).once('error', fail));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.PORT;
+  const publicUrl = (config.CAMELEER_PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/$/, '');
+
+  const services: Services = {
+    db: database.db,
+    clock,
+    sessionKeys: [sessionKey],
+    oidc:
+      config.CAMELEER_OIDC_ISSUER && config.CAMELEER_OIDC_AUDIENCE
+        ? createOidcVerifier({
+            issuer: config.CAMELEER_OIDC_ISSUER,
+            audience: config.CAMELEER_OIDC_AUDIENCE,
+            jwksUri: config.CAMELEER_OIDC_JWKS_URI,
+            tenantClaim: config.CAMELEER_OIDC_TENANT_CLAIM,
+            rolesClaim: config.CAMELEER_OIDC_ROLES_CLAIM,
+            clockToleranceSeconds: config.CAMELEER_OIDC_CLOCK_TOLERANCE_SECONDS,
+          })
+        : undefined,
+    authCache: new AuthCache({
+      max: 10_000,
+      ttlMs: 30_000,
+      negativeTtlMs: 5_000,
+      now: () => clock.now().getTime(),
+    }),
+    settings: {
+      publicUrl,
+      appsDomain: config.CAMELEER_APPS_DOMAIN,
+      loginUrl: config.CAMELEER_LOGIN_URL,
+      maxBodyBytes: config.CAMELEER_MAX_BODY_BYTES,
+      sessionTtlSeconds: config.CAMELEER_SESSION_TTL_SECONDS,
+    },
+    log: opts.log ?? jsonLogger,
+  };
+  const { loginUrl } = await bootstrap(database.db, clock, {
+    adminToken: config.CAMELEER_ADMIN_TOKEN,
+    publicUrl,
+  });
+  const app = createApp({ services });
+  opts.extend?.(app);
+  // Swap the placeholder handler for the real app now that everything is ready.
+  server.removeAllListeners('request');
+  server.on('request', getRequestListener(app.fetch));
+
+  return {
+    url: `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${port}`,
+    loginUrl,
+    app,
+    services,
+    database,
+    close: async () => {
+      await new Promise<void>((ok) => server.close(() => ok()));
+      await database.close();
+    },
+  };
+}

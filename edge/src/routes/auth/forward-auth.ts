@@ -1,0 +1,86 @@
+import { Hono } from 'hono';
+import { getCookie } from 'hono/cookie';
+import type { ForwardAuthVerdict } from '../../auth/auth-cache.ts';
+import { sha256Hex } from '../../auth/hash.ts';
+import type { Principal } from '../../auth/principal.ts';
+import { findActiveTenant } from '../../db/queries/tenants.ts';
+import type { HonoEnv, Services } from '../../env.ts';
+import { AppError, Forbidden, problemResponse, Unauthenticated } from '../../errors.ts';
+import { cachedPrincipal, credentialOf, sessionCookie } from '../../middleware/authenticate.ts';
+import { hostOwner } from './host-tenant.ts';
+
+/**
+ * Traefik ForwardAuth. Fails closed: no credential, a bad one, an unknown host
+ * or any internal error is never a 200. Warm verdicts come from a bounded cache
+ * keyed by the credential's hash and the host, so the hot path touches no database.
+ */
+export const forwardAuthRoutes = new Hono<HonoEnv>().get('/auth/verify', async (c) => {
+  const services = c.get('services');
+  const token = credentialOf(c.req.header('authorization'), getCookie(c, sessionCookie));
+  const host = c.req.header('x-forwarded-host') ?? '';
+  let verdict: ForwardAuthVerdict;
+  try {
+    if (!token) {
+      verdict = { status: 401 };
+    } else {
+      const tokenHash = await sha256Hex(token);
+      const key = `${tokenHash}\n${host}`;
+      const cached = services.authCache.getVerdict(key);
+      if (cached) {
+        verdict = cached;
+      } else {
+        const principal = await cachedPrincipal(services, token, tokenHash);
+        verdict = await decide(services, principal, host);
+        const expiresAt = principal ? principal.expiresAt : services.clock.now().getTime() + 60_000;
+        services.authCache.setVerdict(key, verdict, expiresAt);
+      }
+    }
+  } catch (err) {
+    services.log.error('forward-auth failed closed', { requestId: c.get('requestId'), error: String(err) });
+    return problemResponse(
+      c,
+      new AppError('unavailable', 'Authentication is unavailable; try again shortly'),
+    );
+  }
+  if (verdict.status === 200) return c.body(null, 200, verdict.headers);
+  if (verdict.status === 403)
+    return problemResponse(c, new Forbidden('You are not a member of the tenant of this host'));
+  if (wantsHtml(c.req.header('accept')))
+    return c.redirect(loginRedirect(services, c.req.raw.headers, host), 302);
+  c.header('www-authenticate', 'Bearer realm="cameleer"');
+  return problemResponse(c, new Unauthenticated());
+});
+
+async function decide(
+  services: Services,
+  principal: Principal | null,
+  host: string,
+): Promise<ForwardAuthVerdict> {
+  if (!principal) return { status: 401 };
+  const owner = hostOwner(host, new URL(services.settings.publicUrl).host, services.settings.appsDomain);
+  if (owner.kind === 'unknown') return { status: 403 };
+  if (owner.kind === 'console') {
+    const only = principal.memberships.size === 1 ? [...principal.memberships][0] : undefined;
+    return { status: 200, headers: identityHeaders(principal, only?.[0] ?? '', only?.[1] ?? '') };
+  }
+  const tenant = await findActiveTenant(services.db, owner.slug);
+  const role = tenant ? principal.memberships.get(tenant.id) : undefined;
+  if (!tenant || !role) return { status: 403 };
+  return { status: 200, headers: identityHeaders(principal, tenant.id, role) };
+}
+
+function identityHeaders(principal: Principal, tenantId: string, role: string): Record<string, string> {
+  return { 'x-tenant-id': tenantId, 'x-user-id': principal.id, 'x-user-roles': role };
+}
+
+function wantsHtml(accept: string | undefined): boolean {
+  return !!accept && accept.includes('text/html');
+}
+
+function loginRedirect(services: Services, headers: Headers, host: string): string {
+  const proto = headers.get('x-forwarded-proto') ?? 'https';
+  const uri = headers.get('x-forwarded-uri') ?? '/';
+  const target = new URL(services.settings.loginUrl ?? `${services.settings.publicUrl}/login`);
+  if (host) target.searchParams.set('rd', `${proto}://${host}${uri.startsWith('/') ? uri : `/${uri}`}`);
+  return target.toString();
+}

@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# The one test command (`npm test`): starts what the tests need, then runs every test.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+source scripts/postgres.sh
+ensure_postgres
+
+export CAMELEER_TEST_PG_URL="postgres://cameleer_test:cameleer_test@127.0.0.1:${PGPORT:-5432}/postgres"
+npx vitest run "$@"

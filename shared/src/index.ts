@@ -1,0 +1,3 @@
+export * from './ids.ts';
+export * from './roles.ts';
+export * from './tokens.ts';

@@ -1,0 +1,31 @@
+import { z } from 'zod';
+
+export const Role = z.enum(['viewer', 'developer', 'admin', 'owner']);
+export type Role = z.infer<typeof Role>;
+
+const rank: Record<Role, number> = { viewer: 0, developer: 1, admin: 2, owner: 3 };
+
+export function roleAtLeast(role: Role, minimum: Role): boolean {
+  return rank[role] >= rank[minimum];
+}
+
+/** Every permission a route can demand, and the least role that holds it. One table, no scattered checks. */
+export const permissions = {
+  'tenant:read': 'viewer',
+  'tenant:update': 'owner',
+  'members:read': 'viewer',
+  'members:write': 'admin',
+  'environments:read': 'viewer',
+  'environments:write': 'admin',
+  'apps:read': 'viewer',
+  'apps:write': 'developer',
+  'api-tokens:read': 'admin',
+  'api-tokens:write': 'admin',
+  'audit:read': 'admin',
+} as const satisfies Record<string, Role>;
+
+export type Permission = keyof typeof permissions;
+
+export function roleHolds(role: Role, permission: Permission): boolean {
+  return roleAtLeast(role, permissions[permission]);
+}
