@@ -2,10 +2,12 @@
 -- non-owner role cameleer_app, and every table with a tenant_id column only
 -- shows and accepts rows of the tenant named by the per-transaction setting
 -- app.tenant_id (set with set_config(..., true) in withTenant).
+-- Roles are cluster-wide: several databases of one server may race to create it.
 DO $$ BEGIN
   IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'cameleer_app') THEN
     CREATE ROLE cameleer_app NOLOGIN NOSUPERUSER NOBYPASSRLS;
   END IF;
+EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
 END $$;
 --> statement-breakpoint
 GRANT USAGE ON SCHEMA public TO cameleer_app;
