@@ -30,7 +30,15 @@ export function platformAccess(auditAction?: string) {
     c.set('auditAction', auditAction);
     const principal = c.get('principal');
     if (!principal) throw new Unauthenticated();
-    if (!principal.platformAdmin) throw new Forbidden('This needs platform administrator rights');
+    if (!principal.platformAdmin) {
+      // Naming a tenant you are not a member of looks the same as naming none that exists.
+      const named = c.req.param('tenant');
+      if (named) {
+        const tenant = await findActiveTenant(c.get('services').db, named);
+        if (!tenant || !principal.memberships.has(tenant.id)) throw new NotFound('Tenant');
+      }
+      throw new Forbidden('This needs platform administrator rights');
+    }
     await next();
   });
 }
