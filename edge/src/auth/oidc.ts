@@ -1,5 +1,5 @@
 import { productTokenTypes } from '@cameleer/shared';
-import { createRemoteJWKSet, type JWTPayload, jwtVerify } from 'jose';
+import { createRemoteJWKSet, errors, type JWTPayload, jwtVerify } from 'jose';
 
 export type OidcSettings = {
   issuer: string;
@@ -45,7 +45,7 @@ export function createOidcVerifier(settings: OidcSettings): OidcVerifier {
       requiredClaims: ['sub', 'exp'],
     });
     if (protectedHeader.typ && productTokenTypes.has(protectedHeader.typ)) {
-      throw new Error('a Cameleer-issued token is not an OIDC access token');
+      throw new errors.JWTInvalid('a Cameleer-issued token is not an OIDC access token');
     }
     return toIdentity(payload, settings);
   };

@@ -1,6 +1,6 @@
 import { type Role, tokenKinds } from '@cameleer/shared';
 import { and, eq } from 'drizzle-orm';
-import { decodeProtectedHeader } from 'jose';
+import { decodeProtectedHeader, errors } from 'jose';
 import type { Clock } from '../clock.ts';
 import { type Db, withTenant } from '../db/client.ts';
 import {
@@ -35,13 +35,18 @@ export type PrincipalDeps = {
   oidc?: OidcVerifier;
 };
 
-/** Resolves a raw bearer token or session cookie value; `null` when it proves nothing. Never throws. */
+/**
+ * Resolves a raw bearer token or session cookie value; `null` when it proves
+ * nothing. Throws only when the answer is unknowable (database or key set
+ * unreachable), so an outage is never mistaken for, or cached as, a bad credential.
+ */
 export async function resolvePrincipal(deps: PrincipalDeps, token: string): Promise<Principal | null> {
   try {
     if (token.split('.').length === 3) return await fromJwt(deps, token);
     return await fromApiToken(deps, token);
-  } catch {
-    return null;
+  } catch (err) {
+    if (err instanceof errors.JOSEError && !(err instanceof errors.JWKSTimeout)) return null;
+    throw err;
   }
 }
 
@@ -61,7 +66,8 @@ async function fromApiToken(deps: PrincipalDeps, secret: string): Promise<Princi
 }
 
 async function fromJwt(deps: PrincipalDeps, token: string): Promise<Principal | null> {
-  const header = decodeProtectedHeader(token);
+  const header = safeHeader(token);
+  if (!header) return null;
   const now = deps.clock.now();
   if (header.typ === tokenKinds.session.typ) {
     const claims = await verifyProductToken('session', deps.sessionKeys, token, { now });
@@ -95,6 +101,14 @@ async function fromJwt(deps: PrincipalDeps, token: string): Promise<Principal | 
     memberships,
     expiresAt: identity.expiresAt,
   };
+}
+
+function safeHeader(token: string) {
+  try {
+    return decodeProtectedHeader(token);
+  } catch {
+    return undefined;
+  }
 }
 
 async function memberRole(db: Db, tenantId: string, userId: string): Promise<Role | undefined> {
