@@ -1,7 +1,6 @@
 import { Hono } from 'hono';
 import { getCookie } from 'hono/cookie';
-import type { ForwardAuthVerdict } from '../../auth/auth-cache.ts';
-import { sha256Hex } from '../../auth/hash.ts';
+import { credentialHash, type ForwardAuthVerdict } from '../../auth/auth-cache.ts';
 import type { Principal } from '../../auth/principal.ts';
 import { findActiveTenant } from '../../db/queries/tenants.ts';
 import type { HonoEnv, Services } from '../../env.ts';
@@ -23,7 +22,7 @@ export const forwardAuthRoutes = new Hono<HonoEnv>().get('/auth/verify', async (
     if (!token) {
       verdict = { status: 401 };
     } else {
-      const tokenHash = await sha256Hex(token);
+      const tokenHash = await credentialHash(token);
       const key = `${tokenHash}\n${host}`;
       const cached = services.authCache.getVerdict(key);
       if (cached) {
