@@ -107,6 +107,9 @@ export function toAppError(err: unknown, log: (msg: string, err: unknown) => voi
     return new AppError(err.status >= 500 ? 'internal' : 'invalid-request', err.message || 'Bad request');
   }
   if (isUniqueViolation(err)) return new Conflict('A resource with these unique values already exists');
+  if (err instanceof Error && err.name === 'JWKSTimeout') {
+    return new AppError('unavailable', 'The identity provider cannot be reached; try again shortly');
+  }
   log('unhandled error', err);
   return new AppError(
     'internal',

@@ -1,5 +1,5 @@
 import { productTokenTypes } from '@cameleer/shared';
-import { createRemoteJWKSet, errors, type JWTPayload, jwtVerify } from 'jose';
+import { createRemoteJWKSet, errors, type JWTPayload, type JWTVerifyGetKey, jwtVerify } from 'jose';
 
 export type OidcSettings = {
   issuer: string;
@@ -35,8 +35,9 @@ export function createOidcVerifier(settings: OidcSettings): OidcVerifier {
     cacheMaxAge: 10 * 60_000,
     timeoutDuration: 5_000,
   });
+  const keys = withFailureBackoff(jwks, 5_000);
   return async (token, now) => {
-    const { payload, protectedHeader } = await jwtVerify(token, jwks, {
+    const { payload, protectedHeader } = await jwtVerify(token, keys, {
       issuer: settings.issuer,
       audience: settings.audience,
       algorithms: acceptedAlgorithms,
@@ -48,6 +49,33 @@ export function createOidcVerifier(settings: OidcSettings): OidcVerifier {
       throw new errors.JWTInvalid('a Cameleer-issued token is not an OIDC access token');
     }
     return toIdentity(payload, settings);
+  };
+}
+
+/**
+ * jose's cooldown only follows successful fetches. While the issuer's key set is
+ * failing, refuse without fetching for `backoffMs` after each failure, and report
+ * the failure as unavailability (JWKSTimeout), never as a bad token, so that it
+ * is neither answered with 401 nor cached as one.
+ */
+function withFailureBackoff(jwks: JWTVerifyGetKey, backoffMs: number): JWTVerifyGetKey {
+  let failedAt = Number.NEGATIVE_INFINITY;
+  return async (header, token) => {
+    if (Date.now() - failedAt < backoffMs)
+      throw new errors.JWKSTimeout('the issuer key set failed moments ago');
+    try {
+      return await jwks(header, token);
+    } catch (err) {
+      const aboutTheToken =
+        err instanceof errors.JWKSNoMatchingKey ||
+        err instanceof errors.JWKSMultipleMatchingKeys ||
+        err instanceof errors.JOSENotSupported;
+      if (aboutTheToken) throw err;
+      failedAt = Date.now();
+      throw new errors.JWKSTimeout(
+        `the issuer key set is unavailable: ${err instanceof Error ? err.message : String(err)}`,
+      );
+    }
   };
 }
 

@@ -43,7 +43,7 @@ describe.each(databaseKinds)('bad input on %s', (kind) => {
     return problem;
   }
 
-  const cases: Array<[string, () => Promise<Response>, number, string, string?]> = [
+  const cases: Array<[string, () => Response | Promise<Response>, number, string, string?]> = [
     ['malformed JSON', () => send('/api/tenants/strict/apps', '{"name": "orders"'), 400, 'malformed-json'],
     ['an empty body', () => send('/api/tenants/strict/apps', ''), 400, 'malformed-json'],
     ['a JSON array', () => send('/api/tenants/strict/apps', '[1,2]'), 400, 'invalid-request'],
