@@ -1,0 +1,242 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, connect as tcpConnect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocketServer } from 'ws';
+import { adminToken, openTestDatabase } from '../test/fixtures.ts';
+import { generateSigningKeyJwk } from './auth/keys.ts';
+import { bootstrap } from './bootstrap.ts';
+import { systemClock } from './clock.ts';
+import type { Database } from './node/database.ts';
+import { worker } from './worker.ts';
+
+const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+const problemJson = 'application/problem+json';
+
+/** The real Workers runtime: `wrangler dev` (workerd) in front of PostgreSQL through Neon's driver and a relay. */
+describe('edge on Cloudflare Workers (wrangler dev, workerd)', { timeout: 90_000 }, () => {
+  let database: Database;
+  let relay: Relay;
+  let wrangler: Wrangler;
+
+  beforeAll(async () => {
+    database = await openTestDatabase('postgres');
+    await bootstrap(database.db, systemClock, { adminToken, publicUrl: 'http://console.test' });
+    relay = await startRelay();
+    wrangler = await startWrangler({
+      DATABASE_URL: await databaseUrl(database),
+      SESSION_KEY: JSON.stringify(await generateSigningKeyJwk()),
+      PUBLIC_URL: 'http://console.test',
+      APPS_DOMAIN: 'apps.test',
+      NEON_WS_PROXY: `127.0.0.1:${relay.port}`,
+    });
+  }, 75_000);
+
+  afterAll(async () => {
+    await wrangler?.stop();
+    await relay?.close();
+    await database?.close();
+  });
+
+  const call = (path: string, init: { method?: string; token?: string; json?: unknown } = {}) =>
+    fetch(`${wrangler.url}${path}`, {
+      method: init.method ?? 'GET',
+      headers: {
+        ...(init.token ? { authorization: `Bearer ${init.token}` } : {}),
+        ...(init.json !== undefined ? { 'content-type': 'application/json' } : {}),
+      },
+      body: init.json === undefined ? undefined : JSON.stringify(init.json),
+      signal: AbortSignal.timeout(15_000),
+    });
+
+  it('is live, and ready because PostgreSQL answers through the Neon driver', async () => {
+    expect((await call('/healthz')).status).toBe(200);
+    const ready = await call('/readyz');
+    expect(ready.status, wrangler.output()).toBe(200);
+    expect(await ready.json()).toEqual({ status: 'ready' });
+  });
+
+  it('authenticates the admin token and serves tenant resources', async () => {
+    const me = await call('/api/me', { token: adminToken });
+    expect(me.status, await me.clone().text()).toBe(200);
+    expect(((await me.json()) as { platformAdmin: boolean }).platformAdmin).toBe(true);
+
+    const created = await call('/api/tenants/default/apps', {
+      method: 'POST',
+      token: adminToken,
+      json: { name: 'orders', description: 'made on workerd' },
+    });
+    expect(created.status, await created.clone().text()).toBe(201);
+    const list = await call('/api/tenants/default/apps', { token: adminToken });
+    expect(list.status).toBe(200);
+    const { items } = (await list.json()) as { items: Array<{ name: string; description: string }> };
+    expect(items).toEqual([expect.objectContaining({ name: 'orders', description: 'made on workerd' })]);
+  });
+
+  it('refuses a bad token with 401 problem+json', async () => {
+    const res = await call('/api/me', { token: 'cam_not-a-real-token-0123456789abcdef' });
+    expect(res.status).toBe(401);
+    expect(res.headers.get('content-type')).toBe(problemJson);
+    expect(await res.json()).toMatchObject({ status: 401, type: expect.stringMatching(/unauthenticated$/) });
+  });
+
+  it('connects to PostgreSQL as the app role, never as the login role', () => {
+    expect(relay.startups.length).toBeGreaterThan(0);
+    for (const startup of relay.startups) expect(startup).toContain('options\0-c role=cameleer_app\0');
+  });
+});
+
+describe('worker entry with bad bindings', () => {
+  it('fails the request with a coded 500 that names the binding but not its value', async () => {
+    const ctx = { waitUntil: () => {}, passThroughOnException: () => {}, props: {} };
+    const res = await worker.fetch(
+      new Request('http://edge.test/healthz'),
+      { DATABASE_URL: 'mysql://nope', SESSION_KEY: '{"kty":"oct","k":"c2VjcmV0"}', PUBLIC_URL: 'x' },
+      ctx,
+    );
+    expect(res.status).toBe(500);
+    expect(res.headers.get('content-type')).toBe(problemJson);
+    const body = (await res.json()) as { type: string; detail: string };
+    expect(body.type).toMatch(/\/internal$/);
+    for (const name of ['DATABASE_URL', 'SESSION_KEY', 'PUBLIC_URL']) expect(body.detail).toContain(name);
+    expect(body.detail).not.toContain('c2VjcmV0');
+  });
+});
+
+/** The URL of the throw-away database, for the worker's own connection. */
+async function databaseUrl(database: Database): Promise<string> {
+  const res = await database.db.execute<{ name: string }>(sql`select current_database() as name`);
+  const name = (res as unknown as { rows: Array<{ name: string }> }).rows[0]?.name;
+  const serverUrl = process.env.CAMELEER_TEST_PG_URL;
+  if (!name || !serverUrl) throw new Error('no test database');
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+type Relay = { port: number; startups: string[]; close(): Promise<void> };
+
+/** WebSocket to TCP, as Neon's proxy does, for loopback PostgreSQL only; keeps each connection's startup message. */
+async function startRelay(): Promise<Relay> {
+  const startups: string[] = [];
+  const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+  await new Promise<void>((ok) => wss.once('listening', ok));
+  wss.on('connection', (ws, req) => {
+    const address = new URL(req.url ?? '/', 'ws://relay').searchParams.get('address') ?? '';
+    const [host, port] = address.split(':');
+    if (host !== '127.0.0.1' && host !== 'localhost') return ws.close(1008, 'loopback only');
+    const socket = tcpConnect(Number(port), host);
+    let first = true;
+    ws.on('message', (data: Buffer) => {
+      if (first) startups.push(data.toString('latin1'));
+      first = false;
+      socket.write(data);
+    });
+    socket.on('data', (data) => ws.send(data));
+    socket.on('close', () => ws.close());
+    socket.on('error', () => ws.close());
+    ws.on('close', () => socket.destroy());
+  });
+  const { port } = wss.address() as { port: number };
+  return {
+    port,
+    startups,
+    close: () =>
+      new Promise<void>((ok) => {
+        for (const client of wss.clients) client.terminate();
+        wss.close(() => ok());
+      }),
+  };
+}
+
+type Wrangler = { url: string; output(): string; stop(): Promise<void> };
+
+/** `wrangler dev` on the repo's wrangler.toml, from a temp dir holding the bindings and wrangler's state. */
+async function startWrangler(vars: Record<string, string>): Promise<Wrangler> {
+  const dir = mkdtempSync(join(tmpdir(), 'cameleer-wrangler-'));
+  const config = readFileSync(join(repoRoot, 'wrangler.toml'), 'utf8').replace(
+    /^main = .*$/m,
+    `main = ${JSON.stringify(join(repoRoot, 'edge/src/worker.ts'))}`,
+  );
+  writeFileSync(join(dir, 'wrangler.toml'), config);
+  writeFileSync(
+    join(dir, '.dev.vars'),
+    Object.entries(vars)
+      .map(([k, v]) => `${k}='${v}'`)
+      .join('\n'),
+    { mode: 0o600 },
+  );
+  const [port, inspectorPort] = [await freePort(), await freePort()];
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [
+      join(repoRoot, 'node_modules/wrangler/bin/wrangler.js'),
+      'dev',
+      '--config',
+      join(dir, 'wrangler.toml'),
+      '--local',
+      '--ip',
+      '127.0.0.1',
+      '--port',
+      String(port),
+      '--inspector-port',
+      String(inspectorPort),
+      '--persist-to',
+      join(dir, 'state'),
+      '--show-interactive-dev-session=false',
+    ],
+    {
+      cwd: dir,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: 'true', NO_COLOR: '1' },
+    },
+  );
+  let output = '';
+  child.stdout?.on('data', (d) => (output += d));
+  child.stderr?.on('data', (d) => (output += d));
+  const exited = new Promise<void>((ok) => child.once('exit', () => ok()));
+  const url = `http://127.0.0.1:${port}`;
+
+  const stop = async () => {
+    if (child.exitCode === null && child.pid) {
+      process.kill(-child.pid, 'SIGTERM');
+      const killed = await Promise.race([exited.then(() => true), sleep(5_000).then(() => false)]);
+      if (!killed) process.kill(-child.pid, 'SIGKILL');
+      await exited;
+    }
+    rmSync(dir, { recursive: true, force: true });
+  };
+
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    // wrangler stays up after a failed build, waiting for an edit: give up at once instead.
+    if (child.exitCode !== null || output.includes('Build failed')) break;
+    try {
+      const res = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(2_000) });
+      if (res.status === 200) return { url, stop, output: () => output };
+    } catch {
+      // not listening yet
+    }
+    await sleep(250);
+  }
+  await stop();
+  throw new Error(`wrangler dev did not become healthy:\n${output}`);
+}
+
+function freePort(): Promise<number> {
+  return new Promise((ok, fail) => {
+    const server = createServer();
+    server.once('error', fail);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => ok(port));
+    });
+  });
+}
+
+const sleep = (ms: number) => new Promise((ok) => setTimeout(ok, ms));

@@ -1,0 +1,110 @@
+import type { Context, ExecutionContext } from 'hono';
+import type { JWK } from 'jose';
+import { createApp } from './app.ts';
+import { AuthCache } from './auth/auth-cache.ts';
+import { importSigningKey, type SigningKey } from './auth/keys.ts';
+import { createOidcVerifier, type OidcVerifier } from './auth/oidc.ts';
+import { systemClock } from './clock.ts';
+import type { HonoEnv, Services } from './env.ts';
+import { AppError } from './errors.ts';
+import { jsonLogger } from './logger.ts';
+import { parseBindings, type WorkerBindings } from './worker/bindings.ts';
+import { openNeonDatabase } from './worker/database.ts';
+
+/*
+ * The edge on Cloudflare Workers. This entry only wires dependencies.
+ * Migrations are not run here: a request must never race a schema change, and
+ * the worker's database role may not own the schema. Run them from Node before
+ * deploying: `DATABASE_URL=... npx tsx edge/src/node/migrate.ts`.
+ */
+
+// Isolate scope: built once and shared by every request this isolate serves.
+// Nothing here holds a socket; Workers forbid I/O objects across requests.
+const authCache = new AuthCache({ max: 10_000, ttlMs: 30_000, negativeTtlMs: 5_000, now: () => Date.now() });
+let signingKey: { source: string; key: Promise<SigningKey> } | undefined;
+let oidcVerifier: { source: string; verify: OidcVerifier } | undefined;
+
+/** Per request: services ready for the app, or the reason there are none. */
+type RequestScope = { services: Services; close(): Promise<void> } | { error: AppError };
+const scopes = new WeakMap<Request, RequestScope>();
+
+const app = createApp({ services: servicesOf });
+
+function servicesOf(c: Context<HonoEnv>): Services {
+  const scope = scopes.get(c.req.raw);
+  if (!scope) throw new AppError('internal', 'The request reached the app without its services');
+  if ('error' in scope) throw scope.error;
+  return scope.services;
+}
+
+async function openScope(env: Record<string, unknown>): Promise<RequestScope> {
+  try {
+    const bindings = parseBindings(env);
+    const database = openNeonDatabase(
+      { url: bindings.DATABASE_URL, wsProxy: bindings.NEON_WS_PROXY },
+      jsonLogger,
+    );
+    const services: Services = {
+      db: database.db,
+      clock: systemClock,
+      sessionKeys: [await sessionKeyOf(bindings)],
+      oidc: oidcOf(bindings),
+      authCache,
+      settings: {
+        publicUrl: bindings.PUBLIC_URL,
+        appsDomain: bindings.APPS_DOMAIN,
+        maxBodyBytes: 1024 * 1024,
+        sessionTtlSeconds: 12 * 3600,
+      },
+      log: jsonLogger,
+    };
+    return { services, close: database.close };
+  } catch (err) {
+    if (err instanceof AppError) return { error: err };
+    jsonLogger.error('could not prepare the request', { error: String(err) });
+    return { error: new AppError('internal', 'The worker could not prepare its services') };
+  }
+}
+
+function sessionKeyOf(bindings: WorkerBindings): Promise<SigningKey> {
+  const source = JSON.stringify(bindings.SESSION_KEY);
+  if (signingKey?.source !== source) {
+    const key = importSigningKey(bindings.SESSION_KEY as JWK).catch((err: unknown) => {
+      signingKey = undefined;
+      throw new AppError('internal', `The worker's bindings are invalid (SESSION_KEY: ${String(err)})`);
+    });
+    signingKey = { source, key };
+  }
+  return signingKey.key;
+}
+
+function oidcOf(bindings: WorkerBindings): OidcVerifier | undefined {
+  if (!bindings.OIDC_ISSUER || !bindings.OIDC_AUDIENCE) return undefined;
+  const settings = {
+    issuer: bindings.OIDC_ISSUER,
+    audience: bindings.OIDC_AUDIENCE,
+    jwksUri: bindings.OIDC_JWKS_URI,
+    tenantClaim: 'organization_id',
+    rolesClaim: 'roles',
+    clockToleranceSeconds: 30,
+  };
+  const source = JSON.stringify(settings);
+  if (oidcVerifier?.source !== source) oidcVerifier = { source, verify: createOidcVerifier(settings) };
+  return oidcVerifier.verify;
+}
+
+export const worker = {
+  async fetch(request: Request, env: Record<string, unknown>, ctx: ExecutionContext): Promise<Response> {
+    const scope = await openScope(env);
+    scopes.set(request, scope);
+    try {
+      return await app.fetch(request, env, ctx);
+    } finally {
+      if ('close' in scope) ctx.waitUntil(scope.close());
+    }
+  },
+};
+
+// Workers load the module's default export as the handler.
+// biome-ignore lint/style/noDefaultExport: required by the Workers runtime
+export default worker;
