@@ -15,7 +15,7 @@ import { openNeonDatabase } from './worker/database.ts';
  * The edge on Cloudflare Workers. This entry only wires dependencies.
  * Migrations are not run here: a request must never race a schema change, and
  * the worker's database role may not own the schema. Run them from Node before
- * deploying: `DATABASE_URL=... npx tsx edge/src/node/migrate.ts`.
+ * deploying: `DATABASE_URL=... CAMELEER_PUBLIC_URL=... npx tsx edge/src/node/setup.ts`.
  */
 
 // Isolate scope: built once and shared by every request this isolate serves.
