@@ -1,4 +1,5 @@
 import { LRUCache } from 'lru-cache';
+import { sha256Hex } from './hash.ts';
 import type { Principal } from './principal.ts';
 
 type Entry = { principal: Principal | null };
@@ -13,9 +14,30 @@ export class AuthCache {
   readonly #principals: LRUCache<string, Entry>;
   readonly #verdicts: LRUCache<string, ForwardAuthVerdict>;
 
-  constructor(readonly opts: { max: number; ttlMs: number; negativeTtlMs: number; now: () => number }) {
+  readonly #hash: (token: string) => string | Promise<string>;
+
+  constructor(
+    readonly opts: {
+      max: number;
+      ttlMs: number;
+      negativeTtlMs: number;
+      now: () => number;
+      /**
+       * SHA-256 hex of a credential. WebCrypto by default; Node passes its
+       * synchronous hash, since a WebCrypto digest is a thread-pool round trip
+       * and was most of ForwardAuth's cost.
+       */
+      hash?: (token: string) => string | Promise<string>;
+    },
+  ) {
+    this.#hash = opts.hash ?? sha256Hex;
     this.#principals = new LRUCache({ max: opts.max, ttlAutopurge: false, perf: { now: opts.now } });
     this.#verdicts = new LRUCache({ max: opts.max, ttlAutopurge: false, perf: { now: opts.now } });
+  }
+
+  /** The cache key of a credential: its SHA-256 in hex. */
+  keyOf(token: string): string | Promise<string> {
+    return this.#hash(token);
   }
 
   getPrincipal(tokenHash: string): Entry | undefined {

@@ -1,6 +1,5 @@
 import { getCookie } from 'hono/cookie';
 import { createMiddleware } from 'hono/factory';
-import { sha256Hex } from '../auth/hash.ts';
 import { type Principal, resolvePrincipal } from '../auth/principal.ts';
 import type { HonoEnv, Services } from '../env.ts';
 
@@ -24,7 +23,7 @@ export async function cachedPrincipal(
   token: string,
   tokenHash?: string,
 ): Promise<Principal | null> {
-  const hash = tokenHash ?? (await sha256Hex(token));
+  const hash = tokenHash ?? (await services.authCache.keyOf(token));
   const cached = services.authCache.getPrincipal(hash);
   if (cached) return cached.principal;
   const principal = await resolvePrincipal(services, token);

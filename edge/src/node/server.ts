@@ -1,3 +1,4 @@
+import { hash } from 'node:crypto';
 import { resolve } from 'node:path';
 import { getRequestListener, serve } from '@hono/node-server';
 import { type App, createApp } from '../app.ts';
@@ -65,6 +66,7 @@ export async function startEdge(
       ttlMs: 30_000,
       negativeTtlMs: 5_000,
       now: () => clock.now().getTime(),
+      hash: (token) => hash('sha256', token, 'hex'),
     }),
     settings: {
       publicUrl,

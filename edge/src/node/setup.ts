@@ -16,7 +16,10 @@ async function main() {
   const database = await openPostgres(config.DATABASE_URL, config.DATABASE_MIGRATION_URL, 1);
   try {
     const publicUrl = (config.CAMELEER_PUBLIC_URL ?? `http://localhost:${config.PORT}`).replace(/\/$/, '');
-    const { loginUrl } = await bootstrap(database.db, systemClock, { adminToken: config.CAMELEER_ADMIN_TOKEN, publicUrl });
+    const { loginUrl } = await bootstrap(database.db, systemClock, {
+      adminToken: config.CAMELEER_ADMIN_TOKEN,
+      publicUrl,
+    });
     process.stdout.write(`migrations applied; sign in once with:\n  ${loginUrl}\n`);
   } finally {
     await database.close();

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { getCookie } from 'hono/cookie';
-import { credentialHash, type ForwardAuthVerdict } from '../../auth/auth-cache.ts';
+import type { ForwardAuthVerdict } from '../../auth/auth-cache.ts';
 import type { Principal } from '../../auth/principal.ts';
 import { findActiveTenant } from '../../db/queries/tenants.ts';
 import type { HonoEnv, Services } from '../../env.ts';
@@ -22,7 +22,7 @@ export const forwardAuthRoutes = new Hono<HonoEnv>().get('/auth/verify', async (
     if (!token) {
       verdict = { status: 401 };
     } else {
-      const tokenHash = await credentialHash(token);
+      const tokenHash = await services.authCache.keyOf(token);
       const key = `${tokenHash}\n${host}`;
       const cached = services.authCache.getVerdict(key);
       if (cached) {

@@ -1,0 +1,91 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type LoadOptions, type LoadResult, type LoadTarget, median, runLoad } from './load.ts';
+import { barePath, spawnServer } from './server-process.ts';
+
+export type BenchPlan = LoadOptions & { warmupSeconds: number; rounds: number };
+
+export type TargetSummary = {
+  rounds: LoadResult[];
+  requestsPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+};
+
+export type ForwardAuthBench = { bare: TargetSummary; verify: TargetSummary };
+
+const appsDomain = 'apps.bench.test';
+
+/**
+ * ForwardAuth with a valid, cache-warm credential against a bare 200 on the same
+ * server, measured in alternating rounds so drift (thermal, GC, neighbours) hits both alike.
+ */
+export async function benchForwardAuth(
+  plan: BenchPlan,
+  onRound: (name: string, r: LoadResult) => void,
+): Promise<ForwardAuthBench> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'cameleer-bench-'));
+  const adminToken = randomBytes(24).toString('base64url');
+  const server = await spawnServer({
+    CAMELEER_DATA_DIR: dataDir,
+    PORT: '0',
+    CAMELEER_ADMIN_TOKEN: adminToken,
+    CAMELEER_APPS_DOMAIN: appsDomain,
+  }).catch(async (err: unknown) => {
+    await rm(dataDir, { recursive: true, force: true });
+    throw err;
+  });
+  try {
+    // Both get Traefik's request, so the difference is the work /auth/verify does, not header parsing.
+    const headers = {
+      authorization: `Bearer ${adminToken}`,
+      'x-forwarded-host': `orders.dev.default.${appsDomain}`,
+      'x-forwarded-uri': '/',
+      'x-forwarded-proto': 'https',
+    };
+    const bare: LoadTarget = { url: `${server.url}${barePath}`, headers };
+    const verify: LoadTarget = { url: `${server.url}/auth/verify`, headers };
+    await checkVerify(verify);
+
+    const warmup = { connections: plan.connections, durationSeconds: plan.warmupSeconds };
+    await runLoad(bare, warmup);
+    await runLoad(verify, warmup);
+
+    const results: Record<'bare' | 'verify', LoadResult[]> = { bare: [], verify: [] };
+    for (let i = 0; i < plan.rounds; i++) {
+      for (const [name, target] of [
+        ['bare', bare],
+        ['verify', verify],
+      ] as const) {
+        const r = await runLoad(target, plan);
+        results[name].push(r);
+        onRound(name, r);
+      }
+    }
+    return { bare: summarize(results.bare), verify: summarize(results.verify) };
+  } finally {
+    await server.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+/** The scenario is only meaningful if the credential really passes. */
+async function checkVerify(target: LoadTarget): Promise<void> {
+  const res = await fetch(target.url, { headers: target.headers });
+  await res.arrayBuffer();
+  if (res.status !== 200 || !res.headers.get('x-tenant-id'))
+    throw new Error(
+      `/auth/verify preflight: expected 200 with x-tenant-id, got ${res.status} (x-tenant-id: ${res.headers.get('x-tenant-id')})`,
+    );
+}
+
+function summarize(rounds: LoadResult[]): TargetSummary {
+  return {
+    rounds,
+    requestsPerSecond: median(rounds.map((r) => r.requestsPerSecond)),
+    p50Ms: median(rounds.map((r) => r.p50Ms)),
+    p99Ms: median(rounds.map((r) => r.p99Ms)),
+  };
+}

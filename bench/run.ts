@@ -1,0 +1,66 @@
+import { benchForwardAuth, type ForwardAuthBench } from './forward-auth.ts';
+
+const targets = { ratio: 0.6, addedP50Ms: 1, addedP99Ms: 3 };
+
+/** `npm run bench`: a report, so it exits 0 whether or not targets are met; non-zero only if it could not measure. */
+async function main() {
+  const plan = {
+    connections: envInt('BENCH_CONNECTIONS', 50),
+    durationSeconds: envInt('BENCH_SECONDS', 5),
+    warmupSeconds: envInt('BENCH_WARMUP_SECONDS', 2),
+    rounds: envInt('BENCH_ROUNDS', 3),
+  };
+  log(
+    `ForwardAuth bench: ${plan.connections} connections, pipelining 1, ` +
+      `${plan.rounds} × (bare, verify) rounds of ${plan.durationSeconds} s after ${plan.warmupSeconds} s warm-up each`,
+  );
+  const result = await benchForwardAuth(plan, (name, r) =>
+    log(
+      `  ${name.padEnd(6)} ${fmt(r.requestsPerSecond, 0).padStart(8)} req/s  p50 ${ms(r.p50Ms)}  p99 ${ms(r.p99Ms)}`,
+    ),
+  );
+  log(report(result));
+}
+
+function report({ bare, verify }: ForwardAuthBench): string {
+  const ratio = verify.requestsPerSecond / bare.requestsPerSecond;
+  const addedP50 = verify.p50Ms - bare.p50Ms;
+  const addedP99 = verify.p99Ms - bare.p99Ms;
+  // At saturation each request costs the server 1/rps of a second; the difference is what verify adds.
+  const addedCostUs = 1e6 / verify.requestsPerSecond - 1e6 / bare.requestsPerSecond;
+  const row = (name: string, rps: string, p50: string, p99: string) =>
+    `  ${name.padEnd(22)}${rps.padStart(12)}${p50.padStart(12)}${p99.padStart(12)}`;
+  const check = (name: string, value: string, target: string, met: boolean) =>
+    `  ${name.padEnd(28)}${value.padStart(10)}   target ${target.padEnd(9)} ${met ? 'MET' : 'NOT MET'}`;
+  return [
+    '',
+    'Medians over rounds (latency from every response, ms):',
+    row('', 'req/s', 'p50 ms', 'p99 ms'),
+    row('bare (GET /__bench/bare)', fmt(bare.requestsPerSecond, 0), ms(bare.p50Ms), ms(bare.p99Ms)),
+    row('verify (GET /auth/verify)', fmt(verify.requestsPerSecond, 0), ms(verify.p50Ms), ms(verify.p99Ms)),
+    '',
+    check('throughput ratio verify/bare', fmt(ratio, 2), `≥ ${targets.ratio}`, ratio >= targets.ratio),
+    check('added latency p50', ms(addedP50), `≤ ${targets.addedP50Ms} ms`, addedP50 <= targets.addedP50Ms),
+    check('added latency p99', ms(addedP99), `≤ ${targets.addedP99Ms} ms`, addedP99 <= targets.addedP99Ms),
+    `  (server time added per request, from throughput: ${fmt(addedCostUs, 1)} µs)`,
+    '',
+  ].join('\n');
+}
+
+function envInt(name: string, fallback: number): number {
+  const value = Number(process.env[name] ?? fallback);
+  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer`);
+  return value;
+}
+
+const fmt = (n: number, digits: number) => n.toFixed(digits);
+const ms = (n: number) => fmt(n, 2);
+const log = (line: string) => process.stdout.write(`${line}\n`);
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    process.stderr.write(`bench failed: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  },
+);
