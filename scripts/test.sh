@@ -6,5 +6,11 @@ cd "$(dirname "$0")/.."
 source scripts/postgres.sh
 ensure_postgres
 
+# Lint and type-check the whole repo first: a red check is a red run.
+if [ "$#" -eq 0 ]; then
+  npx biome check .
+  npx tsc -p .
+fi
+
 export CAMELEER_TEST_PG_URL="postgres://cameleer_test:cameleer_test@127.0.0.1:${PGPORT:-5432}/postgres"
 npx vitest run "$@"
