@@ -16,7 +16,8 @@ async function main() {
       '  Sign in as administrator with this one-time link (valid 1 hour):',
       `  ${edge.loginUrl}`,
       '',
-    ].join('\n') + '\n',
+      '',
+    ].join('\n'),
   );
   const stop = async (signal: string) => {
     edge.services.log.info('shutting down', { signal });
