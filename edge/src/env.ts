@@ -1,5 +1,5 @@
+import type { SigningKey } from '@cameleer/shared';
 import type { AuthCache } from './auth/auth-cache.ts';
-import type { SigningKey } from './auth/keys.ts';
 import type { OidcVerifier } from './auth/oidc.ts';
 import type { Principal } from './auth/principal.ts';
 import type { Clock } from './clock.ts';

@@ -1,8 +1,8 @@
+import { importSigningKey, type SigningKey } from '@cameleer/shared';
 import type { Context, ExecutionContext } from 'hono';
 import type { JWK } from 'jose';
 import { createApp } from './app.ts';
 import { AuthCache } from './auth/auth-cache.ts';
-import { importSigningKey, type SigningKey } from './auth/keys.ts';
 import { createOidcVerifier, type OidcVerifier } from './auth/oidc.ts';
 import { systemClock } from './clock.ts';
 import type { HonoEnv, Services } from './env.ts';

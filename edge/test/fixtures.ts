@@ -1,9 +1,9 @@
+import { generateSigningKeyJwk, importSigningKey, type SigningKey } from '@cameleer/shared';
 import { sql } from 'drizzle-orm';
 import pg from 'pg';
 import { type App, createApp } from '../src/app.ts';
 import { newApiTokenSecret } from '../src/auth/api-token-secret.ts';
 import { AuthCache } from '../src/auth/auth-cache.ts';
-import { generateSigningKeyJwk, importSigningKey, type SigningKey } from '../src/auth/keys.ts';
 import type { OidcVerifier } from '../src/auth/oidc.ts';
 import { bootstrap } from '../src/bootstrap.ts';
 import type { Clock } from '../src/clock.ts';

@@ -9,6 +9,10 @@ export const tokenKinds = {
   agentBootstrap: { typ: 'cameleer-agent-bootstrap+jwt', aud: 'cameleer:agent-bootstrap' },
   agentSession: { typ: 'cameleer-agent+jwt', aud: 'cameleer:agent' },
   licence: { typ: 'cameleer-licence+jwt', aud: 'cameleer:licence' },
+  /** A command, signed by the edge's command key, verified by the runner before it acts. */
+  command: { typ: 'cameleer-command+jwt', aud: 'cameleer:runner-command' },
+  /** The edge's current command keys, endorsed by a key the runner already trusts. */
+  commandKeys: { typ: 'cameleer-command-keys+jwt', aud: 'cameleer:runner-command' },
 } as const;
 
 export type TokenKind = keyof typeof tokenKinds;
@@ -17,5 +21,8 @@ export const productTokenTypes: ReadonlySet<string> = new Set(Object.values(toke
 
 /** Opaque API tokens: `cam_` + 43 base64url chars (32 random bytes). */
 export const apiTokenPrefix = 'cam_';
+
+/** One-time runner registration tokens: `cmr_reg_` + 43 base64url chars. */
+export const registrationTokenPrefix = 'cmr_reg_';
 
 export const productIssuer = 'cameleer';

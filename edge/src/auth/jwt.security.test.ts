@@ -1,6 +1,12 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type TokenKind, tokenKinds } from '@cameleer/shared';
+import {
+  generateSigningKeyJwk,
+  importSigningKey,
+  signProductToken,
+  type TokenKind,
+  tokenKinds,
+} from '@cameleer/shared';
 import {
   base64url,
   exportJWK,
@@ -15,9 +21,7 @@ import {
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createTestEdge, databaseKinds, type TestEdge, tableCounts } from '../../test/fixtures.ts';
 import { findOrCreateUser } from '../db/queries/identity.ts';
-import { generateSigningKeyJwk, importSigningKey } from './keys.ts';
 import { createOidcVerifier } from './oidc.ts';
-import { signProductToken } from './product-tokens.ts';
 
 type Tenant = Awaited<ReturnType<TestEdge['tenant']>>;
 type IdpKey = { alg: 'RS256' | 'ES256'; kid: string; privateKey: CryptoKey; publicJwk: JWK };

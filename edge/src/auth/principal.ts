@@ -1,4 +1,5 @@
-import { type Role, tokenKinds } from '@cameleer/shared';
+import type { SigningKey } from '@cameleer/shared';
+import { type Role, tokenKinds, verifyProductToken } from '@cameleer/shared';
 import { and, eq } from 'drizzle-orm';
 import { decodeProtectedHeader, errors } from 'jose';
 import type { Clock } from '../clock.ts';
@@ -12,9 +13,7 @@ import {
 } from '../db/queries/identity.ts';
 import { members } from '../db/schema/index.ts';
 import { sha256Hex } from './hash.ts';
-import type { SigningKey } from './keys.ts';
 import type { OidcVerifier } from './oidc.ts';
-import { verifyProductToken } from './product-tokens.ts';
 
 /** Who is calling, resolved from one credential. */
 export type Principal = {

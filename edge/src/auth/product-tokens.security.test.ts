@@ -1,8 +1,15 @@
-import { productIssuer, type TokenKind, tokenKinds } from '@cameleer/shared';
+import {
+  generateSigningKeyJwk,
+  importSigningKey,
+  productIssuer,
+  type SigningKey,
+  signProductToken,
+  type TokenKind,
+  tokenKinds,
+  verifyProductToken,
+} from '@cameleer/shared';
 import { base64url, type JWTPayload, SignJWT } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { generateSigningKeyJwk, importSigningKey, type SigningKey } from './keys.ts';
-import { signProductToken, verifyProductToken } from './product-tokens.ts';
 
 const kinds = Object.keys(tokenKinds) as TokenKind[];
 const now = new Date('2030-01-01T00:00:00Z');

@@ -1,7 +1,7 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { generateSigningKeyJwk, importSigningKey, type SigningKey } from '@cameleer/shared';
 import type { JWK } from 'jose';
-import { generateSigningKeyJwk, importSigningKey, type SigningKey } from '../auth/keys.ts';
 
 /**
  * A signing key from an environment value (a private JWK as JSON) or from a key

@@ -1,7 +1,7 @@
+import { signProductToken } from '@cameleer/shared';
 import { Hono } from 'hono';
 import { deleteCookie, setCookie } from 'hono/cookie';
 import { sha256Hex } from '../../auth/hash.ts';
-import { signProductToken } from '../../auth/product-tokens.ts';
 import { consumeLoginTicket } from '../../db/queries/login-tickets.ts';
 import type { HonoEnv } from '../../env.ts';
 import { Unauthenticated } from '../../errors.ts';

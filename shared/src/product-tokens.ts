@@ -1,6 +1,6 @@
-import { productIssuer, type TokenKind, tokenKinds } from '@cameleer/shared';
 import { errors, type JWTPayload, jwtVerify, SignJWT } from 'jose';
-import type { SigningKey } from './keys.ts';
+import type { SigningKey, VerifyingKey } from './signing-keys.ts';
+import { productIssuer, type TokenKind, tokenKinds } from './tokens.ts';
 
 /** Signs a token of one product kind: its own `typ` header and audience, EdDSA only. */
 export async function signProductToken(
@@ -27,7 +27,7 @@ export async function signProductToken(
  */
 export async function verifyProductToken(
   kind: TokenKind,
-  keys: readonly SigningKey[],
+  keys: readonly VerifyingKey[],
   token: string,
   opts: { now: Date; clockToleranceSeconds?: number },
 ): Promise<JWTPayload & { sub: string }> {
