@@ -1,0 +1,380 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  type Capability,
+  type EdgeFrame,
+  type InventoryItem,
+  protocolVersion,
+  type SignedCommand,
+  type Transport,
+  type Welcome,
+} from '@cameleer/shared';
+import { detectCapabilities } from './capabilities.ts';
+import { CommandExecutor } from './commands/command-executor.ts';
+import { CommandVerifier } from './commands/command-verifier.ts';
+import { type CommandHandlers, defaultHandlers, type RunnerInfo } from './commands/handlers.ts';
+import { edgeEndpoint, type RunnerCredentials, runnerBearer } from './credentials.ts';
+import { createFileLogger, type Logger } from './logger.ts';
+import { type HttpFetch, proxiedFetch } from './proxy/http-client.ts';
+import { describeProxy } from './proxy/proxy-for-url.ts';
+import { parseRunnerTiming, type RunnerTiming, type RunnerTimingInput } from './runner-config.ts';
+import { type RunnerIdentity, readIdentity, readPrivateKey, updateCommandKeys } from './state/identity.ts';
+import { CommandJournal, type CommandOutcome, type JournalEntry } from './state/journal.ts';
+import { ensureStateDir } from './state/state-dir.ts';
+import { StatusReporter } from './state/status-reporter.ts';
+import { Backoff } from './tunnel/backoff.ts';
+import { LongPollSession } from './tunnel/long-poll-session.ts';
+import { TransportPolicy } from './tunnel/transport-policy.ts';
+import { newFrameId, type SessionEnd, type TransportSession } from './tunnel/transport-session.ts';
+import { TunnelSession } from './tunnel/tunnel-session.ts';
+import { TypedEmitter } from './typed-emitter.ts';
+import { runnerVersion } from './version.ts';
+
+export type RunnerOptions = {
+  stateDir: string;
+  /** Handlers by command kind, over the built-in ones (noop, echo, status, list). */
+  handlers?: CommandHandlers;
+  logger?: Logger;
+  /** Also print log lines to stderr (the CLI's foreground mode). */
+  echoLogs?: boolean;
+  capabilities?: Capability[];
+  inventory?: () => Promise<InventoryItem[]>;
+  timing?: RunnerTimingInput;
+  fetch?: HttpFetch;
+};
+
+export type RunnerEvents = {
+  /** The edge welcomed the runner: commands flow. */
+  connected: { transport: Transport; runnerId: string; edgeUrl: string };
+  disconnected: { transport: Transport; reason: string };
+  /** The transport changed (fallback to long-poll, or back to WebSocket). */
+  transport: { transport: Transport; reason: string };
+  /** A handler is about to run: `count` is how often it ran for this command in this process (1 unless broken). */
+  effect: { commandId: string; kind: SignedCommand['kind']; count: number };
+  result: { commandId: string; outcome: CommandOutcome };
+  'keys-rotated': { kids: string[] };
+  /** The edge revoked this runner; it stopped for good. */
+  revoked: { reason: string };
+  stopped: { reason: string };
+};
+
+/**
+ * One runner process: keeps one tunnel to the edge up over whatever transport works, executes
+ * commands exactly once in effect, and leaves everything it runs alone while the edge is away.
+ */
+export class Runner extends TypedEmitter<RunnerEvents> {
+  private readonly timing: RunnerTiming;
+  private readonly logger: Logger;
+  private readonly handlers: CommandHandlers;
+  private readonly effects = new Map<string, number>();
+  private identity: RunnerIdentity | undefined;
+  private credentials: RunnerCredentials | undefined;
+  private journal: CommandJournal | undefined;
+  private verifier: CommandVerifier | undefined;
+  private executor: CommandExecutor | undefined;
+  private status: StatusReporter | undefined;
+  private session: TransportSession | undefined;
+  private connectedTransport: Transport | null = null;
+  private running = false;
+  private readonly startedAt = Date.now();
+  private readonly stopSignal = new AbortController();
+  private loop: Promise<void> = Promise.resolve();
+
+  constructor(private readonly opts: RunnerOptions) {
+    super();
+    this.timing = parseRunnerTiming(opts.timing);
+    this.handlers = { ...defaultHandlers, ...opts.handlers };
+    this.logger = opts.logger ?? createFileLogger(ensureStateDir(opts.stateDir).log, { echo: opts.echoLogs });
+  }
+
+  get runnerId(): string | undefined {
+    return this.identity?.runnerId;
+  }
+
+  get transport(): Transport | null {
+    return this.connectedTransport;
+  }
+
+  /** How many times a handler ran for `commandId` in this process. */
+  effectCount(commandId: string): number {
+    return this.effects.get(commandId) ?? 0;
+  }
+
+  /** Loads the identity, key and journal, then keeps the tunnel up in the background until `stop()`. */
+  async start(): Promise<void> {
+    if (this.running) return;
+    const files = ensureStateDir(this.opts.stateDir);
+    const identity = readIdentity(this.opts.stateDir);
+    const key = await readPrivateKey(this.opts.stateDir);
+    this.identity = identity;
+    this.credentials = { runnerId: identity.runnerId, tenantId: identity.tenantId, key };
+    this.journal = CommandJournal.open(files.journal);
+    const verifier = await CommandVerifier.fromJwks(identity.commandKeys, identity);
+    this.verifier = verifier;
+    this.status = new StatusReporter(this.opts.stateDir, identity.edgeUrl);
+    this.executor = new CommandExecutor({
+      journal: this.journal,
+      verifier: () => verifier,
+      handlers: this.handlers,
+      runner: this.info(identity),
+      logger: this.logger,
+      send: (frame) => void this.session?.send(frame).catch(() => {}),
+      sendResult: (entry) => this.sendResult(entry),
+      onRun: (command) => {
+        const count = this.effectCount(command.commandId) + 1;
+        this.effects.set(command.commandId, count);
+        this.emit('effect', { commandId: command.commandId, kind: command.kind, count });
+      },
+      onFinished: (command, outcome) => this.emit('result', { commandId: command.commandId, outcome }),
+    });
+    this.running = true;
+    this.logger.info('runner started', {
+      runnerId: identity.runnerId,
+      edgeUrl: identity.edgeUrl,
+      version: runnerVersion,
+      network: describeProxy(identity.edgeUrl),
+    });
+    this.loop = this.keepConnected(identity);
+  }
+
+  /** Closes the tunnel, waits for the running command to finish and writes the final status. */
+  async stop(reason = 'stopped'): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    this.stopSignal.abort();
+    this.session?.stop();
+    await this.loop;
+    await this.executor?.idle();
+    this.journal?.close();
+    this.status?.stopped();
+    this.logger.info('runner stopped', { reason });
+    this.emit('stopped', { reason });
+  }
+
+  /** Resolves once the edge has welcomed the runner (rejects after `timeoutMs`). */
+  connected(timeoutMs = 30_000): Promise<RunnerEvents['connected']> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('the runner did not connect in time')), timeoutMs);
+      this.once('connected', (e) => {
+        clearTimeout(timer);
+        resolve(e);
+      });
+    });
+  }
+
+  private async keepConnected(identity: RunnerIdentity): Promise<void> {
+    const backoff = new Backoff({ baseMs: this.timing.backoffBaseMs, capMs: this.timing.backoffCapMs });
+    const policy = new TransportPolicy(this.timing.fallbackAfterFailures);
+    while (this.running) {
+      const began = Date.now();
+      const inventory = await this.inventory();
+      const end = await this.runSession(identity, policy, inventory);
+      if (!this.running) return;
+      if (end.kind === 'revoked') {
+        this.logger.error('this runner was revoked by the edge; register it again to reconnect', {
+          reason: end.reason,
+        });
+        this.status?.failed(`revoked: ${end.reason}`);
+        this.emit('revoked', { reason: end.reason });
+        void this.stop('revoked');
+        return;
+      }
+      if (policy.mode === 'long-poll' && end.kind === 'stopped') {
+        policy.retryWebSocket();
+        this.logger.info('trying the WebSocket again');
+        continue;
+      }
+      if (policy.shouldFallBack(end)) {
+        if (await this.edgeAnswersHttp(identity)) {
+          policy.fallBack();
+          this.logger.warn('WebSocket upgrades are blocked on this network; switching to HTTPS long-poll', {
+            reason: 'reason' in end ? end.reason : end.kind,
+          });
+          this.emit('transport', { transport: 'long-poll', reason: 'WebSocket upgrades are blocked' });
+          continue;
+        }
+      }
+      if ('welcomed' in end && end.welcomed && Date.now() - began >= this.timing.stableAfterMs)
+        backoff.reset();
+      const delay = backoff.next();
+      this.logger.info('reconnecting', { inMs: delay, attempt: backoff.attempts });
+      try {
+        await sleep(delay, undefined, { signal: this.stopSignal.signal });
+      } catch {
+        return;
+      }
+    }
+  }
+
+  /** Runs one session to its end. */
+  private runSession(
+    identity: RunnerIdentity,
+    policy: TransportPolicy,
+    inventory: InventoryItem[],
+  ): Promise<SessionEnd> {
+    const session = this.createSession(identity, policy.mode, inventory);
+    this.session = session;
+    let inbound: Promise<void> = Promise.resolve();
+    let retryTimer: NodeJS.Timeout | undefined;
+    if (policy.mode === 'long-poll') {
+      retryTimer = setTimeout(() => session.stop(), this.timing.websocketRetryMs);
+      retryTimer.unref();
+    }
+    return new Promise((resolve) => {
+      session.on('frame', (frame) => {
+        inbound = inbound
+          .then(() => this.onFrame(session, frame, policy))
+          .catch((err) => this.logger.error('frame handling failed', { error: (err as Error).message }));
+      });
+      session.on('end', (end) => {
+        clearTimeout(retryTimer);
+        const was = this.connectedTransport;
+        this.connectedTransport = null;
+        this.session = undefined;
+        const reason = end.kind === 'stopped' ? 'closed by the runner' : end.reason;
+        if (was) {
+          this.logger.warn('disconnected from the edge', { transport: was, reason });
+          this.emit('disconnected', { transport: was, reason });
+        } else if (end.kind !== 'stopped') {
+          this.logger.warn('could not connect to the edge', { transport: session.transport, reason });
+        }
+        if (end.kind !== 'stopped') this.status?.disconnected(reason);
+        resolve(end);
+      });
+      session.start();
+    });
+  }
+
+  private createSession(
+    identity: RunnerIdentity,
+    transport: Transport,
+    inventory: InventoryItem[],
+  ): TransportSession {
+    const common = {
+      edgeUrl: identity.edgeUrl,
+      authorization: () => this.bearer(),
+      hello: () => ({ runnerVersion, capabilities: this.capabilities(), inventory }),
+      logger: this.logger,
+      maxSilenceMs: this.timing.maxSilenceMs,
+    };
+    if (transport === 'websocket') {
+      return new TunnelSession({
+        ...common,
+        url: edgeEndpoint(identity.edgeUrl, '/tunnel', 'ws'),
+        handshakeTimeoutMs: this.timing.handshakeTimeoutMs,
+      });
+    }
+    return new LongPollSession({
+      ...common,
+      url: edgeEndpoint(identity.edgeUrl, '/tunnel/poll'),
+      pollWaitSeconds: this.timing.pollWaitSeconds,
+      fetch: this.opts.fetch,
+    });
+  }
+
+  private async onFrame(session: TransportSession, frame: EdgeFrame, policy: TransportPolicy): Promise<void> {
+    if (frame.type === 'welcome') return this.onWelcome(session, frame, policy);
+    if (frame.type === 'heartbeat') {
+      this.status?.heartbeat();
+      return;
+    }
+    if (frame.type === 'command') {
+      if (!this.connectedTransport) {
+        this.logger.warn('command before welcome ignored', { commandId: frame.commandId });
+        return;
+      }
+      await this.executor?.receive(frame);
+    }
+  }
+
+  private async onWelcome(
+    session: TransportSession,
+    welcome: Welcome,
+    policy: TransportPolicy,
+  ): Promise<void> {
+    const identity = this.identity;
+    const verifier = this.verifier;
+    if (!identity || !verifier) return;
+    if (welcome.runnerId !== identity.runnerId || welcome.tenantId !== identity.tenantId) {
+      this.logger.error('the edge welcomed another runner; closing', { runnerId: welcome.runnerId });
+      session.stop();
+      return;
+    }
+    const before = verifier.keyIds.join(',');
+    const rotated = await verifier.rotate(welcome.commandKeys);
+    if (!rotated.ok) {
+      this.logger.warn('keeping the trusted command keys', { reason: rotated.reason });
+    } else if (verifier.keyIds.join(',') !== before) {
+      updateCommandKeys(this.opts.stateDir, rotated.keys);
+      this.logger.info('command keys rotated', { kids: verifier.keyIds });
+      this.emit('keys-rotated', { kids: verifier.keyIds });
+    }
+    policy.connected();
+    this.connectedTransport = session.transport;
+    this.status?.connected(session.transport);
+    const skewMs = welcome.serverTime - Date.now();
+    this.logger.info('connected to the edge', {
+      transport: session.transport,
+      edgeUrl: identity.edgeUrl,
+      skewMs,
+    });
+    this.emit('connected', {
+      transport: session.transport,
+      runnerId: identity.runnerId,
+      edgeUrl: identity.edgeUrl,
+    });
+    for (const entry of this.journal?.undelivered() ?? []) this.sendResult(entry);
+  }
+
+  private sendResult(entry: JournalEntry): void {
+    const session = this.session;
+    const outcome = entry.outcome;
+    if (!session || !this.connectedTransport || !outcome) return;
+    session
+      .send({ v: protocolVersion, id: newFrameId(), type: 'result', commandId: entry.commandId, ...outcome })
+      .then(() => this.journal?.markDelivered(entry.commandId))
+      .catch(() => {
+        // replayed after the next welcome
+      });
+  }
+
+  private async edgeAnswersHttp(identity: RunnerIdentity): Promise<boolean> {
+    try {
+      const res = await (this.opts.fetch ?? proxiedFetch)(edgeEndpoint(identity.edgeUrl, '/healthz'), {
+        signal: AbortSignal.timeout(10_000),
+      });
+      await res.arrayBuffer();
+      return res.ok;
+    } catch {
+      return false;
+    }
+  }
+
+  private bearer(): Promise<string> {
+    if (!this.credentials) throw new Error('runner not started');
+    return runnerBearer(this.credentials);
+  }
+
+  private capabilities(): Capability[] {
+    return this.opts.capabilities ?? detectCapabilities();
+  }
+
+  private info(identity: RunnerIdentity): RunnerInfo {
+    return {
+      runnerId: identity.runnerId,
+      version: runnerVersion,
+      capabilities: this.capabilities(),
+      uptimeSeconds: () => Math.round((Date.now() - this.startedAt) / 1000),
+      transport: () => this.connectedTransport,
+      inventory: () => this.inventory(),
+    };
+  }
+
+  private async inventory(): Promise<InventoryItem[]> {
+    try {
+      return (await this.opts.inventory?.()) ?? [];
+    } catch (err) {
+      this.logger.warn('inventory failed', { error: (err as Error).message });
+      return [];
+    }
+  }
+}
