@@ -1,4 +1,4 @@
-import { newId } from '@cameleer/shared';
+import { maxFrameBytes, newId } from '@cameleer/shared';
 import type { Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
@@ -16,7 +16,10 @@ import { environmentRoutes } from './routes/environments/index.ts';
 import { healthRoutes } from './routes/health.ts';
 import { meRoutes } from './routes/me.ts';
 import { memberRoutes } from './routes/members/index.ts';
+import { runnerRoutes } from './routes/runners/index.ts';
+import { registerRoutes } from './routes/runners/register.ts';
 import { tenantRoutes } from './routes/tenants/index.ts';
+import { pollRoutes } from './routes/tunnel/poll.ts';
 import { recordAudit } from './services/audit.ts';
 
 export type AppDeps = {
@@ -49,6 +52,14 @@ export function createApp(deps: AppDeps) {
     })(c, next),
   );
   app.use('/api/*', authenticate);
+  app.use('/tunnel/*', (c, next) =>
+    bodyLimit({
+      maxSize: 4 * maxFrameBytes,
+      onError: (c) =>
+        problemResponse(c, new AppError('payload-too-large', 'The poll body is over the size limit')),
+    })(c, next),
+  );
+  app.route('/', pollRoutes);
 
   app.route('/', meRoutes);
   app.route('/', tenantRoutes);
@@ -57,6 +68,8 @@ export function createApp(deps: AppDeps) {
   app.route('/', memberRoutes);
   app.route('/', apiTokenRoutes);
   app.route('/', auditLogRoutes);
+  app.route('/', runnerRoutes);
+  app.route('/', registerRoutes);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',

@@ -6,6 +6,8 @@ import type { Clock } from './clock.ts';
 import type { Db } from './db/client.ts';
 import type { TenantRow } from './db/schema/index.ts';
 import type { Logger } from './logger.ts';
+import type { TunnelHub } from './tunnel/hub.ts';
+import type { ReplayGuard } from './tunnel/replay-guard.ts';
 
 export type EdgeSettings = {
   /** Where people reach the console and API, e.g. http://localhost:8080 */
@@ -16,6 +18,8 @@ export type EdgeSettings = {
   loginUrl?: string;
   maxBodyBytes: number;
   sessionTtlSeconds: number;
+  /** How often the edge and runners exchange heartbeats on the tunnel. */
+  heartbeatIntervalMs: number;
 };
 
 /** Everything a request handler may use. Built once on Node, per request from bindings on Workers. */
@@ -26,6 +30,11 @@ export type Services = {
   sessionKeys: readonly SigningKey[];
   oidc?: OidcVerifier;
   authCache: AuthCache;
+  /** The first key signs commands; all are announced to runners (rotation without downtime). */
+  commandKeys: readonly SigningKey[];
+  replayGuard: ReplayGuard;
+  /** Live runner connections; absent where this process holds none. */
+  tunnel?: TunnelHub;
   settings: EdgeSettings;
   log: Logger;
 };

@@ -1,6 +1,6 @@
 import { type Permission, permissions, type Role, roleHolds } from '@cameleer/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { adminToken, createTestEdge, type TestEdge } from '../test/fixtures.ts';
+import { adminToken, createTestEdge, registerTestRunner, type TestEdge } from '../test/fixtures.ts';
 
 type Operation = { method: string; path: string; permission: string; security?: unknown[] };
 
@@ -12,6 +12,7 @@ const publicRoutes = new Set([
   'GET /healthz',
   'GET /readyz',
   'GET /api/openapi.json',
+  'POST /tunnel/poll',
 ]);
 
 const bodies: Record<string, unknown> = {
@@ -24,6 +25,13 @@ const bodies: Record<string, unknown> = {
   'post /api/tenants/{tenant}/members': { issuer: 'test', subject: 'someone', role: 'viewer' },
   'patch /api/tenants/{tenant}/members/{memberId}': { role: 'viewer' },
   'post /api/tenants/{tenant}/api-tokens': { name: 'ci', role: 'viewer' },
+  'post /api/tenants/{tenant}/runner-tokens': { environments: ['dev'] },
+  'post /api/tenants/{tenant}/runners/{runnerId}/commands': { kind: 'noop' },
+  'post /api/runners/register': {
+    token: 'cmr_reg_unknown-token',
+    name: 'x',
+    publicKey: { kty: 'OKP', crv: 'Ed25519', x: 'A'.repeat(43) },
+  },
 };
 
 describe('permissions', () => {
@@ -51,11 +59,18 @@ describe('permissions', () => {
   afterAll(() => edge.close());
 
   it('documents a checked permission and a security scheme on every API operation', () => {
-    const known = new Set<string>([...Object.keys(permissions), 'platform:admin', 'authenticated']);
+    const known = new Set<string>([
+      ...Object.keys(permissions),
+      'platform:admin',
+      'authenticated',
+      'registration-token',
+    ]);
     expect(operations.length).toBeGreaterThan(20);
     for (const op of operations) {
       expect(known.has(op.permission), `${op.method} ${op.path}: ${op.permission}`).toBe(true);
-      expect(op.security?.length, `${op.method} ${op.path}`).toBeGreaterThan(0);
+      // Registration is the one public operation: the one-time token in its body is the credential.
+      if (op.permission !== 'registration-token')
+        expect(op.security?.length, `${op.method} ${op.path}`).toBeGreaterThan(0);
     }
   });
 
@@ -105,6 +120,7 @@ describe('permissions', () => {
 /** Throw-away resources so that allowed deletes and revocations hit something harmless. */
 async function scratchResources(edge: TestEdge, t: Awaited<ReturnType<TestEdge['tenant']>>) {
   const token = t.tokens.owner;
+  const { runnerId } = await registerTestRunner(edge, t, 'scratch');
   const post = async (path: string, json: unknown) =>
     (await (
       await edge.request(`/api/tenants/${t.slug}/${path}`, { method: 'POST', token, json })
@@ -115,5 +131,7 @@ async function scratchResources(edge: TestEdge, t: Awaited<ReturnType<TestEdge['
     environment: (await post('environments', { name: 'scratch' })).id,
     memberId: (await post('members', { issuer: 'test', subject: 'scratch', role: 'viewer' })).id,
     tokenId: (await post('api-tokens', { name: 'scratch', role: 'viewer' })).id,
+    runnerId,
+    commandId: (await post(`runners/${runnerId}/commands`, { kind: 'noop' })).id,
   } as Record<string, string>;
 }

@@ -8,6 +8,7 @@ import { systemClock } from './clock.ts';
 import type { HonoEnv, Services } from './env.ts';
 import { AppError } from './errors.ts';
 import { jsonLogger } from './logger.ts';
+import { ReplayGuard } from './tunnel/replay-guard.ts';
 import { parseBindings, type WorkerBindings } from './worker/bindings.ts';
 import { openNeonDatabase } from './worker/database.ts';
 
@@ -21,6 +22,8 @@ import { openNeonDatabase } from './worker/database.ts';
 // Isolate scope: built once and shared by every request this isolate serves.
 // Nothing here holds a socket; Workers forbid I/O objects across requests.
 const authCache = new AuthCache({ max: 10_000, ttlMs: 30_000, negativeTtlMs: 5_000, now: () => Date.now() });
+const replayGuard = new ReplayGuard({ max: 100_000, now: () => Date.now() });
+let commandKeys: { source: string; keys: Promise<SigningKey[]> } | undefined;
 let signingKey: { source: string; key: Promise<SigningKey> } | undefined;
 let oidcVerifier: { source: string; verify: OidcVerifier } | undefined;
 
@@ -50,11 +53,15 @@ async function openScope(env: Record<string, unknown>): Promise<RequestScope> {
       sessionKeys: [await sessionKeyOf(bindings)],
       oidc: oidcOf(bindings),
       authCache,
+      // Runner tunnels on Workers (a Durable Object hub) come later; registration already answers with these keys.
+      commandKeys: await commandKeysOf(bindings),
+      replayGuard,
       settings: {
         publicUrl: bindings.PUBLIC_URL,
         appsDomain: bindings.APPS_DOMAIN,
         maxBodyBytes: 1024 * 1024,
         sessionTtlSeconds: 12 * 3600,
+        heartbeatIntervalMs: 15_000,
       },
       log: jsonLogger,
     };
@@ -76,6 +83,15 @@ function sessionKeyOf(bindings: WorkerBindings): Promise<SigningKey> {
     signingKey = { source, key };
   }
   return signingKey.key;
+}
+
+function commandKeysOf(bindings: WorkerBindings): Promise<SigningKey[]> {
+  const source = JSON.stringify(bindings.COMMAND_KEYS ?? []);
+  if (commandKeys?.source !== source) {
+    const list = bindings.COMMAND_KEYS ?? [];
+    commandKeys = { source, keys: Promise.all(list.map((jwk) => importSigningKey(jwk as JWK))) };
+  }
+  return commandKeys.keys;
 }
 
 function oidcOf(bindings: WorkerBindings): OidcVerifier | undefined {

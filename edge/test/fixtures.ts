@@ -12,6 +12,7 @@ import { apiTokens } from '../src/db/schema/index.ts';
 import type { EdgeSettings, Services } from '../src/env.ts';
 import { silentLogger } from '../src/logger.ts';
 import { type Database, openPglite, openPostgres } from '../src/node/database.ts';
+import { ReplayGuard } from '../src/tunnel/replay-guard.ts';
 
 /** Every database test runs on both: the embedded default and a real PostgreSQL server. */
 export const databaseKinds = ['pglite', 'postgres'] as const;
@@ -87,6 +88,7 @@ export async function createTestEdge(
     appsDomain: 'apps.test',
     maxBodyBytes: 64 * 1024,
     sessionTtlSeconds: 3600,
+    heartbeatIntervalMs: 15_000,
     ...opts.settings,
   };
   const services: Services = {
@@ -100,6 +102,8 @@ export async function createTestEdge(
       negativeTtlMs: 5_000,
       now: () => clock.now().getTime(),
     }),
+    commandKeys: [await importSigningKey(await generateSigningKeyJwk())],
+    replayGuard: new ReplayGuard({ max: 10_000, now: () => clock.now().getTime() }),
     settings,
     log: silentLogger,
   };
@@ -185,10 +189,53 @@ export async function tableCounts(db: Db, tenantId: string): Promise<Record<stri
     users: await count(db, 'select count(*)::int as n from users'),
   };
   await withTenant(db, tenantId, async (tx) => {
-    for (const t of ['environments', 'apps', 'api_tokens', 'members']) {
+    for (const t of [
+      'environments',
+      'apps',
+      'api_tokens',
+      'members',
+      'runners',
+      'runner_registration_tokens',
+      'commands',
+      'command_events',
+    ]) {
       out[t] = await count(tx, `select count(*)::int as n from ${t}`);
     }
     out.audit_success = await count(tx, "select count(*)::int as n from audit_log where outcome = 'success'");
   });
   return out;
+}
+
+/** Registers a runner in a tenant through the API (token, then registration), returning its identity and key. */
+export async function registerTestRunner(
+  edge: TestEdge,
+  tenant: { slug: string; tokens: { admin: string } },
+  name = 'runner',
+) {
+  const tokenRes = await edge.request(`/api/tenants/${tenant.slug}/runner-tokens`, {
+    method: 'POST',
+    token: tenant.tokens.admin,
+    json: {},
+  });
+  if (tokenRes.status !== 201) throw new Error(`runner token: ${tokenRes.status} ${await tokenRes.text()}`);
+  const { token } = (await tokenRes.json()) as { token: string };
+  const jwk = await generateSigningKeyJwk();
+  const key = await importSigningKey(jwk);
+  const res = await edge.request('/api/runners/register', {
+    method: 'POST',
+    json: {
+      token,
+      name,
+      publicKey: { kty: 'OKP', crv: 'Ed25519', x: jwk.x },
+      version: 'test',
+      capabilities: ['process'],
+    },
+  });
+  if (res.status !== 201) throw new Error(`register: ${res.status} ${await res.text()}`);
+  const registered = (await res.json()) as {
+    runnerId: string;
+    tenantId: string;
+    commandKeys: { keys: unknown[] };
+  };
+  return { ...registered, key: { ...key, kid: registered.runnerId }, registrationToken: token };
 }

@@ -38,6 +38,10 @@ export const idPrefixes = {
   audit: 'aud',
   loginTicket: 'lgn',
   request: 'req',
+  runner: 'rnr',
+  registrationToken: 'rgt',
+  command: 'cmd',
+  commandEvent: 'cev',
 } as const;
 
 export type IdPrefix = (typeof idPrefixes)[keyof typeof idPrefixes];

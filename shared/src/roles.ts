@@ -22,6 +22,10 @@ export const permissions = {
   'api-tokens:read': 'admin',
   'api-tokens:write': 'admin',
   'audit:read': 'admin',
+  'runners:read': 'viewer',
+  'runners:write': 'admin',
+  'commands:read': 'viewer',
+  'commands:write': 'developer',
 } as const satisfies Record<string, Role>;
 
 export type Permission = keyof typeof permissions;

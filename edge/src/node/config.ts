@@ -30,6 +30,12 @@ export const NodeConfig = z
     DATABASE_MIGRATION_URL: optional,
     /** Private Ed25519 JWK signing session tokens; default a key file in the data directory, made once. */
     CAMELEER_SESSION_KEY: optional,
+    /** The edge's command keys: a private Ed25519 JWK or an array, newest first; default key files in the data directory. */
+    CAMELEER_COMMAND_KEYS: optional,
+    /** Tunnel heartbeat interval; a silent peer is dropped after two. */
+    CAMELEER_TUNNEL_HEARTBEAT_MS: z.coerce.number().int().min(100).max(30_000).default(15_000),
+    /** How often commands past their deadline are failed. */
+    CAMELEER_COMMAND_SWEEP_MS: z.coerce.number().int().min(100).default(5_000),
     CAMELEER_OIDC_ISSUER: optional.pipe(z.url().optional()),
     CAMELEER_OIDC_AUDIENCE: optional,
     CAMELEER_OIDC_JWKS_URI: optional.pipe(z.url().optional()),

@@ -1,5 +1,5 @@
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { generateSigningKeyJwk, importSigningKey, type SigningKey } from '@cameleer/shared';
 import type { JWK } from 'jose';
 
@@ -15,4 +15,25 @@ export async function loadSigningKey(envValue: string | undefined, file: string)
   }
   chmodSync(file, 0o600);
   return importSigningKey(JSON.parse(readFileSync(file, 'utf8')) as JWK);
+}
+
+/**
+ * The edge's command keys, newest first: every `command-*.jwk` in `dir`, the
+ * name sorting last signing. Rotate by adding a newer file and restarting;
+ * remove the old one once every runner has connected since. One is made on first start.
+ */
+export async function loadCommandKeys(envValue: string | undefined, dir: string): Promise<SigningKey[]> {
+  if (envValue) {
+    const jwks = JSON.parse(envValue) as JWK | JWK[];
+    return Promise.all((Array.isArray(jwks) ? jwks : [jwks]).map((jwk) => importSigningKey(jwk)));
+  }
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const files = () =>
+    readdirSync(dir)
+      .filter((f) => /^command-.+\.jwk$/.test(f))
+      .sort()
+      .reverse();
+  if (!files().length)
+    await loadSigningKey(undefined, join(dir, `command-${new Date().toISOString().slice(0, 10)}.jwk`));
+  return Promise.all(files().map((f) => loadSigningKey(undefined, join(dir, f))));
 }

@@ -1,4 +1,5 @@
 import { hash } from 'node:crypto';
+import type { Server } from 'node:http';
 import { resolve } from 'node:path';
 import { getRequestListener, serve } from '@hono/node-server';
 import { type App, createApp } from '../app.ts';
@@ -8,20 +9,25 @@ import { bootstrap } from '../bootstrap.ts';
 import { type Clock, systemClock } from '../clock.ts';
 import type { Services } from '../env.ts';
 import { jsonLogger, type Logger } from '../logger.ts';
+import { expireOverdueCommands } from '../services/commands.ts';
+import { LocalHub } from '../tunnel/local-hub.ts';
+import { ReplayGuard } from '../tunnel/replay-guard.ts';
 import type { NodeConfig } from './config.ts';
 import { type Database, openPglite, openPostgres } from './database.ts';
-import { loadSigningKey } from './key-files.ts';
+import { loadCommandKeys, loadSigningKey } from './key-files.ts';
+import { attachWebSocketTunnel } from './ws-tunnel.ts';
 
 export type RunningEdge = {
   url: string;
   loginUrl: string;
   app: App;
   services: Services;
+  hub: LocalHub;
   database: Database;
   close(): Promise<void>;
 };
 
-/** Wires the Node dependencies, migrates, bootstraps and listens. */
+/** Wires the Node dependencies, migrates, bootstraps and listens: API, console and runner tunnel on one port. */
 export async function startEdge(
   config: NodeConfig,
   opts: { clock?: Clock; log?: Logger; extend?: (app: App) => void } = {},
@@ -31,10 +37,9 @@ export async function startEdge(
   const database = config.DATABASE_URL
     ? await openPostgres(config.DATABASE_URL, config.DATABASE_MIGRATION_URL)
     : await openPglite(resolve(dataDir, 'pgdata'));
-  const sessionKey = await loadSigningKey(
-    config.CAMELEER_SESSION_KEY,
-    resolve(dataDir, 'keys', 'session.jwk'),
-  );
+  const keysDir = resolve(dataDir, 'keys');
+  const sessionKey = await loadSigningKey(config.CAMELEER_SESSION_KEY, resolve(keysDir, 'session.jwk'));
+  const commandKeys = await loadCommandKeys(config.CAMELEER_COMMAND_KEYS, keysDir);
 
   const server = serve({
     fetch: () => new Response(null, { status: 503 }),
@@ -45,11 +50,14 @@ export async function startEdge(
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   const publicUrl = (config.CAMELEER_PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/$/, '');
+  const now = () => clock.now().getTime();
 
+  const hub = new LocalHub(() => services);
   const services: Services = {
     db: database.db,
     clock,
     sessionKeys: [sessionKey],
+    commandKeys,
     oidc:
       config.CAMELEER_OIDC_ISSUER && config.CAMELEER_OIDC_AUDIENCE
         ? createOidcVerifier({
@@ -65,15 +73,18 @@ export async function startEdge(
       max: 10_000,
       ttlMs: 30_000,
       negativeTtlMs: 5_000,
-      now: () => clock.now().getTime(),
+      now,
       hash: (token) => hash('sha256', token, 'hex'),
     }),
+    replayGuard: new ReplayGuard({ max: 100_000, now }),
+    tunnel: hub,
     settings: {
       publicUrl,
       appsDomain: config.CAMELEER_APPS_DOMAIN,
       loginUrl: config.CAMELEER_LOGIN_URL,
       maxBodyBytes: config.CAMELEER_MAX_BODY_BYTES,
       sessionTtlSeconds: config.CAMELEER_SESSION_TTL_SECONDS,
+      heartbeatIntervalMs: config.CAMELEER_TUNNEL_HEARTBEAT_MS,
     },
     log: opts.log ?? jsonLogger,
   };
@@ -86,15 +97,29 @@ export async function startEdge(
   // Swap the placeholder handler for the real app now that everything is ready.
   server.removeAllListeners('request');
   server.on('request', getRequestListener(app.fetch));
+  const wss = attachWebSocketTunnel(server as Server, hub, () => services);
+  hub.start();
+  const sweeper = setInterval(() => {
+    expireOverdueCommands(database.db, clock).catch((err: unknown) =>
+      services.log.error('command deadline sweep failed', { error: String(err) }),
+    );
+  }, config.CAMELEER_COMMAND_SWEEP_MS);
+  sweeper.unref();
 
   return {
     url: `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${port}`,
     loginUrl,
     app,
     services,
+    hub,
     database,
     close: async () => {
-      await new Promise<void>((ok) => server.close(() => ok()));
+      clearInterval(sweeper);
+      hub.stop();
+      wss.close();
+      const closed = new Promise<void>((ok) => server.close(() => ok()));
+      (server as Server).closeAllConnections();
+      await closed;
       await database.close();
     },
   };

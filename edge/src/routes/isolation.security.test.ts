@@ -1,8 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestEdge, databaseKinds, type TestEdge, tableCounts } from '../../test/fixtures.ts';
+import {
+  createTestEdge,
+  databaseKinds,
+  registerTestRunner,
+  type TestEdge,
+  tableCounts,
+} from '../../test/fixtures.ts';
 
 type Tenant = Awaited<ReturnType<TestEdge['tenant']>>;
-type Ids = { tenant: string; app: string; environment: string; memberId: string; tokenId: string };
+type Ids = {
+  tenant: string;
+  app: string;
+  environment: string;
+  memberId: string;
+  tokenId: string;
+  runnerId: string;
+  commandId: string;
+};
 
 /** A valid body for every operation that takes one, so that only tenant scoping can refuse the request. */
 const bodies: Record<string, unknown> = {
@@ -15,6 +29,13 @@ const bodies: Record<string, unknown> = {
   'post /api/tenants/{tenant}/members': { issuer: 'evil', subject: 'mallory', role: 'owner' },
   'patch /api/tenants/{tenant}/members/{memberId}': { role: 'viewer' },
   'post /api/tenants/{tenant}/api-tokens': { name: 'backdoor', role: 'owner' },
+  'post /api/tenants/{tenant}/runner-tokens': {},
+  'post /api/tenants/{tenant}/runners/{runnerId}/commands': { kind: 'deploy', payload: { image: 'evil' } },
+  'post /api/runners/register': {
+    token: 'cmr_reg_not-a-token-at-all',
+    name: 'x',
+    publicKey: { kty: 'OKP', crv: 'Ed25519', x: 'A'.repeat(43) },
+  },
 };
 
 describe.each(databaseKinds)('tenant isolation on %s', (kind) => {
@@ -119,7 +140,17 @@ async function resourcesOf(edge: TestEdge, t: Tenant): Promise<Ids> {
     if (!item) throw new Error('fixture tenant is missing a resource');
     return item;
   };
+  const { runnerId } = await registerTestRunner(edge, t);
+  const command = (await (
+    await edge.request(`/api/tenants/${t.slug}/runners/${runnerId}/commands`, {
+      method: 'POST',
+      token,
+      json: { kind: 'noop' },
+    })
+  ).json()) as { id: string };
   return {
+    runnerId,
+    commandId: command.id,
     tenant: t.slug,
     app: app.id,
     environment: first(envs.items).id,

@@ -31,6 +31,21 @@ export const WorkerBindings = z
         }
       })
       .pipe(PrivateEd25519Jwk),
+    /** The edge's command keys (secret): a private Ed25519 JWK or an array of them as JSON, newest first. */
+    COMMAND_KEYS: z
+      .string()
+      .optional()
+      .transform((s, ctx) => {
+        if (!s) return undefined;
+        try {
+          const parsed = JSON.parse(s) as unknown;
+          return Array.isArray(parsed) ? parsed : [parsed];
+        } catch {
+          ctx.addIssue({ code: 'custom', message: 'must be JSON: a private JWK or an array of them' });
+          return z.NEVER;
+        }
+      })
+      .pipe(z.array(PrivateEd25519Jwk).optional()),
     /** Where people reach the console and API, e.g. https://cameleer.example.com */
     PUBLIC_URL: z.url().transform((u) => u.replace(/\/$/, '')),
     /** Apps are served at {app}.{env}.{tenant}.APPS_DOMAIN. */

@@ -1,0 +1,204 @@
+import type { CommandKind } from '@cameleer/shared';
+import { and, asc, desc, eq, inArray, lt, max, notInArray, sql } from 'drizzle-orm';
+import type { Clock } from '../clock.ts';
+import { type Db, withTenant } from '../db/client.ts';
+import { commandEvents, commands, tenants } from '../db/schema/index.ts';
+import { Conflict, NotFound } from '../errors.ts';
+import { recordAudit } from './audit.ts';
+import type { TenantContext } from './context.ts';
+import { getRunner } from './runners.ts';
+
+export const defaultCommandDeadlineSeconds = 600;
+const finalStates = ['succeeded', 'failed'] as const;
+const openStates = ['queued', 'sent', 'acked'] as const;
+
+type RunnerScope = Pick<TenantContext, 'db' | 'tenantId' | 'clock'>;
+
+/** Stores a command before anything is sent; the next `seq` of its runner keeps the order. */
+export async function createCommand({
+  ctx,
+  input,
+}: {
+  ctx: TenantContext;
+  input: { runnerId: string; kind: CommandKind; payload: Record<string, unknown>; deadlineSeconds?: number };
+}) {
+  const runner = await getRunner({ ctx, input });
+  if (runner.revokedAt) throw new Conflict('This runner is revoked; register a new one');
+  // One command at a time per runner gets the next seq; the unique (runner, seq) index is the backstop.
+  await ctx.db.execute(sql`select pg_advisory_xact_lock(hashtext(${runner.id}))`);
+  const [last] = await ctx.db
+    .select({ seq: max(commands.seq) })
+    .from(commands)
+    .where(and(eq(commands.tenantId, ctx.tenantId), eq(commands.runnerId, runner.id)));
+  const now = ctx.clock.now();
+  const [row] = await ctx.db
+    .insert(commands)
+    .values({
+      tenantId: ctx.tenantId,
+      runnerId: runner.id,
+      seq: (last?.seq ?? 0) + 1,
+      kind: input.kind,
+      payload: input.payload,
+      createdBy: ctx.actor.id,
+      createdAt: now,
+      deadline: new Date(now.getTime() + (input.deadlineSeconds ?? defaultCommandDeadlineSeconds) * 1000),
+    })
+    .returning();
+  if (!row) throw new Error('insert returned nothing');
+  await recordAudit(ctx, {
+    action: 'command.create',
+    targetType: 'command',
+    targetId: row.id,
+    status: 202,
+    detail: { runnerId: runner.id, kind: row.kind, seq: row.seq },
+  });
+  return row;
+}
+
+export async function listCommands({
+  ctx,
+  input,
+}: {
+  ctx: TenantContext;
+  input: { runnerId: string; limit: number };
+}) {
+  await getRunner({ ctx, input });
+  return ctx.db
+    .select()
+    .from(commands)
+    .where(and(eq(commands.tenantId, ctx.tenantId), eq(commands.runnerId, input.runnerId)))
+    .orderBy(desc(commands.seq))
+    .limit(input.limit);
+}
+
+export async function getCommand({ ctx, input }: { ctx: TenantContext; input: { commandId: string } }) {
+  const [row] = await ctx.db
+    .select()
+    .from(commands)
+    .where(and(eq(commands.tenantId, ctx.tenantId), eq(commands.id, input.commandId)))
+    .limit(1);
+  if (!row) throw new NotFound(`Command ${input.commandId}`);
+  const events = await ctx.db
+    .select({ at: commandEvents.at, message: commandEvents.message })
+    .from(commandEvents)
+    .where(and(eq(commandEvents.tenantId, ctx.tenantId), eq(commandEvents.commandId, row.id)))
+    .orderBy(asc(commandEvents.id));
+  return { ...row, events };
+}
+
+/** Commands a runner has not finished, in order: all of them are (re)sent on connect. */
+export async function openCommands(ctx: RunnerScope, runnerId: string, afterSeq = 0) {
+  return ctx.db
+    .select()
+    .from(commands)
+    .where(
+      and(
+        eq(commands.tenantId, ctx.tenantId),
+        eq(commands.runnerId, runnerId),
+        inArray(commands.state, [...openStates]),
+        sql`${commands.seq} > ${afterSeq}`,
+      ),
+    )
+    .orderBy(asc(commands.seq));
+}
+
+export async function markSent(ctx: RunnerScope, runnerId: string, commandIds: string[]) {
+  if (!commandIds.length) return;
+  await ctx.db
+    .update(commands)
+    .set({ state: 'sent', sentAt: ctx.clock.now() })
+    .where(
+      and(
+        eq(commands.tenantId, ctx.tenantId),
+        eq(commands.runnerId, runnerId),
+        inArray(commands.id, commandIds),
+        eq(commands.state, 'queued'),
+      ),
+    );
+}
+
+export async function markAcked(ctx: RunnerScope, runnerId: string, commandId: string) {
+  await ctx.db
+    .update(commands)
+    .set({ state: 'acked', ackedAt: ctx.clock.now() })
+    .where(
+      and(
+        eq(commands.tenantId, ctx.tenantId),
+        eq(commands.runnerId, runnerId),
+        eq(commands.id, commandId),
+        inArray(commands.state, ['queued', 'sent']),
+      ),
+    );
+}
+
+export async function addProgress(ctx: RunnerScope, runnerId: string, commandId: string, message: string) {
+  const [open] = await ctx.db
+    .select({ id: commands.id })
+    .from(commands)
+    .where(
+      and(
+        eq(commands.tenantId, ctx.tenantId),
+        eq(commands.runnerId, runnerId),
+        eq(commands.id, commandId),
+        inArray(commands.state, [...openStates]),
+      ),
+    );
+  if (!open) return;
+  await ctx.db
+    .insert(commandEvents)
+    .values({ tenantId: ctx.tenantId, commandId, message, at: ctx.clock.now() });
+}
+
+/** Stores the final result once; a repeated or late result for a final command changes nothing. */
+export async function completeCommand(
+  ctx: RunnerScope,
+  runnerId: string,
+  result: { commandId: string; status: 'succeeded' | 'failed'; output?: unknown; error?: string },
+): Promise<boolean> {
+  const done = await ctx.db
+    .update(commands)
+    .set({
+      state: result.status,
+      finishedAt: ctx.clock.now(),
+      output: result.output ?? null,
+      error: result.error ?? null,
+    })
+    .where(
+      and(
+        eq(commands.tenantId, ctx.tenantId),
+        eq(commands.runnerId, runnerId),
+        eq(commands.id, result.commandId),
+        notInArray(commands.state, [...finalStates]),
+      ),
+    )
+    .returning({ id: commands.id });
+  return done.length === 1;
+}
+
+/** Fails every command whose deadline passed without a result, tenant by tenant. Returns how many. */
+export async function expireOverdueCommands(db: Db, clock: Clock): Promise<number> {
+  const now = clock.now();
+  const all = await db.select({ id: tenants.id }).from(tenants);
+  let expired = 0;
+  for (const { id: tenantId } of all) {
+    const rows = await withTenant(db, tenantId, (tx) =>
+      tx
+        .update(commands)
+        .set({
+          state: 'failed',
+          finishedAt: now,
+          error: 'No result before the deadline; the runner was offline or did not answer',
+        })
+        .where(
+          and(
+            eq(commands.tenantId, tenantId),
+            inArray(commands.state, [...openStates]),
+            lt(commands.deadline, now),
+          ),
+        )
+        .returning({ id: commands.id }),
+    );
+    expired += rows.length;
+  }
+  return expired;
+}

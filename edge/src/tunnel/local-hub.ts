@@ -1,0 +1,98 @@
+import type { Transport } from '@cameleer/shared';
+import type { Services } from '../env.ts';
+import type { TunnelHub } from './hub.ts';
+import { PollChannel } from './poll-channel.ts';
+import type { RunnerIdentity } from './runner-auth.ts';
+import { type LinkTransport, RunnerLink } from './runner-link.ts';
+
+/**
+ * Runner connections held in this process. One link per runner: a new
+ * connection replaces the old one. A peer that sends nothing for two heartbeat
+ * intervals (never more than 60 s) is dropped.
+ */
+export class LocalHub implements TunnelHub {
+  readonly #links = new Map<string, RunnerLink>();
+  #timer: ReturnType<typeof setInterval> | undefined;
+
+  constructor(readonly services: () => Services) {}
+
+  start(): void {
+    const interval = this.services().settings.heartbeatIntervalMs;
+    this.#timer = setInterval(() => this.#beat(), interval);
+    (this.#timer as { unref?: () => void }).unref?.();
+  }
+
+  stop(): void {
+    clearInterval(this.#timer);
+    for (const link of this.#links.values()) link.close(1001, 'edge shutting down');
+    this.#links.clear();
+  }
+
+  /** A new connection of a runner over `transport`; it replaces any older one. */
+  attach(runner: RunnerIdentity, transport: LinkTransport): RunnerLink {
+    const previous = this.#links.get(runner.runnerId);
+    const link = new RunnerLink(this.services(), runner, transport);
+    this.#links.set(runner.runnerId, link);
+    previous?.close(4000, 'replaced by a newer connection');
+    this.services().log.info('tunnel: runner connected', {
+      runnerId: runner.runnerId,
+      transport: transport.kind,
+    });
+    return link;
+  }
+
+  detach(link: RunnerLink): void {
+    if (this.#links.get(link.runner.runnerId) === link) {
+      this.#links.delete(link.runner.runnerId);
+      this.services().log.info('tunnel: runner disconnected', { runnerId: link.runner.runnerId });
+    }
+  }
+
+  /** One long-poll exchange: take the runner's frames, answer with the edge's (waiting up to `waitMs`). */
+  async poll(runner: RunnerIdentity, rawFrames: string[], waitMs: number) {
+    let link = this.#links.get(runner.runnerId);
+    if (!link || link.transport.kind !== 'long-poll') link = this.attach(runner, new PollChannel());
+    for (const raw of rawFrames) await link.receive(raw);
+    link.lastHeardAt = this.services().clock.now().getTime();
+    return (link.transport as PollChannel).take(waitMs);
+  }
+
+  notify(runnerId: string): void {
+    void this.#links.get(runnerId)?.deliver();
+  }
+
+  disconnect(runnerId: string, reason: string): void {
+    const link = this.#links.get(runnerId);
+    if (!link) return;
+    link.refuse({ v: 1, type: 'error', code: 'revoked', message: reason });
+    link.close(4003, reason);
+    this.#links.delete(runnerId);
+  }
+
+  connection(runnerId: string): { transport: Transport; since: Date } | undefined {
+    const link = this.#links.get(runnerId);
+    return link ? { transport: link.transport.kind, since: link.since } : undefined;
+  }
+
+  get size(): number {
+    return this.#links.size;
+  }
+
+  #beat(): void {
+    const services = this.services();
+    const now = services.clock.now().getTime();
+    const deadAfter = Math.min(2 * services.settings.heartbeatIntervalMs, 60_000);
+    const pollGrace = 30_000;
+    for (const link of [...this.#links.values()]) {
+      const silentFor = now - link.lastHeardAt;
+      const limit = link.transport.kind === 'long-poll' ? deadAfter + pollGrace : deadAfter;
+      if (silentFor > limit) {
+        services.log.info('tunnel: runner silent, dropping', { runnerId: link.runner.runnerId, silentFor });
+        link.close(4008, 'no heartbeat');
+        this.detach(link);
+      } else if (link.transport.kind === 'websocket') {
+        link.heartbeat();
+      }
+    }
+  }
+}

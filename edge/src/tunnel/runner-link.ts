@@ -1,0 +1,179 @@
+import {
+  type EdgeFrame,
+  type ErrorFrame,
+  newId,
+  parseRunnerFrame,
+  protocolVersion,
+  type RunnerFrame,
+  type Transport,
+} from '@cameleer/shared';
+import { withTenant } from '../db/client.ts';
+import type { Services } from '../env.ts';
+import { addProgress, completeCommand, markAcked, markSent, openCommands } from '../services/commands.ts';
+import { recordHello, touchRunner } from '../services/runners.ts';
+import { endorseCommandKeys, signCommand } from './command-signing.ts';
+import type { RunnerIdentity } from './runner-auth.ts';
+
+export type LinkTransport = {
+  kind: Transport;
+  send(frame: EdgeFrame): void;
+  close(code: number, reason: string): void;
+};
+
+const touchEveryMs = 30_000;
+
+/**
+ * One connected runner, whatever carries its frames. Commands are delivered
+ * in `seq` order after `hello`; on every new link all unfinished commands are
+ * sent again (at-least-once: the runner de-duplicates by command id).
+ */
+export class RunnerLink {
+  readonly since: Date;
+  lastHeardAt: number;
+  #ready = false;
+  #lastSentSeq = 0;
+  #lastTouch = 0;
+  #queue: Promise<void> = Promise.resolve();
+  #closed = false;
+
+  constructor(
+    readonly services: Services,
+    readonly runner: RunnerIdentity,
+    readonly transport: LinkTransport,
+  ) {
+    this.since = services.clock.now();
+    this.lastHeardAt = this.since.getTime();
+  }
+
+  get closed() {
+    return this.#closed;
+  }
+
+  /** Handles one raw frame; frames are processed strictly in arrival order. */
+  receive(raw: string): Promise<void> {
+    this.lastHeardAt = this.services.clock.now().getTime();
+    return this.#serialize(() => this.#handle(raw));
+  }
+
+  /** Sends commands stored since the last delivery. Safe to call any time, from anywhere. */
+  deliver(): Promise<void> {
+    return this.#serialize(() => this.#deliver());
+  }
+
+  heartbeat(): void {
+    this.#send({
+      v: protocolVersion,
+      id: newId('req'),
+      type: 'heartbeat',
+      at: this.services.clock.now().getTime(),
+    });
+  }
+
+  close(code: number, reason: string): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.transport.close(code, reason);
+  }
+
+  refuse(error: Omit<ErrorFrame, 'id'>): void {
+    this.#send({ ...error, id: newId('req') });
+  }
+
+  #serialize(task: () => Promise<void>): Promise<void> {
+    const run = this.#queue.then(task, task);
+    this.#queue = run.catch((err: unknown) => {
+      this.services.log.error('tunnel: frame handling failed', {
+        runnerId: this.runner.runnerId,
+        error: String(err),
+      });
+    });
+    return this.#queue;
+  }
+
+  #scope<T>(
+    fn: (ctx: { db: Services['db']; tenantId: string; clock: Services['clock'] }) => Promise<T>,
+  ): Promise<T> {
+    const { tenantId } = this.runner;
+    return withTenant(this.services.db, tenantId, (db) => fn({ db, tenantId, clock: this.services.clock }));
+  }
+
+  async #handle(raw: string): Promise<void> {
+    const parsed = parseRunnerFrame(raw);
+    if (!parsed.ok) {
+      this.refuse(parsed.error);
+      return;
+    }
+    const frame: RunnerFrame = parsed.frame;
+    const { runnerId } = this.runner;
+    switch (frame.type) {
+      case 'hello':
+        await this.#scope((ctx) => recordHello(ctx, runnerId, frame));
+        this.#send({
+          v: protocolVersion,
+          id: newId('req'),
+          type: 'welcome',
+          runnerId,
+          tenantId: this.runner.tenantId,
+          heartbeatIntervalMs: this.services.settings.heartbeatIntervalMs,
+          serverTime: this.services.clock.now().getTime(),
+          commandKeys: await endorseCommandKeys(this.services.commandKeys, this.services.clock.now()),
+        });
+        this.#ready = true;
+        this.#lastSentSeq = 0;
+        await this.#deliver();
+        return;
+      case 'ack':
+        await this.#scope((ctx) => markAcked(ctx, runnerId, frame.commandId));
+        return;
+      case 'progress':
+        await this.#scope((ctx) => addProgress(ctx, runnerId, frame.commandId, frame.message));
+        return;
+      case 'result':
+        await this.#scope((ctx) => completeCommand(ctx, runnerId, frame));
+        return;
+      case 'heartbeat':
+        if (this.lastHeardAt - this.#lastTouch > touchEveryMs) {
+          this.#lastTouch = this.lastHeardAt;
+          await this.#scope((ctx) => touchRunner(ctx, runnerId));
+        }
+        return;
+      case 'error':
+        this.services.log.info('tunnel: runner reported an error', {
+          runnerId,
+          code: frame.code,
+          message: frame.message,
+        });
+        return;
+    }
+  }
+
+  async #deliver(): Promise<void> {
+    if (!this.#ready || this.#closed) return;
+    const rows = await this.#scope((ctx) => openCommands(ctx, this.runner.runnerId, this.#lastSentSeq));
+    if (!rows.length) return;
+    const now = this.services.clock.now();
+    for (const row of rows) {
+      const token = await signCommand(this.services.commandKeys, row, now);
+      this.#send({
+        v: protocolVersion,
+        id: newId('req'),
+        type: 'command',
+        commandId: row.id,
+        seq: row.seq,
+        token,
+      });
+      this.#lastSentSeq = row.seq;
+    }
+    await this.#scope((ctx) =>
+      markSent(
+        ctx,
+        this.runner.runnerId,
+        rows.map((r) => r.id),
+      ),
+    );
+  }
+
+  #send(frame: EdgeFrame): void {
+    if (!this.#closed) this.transport.send(frame);
+  }
+}
