@@ -1,4 +1,7 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { generateSigningKeyJwk, importSigningKey, type SigningKey } from '@cameleer/shared';
+import { getRequestListener } from '@hono/node-server';
 import { sql } from 'drizzle-orm';
 import pg from 'pg';
 import { type App, createApp } from '../src/app.ts';
@@ -12,6 +15,8 @@ import { apiTokens } from '../src/db/schema/index.ts';
 import type { EdgeSettings, Services } from '../src/env.ts';
 import { silentLogger } from '../src/logger.ts';
 import { type Database, openPglite, openPostgres } from '../src/node/database.ts';
+import { attachWebSocketTunnel } from '../src/node/ws-tunnel.ts';
+import { LocalHub } from '../src/tunnel/local-hub.ts';
 import { ReplayGuard } from '../src/tunnel/replay-guard.ts';
 
 /** Every database test runs on both: the embedded default and a real PostgreSQL server. */
@@ -238,4 +243,29 @@ export async function registerTestRunner(
     commandKeys: { keys: unknown[] };
   };
   return { ...registered, key: { ...key, kid: registered.runnerId }, registrationToken: token };
+}
+
+/** Serves a test edge over real HTTP with the Node WebSocket tunnel, as `startEdge` does. */
+export async function listenTestEdge(
+  edge: TestEdge,
+): Promise<{ url: string; wsUrl: string; hub: LocalHub; close(): Promise<void> }> {
+  const hub = new LocalHub(() => edge.services);
+  edge.services.tunnel = hub;
+  const server = createServer(getRequestListener(edge.app.fetch));
+  const wss = attachWebSocketTunnel(server, hub, () => edge.services);
+  hub.start();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    wsUrl: `ws://127.0.0.1:${port}/tunnel`,
+    hub,
+    close: async () => {
+      hub.stop();
+      wss.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      edge.services.tunnel = undefined;
+    },
+  };
 }
