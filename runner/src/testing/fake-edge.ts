@@ -32,6 +32,8 @@ export class FakeEdge {
   /** When set, WebSocket upgrades get this HTTP status, as from a proxy that breaks them. */
   refuseUpgradesWith: number | undefined;
   revoked = false;
+  /** When false, /healthz answers 503 (the edge itself is unwell, not the network). */
+  healthy = true;
   sendHeartbeats = true;
   upgradeAttempts = 0;
   polls = 0;
@@ -257,7 +259,7 @@ export class FakeEdge {
       res.writeHead(status, { 'content-type': type });
       res.end(JSON.stringify(value));
     };
-    if (url.pathname === '/healthz') return json(200, { ok: true });
+    if (url.pathname === '/healthz') return json(this.healthy ? 200 : 503, { ok: this.healthy });
     if (url.pathname === '/api/runners/register' && req.method === 'POST') {
       const input = JSON.parse(body) as { token: string; publicKey: JWK };
       if (input.token !== 'cmr_reg_valid' || this.runner) {
