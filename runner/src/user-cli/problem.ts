@@ -1,0 +1,32 @@
+import { z } from 'zod';
+
+/** The edge's error body (`application/problem+json`). */
+export const Problem = z.object({
+  type: z.string().optional(),
+  title: z.string().optional(),
+  status: z.number().optional(),
+  detail: z.string().optional(),
+  requestId: z.string().optional(),
+  errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+});
+export type Problem = z.infer<typeof Problem>;
+
+/** The problem in a failed response, or undefined when something else (a proxy, a load balancer) answered. */
+export async function readProblem(res: Response): Promise<Problem | undefined> {
+  const text = await res.text().catch(() => '');
+  try {
+    const parsed = Problem.safeParse(JSON.parse(text));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** One line: the detail, the field errors, and the status. */
+export function problemMessage(problem: Problem | undefined, res: Response, request: string): string {
+  const head = problem?.detail || problem?.title;
+  if (!head) return `${request} answered ${res.status} ${res.statusText}`.trim();
+  const fields = problem?.errors?.map((e) => (e.path ? `${e.path}: ${e.message}` : e.message)) ?? [];
+  const detail = fields.length > 0 ? `${head} (${fields.join('; ')})` : head;
+  return `${detail} [HTTP ${res.status}]`;
+}

@@ -1,0 +1,23 @@
+import { Command } from 'commander';
+import { runnerVersion } from '../version.ts';
+import type { CliContext } from './cli-context.ts';
+import { registerLoginCommand } from './commands/login.ts';
+import { registerRunnersCommands } from './commands/runners.ts';
+
+/** The `cameleer` command tree; main parses process.argv with it. */
+export function createProgram(ctx: CliContext): Command {
+  const program = new Command()
+    .name('cameleer')
+    .description('Work with a Cameleer edge from a terminal or CI: log in, manage runners.')
+    .version(runnerVersion)
+    .exitOverride()
+    .showHelpAfterError('(run with --help for usage)')
+    .addHelpText(
+      'after',
+      '\nEnvironment: CAMELEER_URL, CAMELEER_TOKEN and CAMELEER_TENANT override the stored login;\n' +
+        'CAMELEER_CONFIG sets where the login is stored.',
+    );
+  registerLoginCommand(program, ctx);
+  registerRunnersCommands(program, ctx);
+  return program;
+}
