@@ -10,6 +10,7 @@ export {
   notSupportedYet,
   type RunnerInfo,
 } from './commands/handlers.ts';
+export { type EmbeddedRunnerOptions, startEmbeddedRunner } from './embedded-runner.ts';
 export { createFileLogger, type Logger, silentLogger } from './logger.ts';
 export { type RegisterRunnerInput, RegistrationError, registerRunner } from './registration.ts';
 export { Runner, type RunnerEvents, type RunnerOptions } from './runner.ts';

@@ -88,7 +88,10 @@ export class TunnelSession extends TransportSession {
 
   private async refused(res: IncomingMessage): Promise<void> {
     const status = res.statusCode ?? 0;
-    const problem = await readBody(res);
+    const problem = await Promise.race([
+      readBody(res),
+      new Promise<Problem>((resolve) => setTimeout(() => resolve({}), 2000)),
+    ]);
     const detail = problem.detail ?? problem.title ?? res.statusMessage ?? '';
     const reason = `the tunnel upgrade got HTTP ${status}${detail ? `: ${detail}` : ''}`;
     if ((status === 401 || status === 403) && isRevokedProblem(problem))

@@ -1,0 +1,39 @@
+import { readIdentity } from '../state/identity.ts';
+import {
+  type CheckResult,
+  checkDocker,
+  checkEdge,
+  checkIdentity,
+  checkKubernetes,
+  checkProxy,
+} from './doctor-checks.ts';
+
+const marks = { ok: '✓', warn: '!', fail: '✗' } as const;
+
+/** Runs every check, prints one actionable line each, exits non-zero when any failed. */
+export async function doctorCommand(opts: { stateDir: string; url?: string }): Promise<void> {
+  const results: CheckResult[] = [checkIdentity(opts.stateDir)];
+  let edgeUrl = opts.url;
+  if (!edgeUrl) {
+    try {
+      edgeUrl = readIdentity(opts.stateDir).edgeUrl;
+    } catch {
+      results.push({
+        name: 'edge reachable',
+        status: 'fail',
+        message: 'no edge URL: register first, or pass --url URL',
+      });
+    }
+  }
+  if (edgeUrl) {
+    results.push(...(await checkEdge(edgeUrl)));
+    results.push(checkProxy(edgeUrl));
+  }
+  results.push(await checkDocker(), checkKubernetes());
+  for (const r of results) process.stdout.write(`${marks[r.status]} ${r.name.padEnd(15)} ${r.message}\n`);
+  const failed = results.filter((r) => r.status === 'fail').length;
+  if (failed > 0) {
+    process.stdout.write(`\n${failed} check${failed > 1 ? 's' : ''} failed.\n`);
+    process.exitCode = 1;
+  }
+}

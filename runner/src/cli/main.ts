@@ -1,0 +1,74 @@
+import { Command, CommanderError } from 'commander';
+import { defaultStateDir } from '../state/state-dir.ts';
+import { runnerVersion } from '../version.ts';
+import { doctorCommand } from './doctor-command.ts';
+import { logsCommand } from './logs-command.ts';
+import { registerCommand } from './register-command.ts';
+import { startCommand } from './start-command.ts';
+import { statusCommand } from './status-command.ts';
+
+/** Prints one line and exits non-zero: every failure of the CLI ends here. */
+function fail(err: unknown): never {
+  const message = err instanceof Error ? err.message : String(err);
+  process.stderr.write(`cameleer-runner: ${message}\n`);
+  process.exit(1);
+}
+
+const stateDirOption = [
+  '--state-dir <dir>',
+  'where the runner keeps its identity, key, journal and logs',
+  defaultStateDir,
+] as const;
+
+const program = new Command()
+  .name('cameleer-runner')
+  .description('Runs Cameleer apps on this machine for the edge, over an outbound-only tunnel.')
+  .version(runnerVersion)
+  .exitOverride()
+  .showHelpAfterError('(run with --help for usage)');
+
+program
+  .command('register')
+  .description('register this runner with the edge using a one-time registration token')
+  .requiredOption('--url <url>', "the edge's URL, e.g. https://cameleer.example.com")
+  .requiredOption('--token <token>', 'a one-time registration token (cmr_reg_…) created in the console')
+  .option('--name <name>', 'a name for this runner (default: the host name)')
+  .option(...stateDirOption)
+  .option('--force', 'replace an identity already in the state directory')
+  .action((opts) => registerCommand(opts));
+
+program
+  .command('start')
+  .description('connect to the edge and run commands, in the foreground (Ctrl-C stops it)')
+  .option(...stateDirOption)
+  .option('--quiet', 'log to the log file only, not to the terminal')
+  .action((opts) => startCommand(opts));
+
+program
+  .command('status')
+  .description('show whether the runner is running and connected')
+  .option(...stateDirOption)
+  .option('--json', 'print the status as JSON')
+  .action((opts) => statusCommand(opts));
+
+program
+  .command('logs')
+  .description("show the runner's log")
+  .option(...stateDirOption)
+  .option('-n, --lines <n>', 'how many of the last lines to show', '50')
+  .option('-f, --follow', 'keep printing new lines as they are written')
+  .action((opts) => logsCommand(opts));
+
+program
+  .command('doctor')
+  .description('check the edge, the clock, the identity, Docker, Kubernetes and proxies, and say what to fix')
+  .option(...stateDirOption)
+  .option('--url <url>', 'check this edge URL instead of the registered one')
+  .action((opts) => doctorCommand(opts));
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  if (err instanceof CommanderError) process.exit(err.exitCode);
+  fail(err);
+}

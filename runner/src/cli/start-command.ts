@@ -1,0 +1,20 @@
+import { Runner } from '../runner.ts';
+
+/** Runs the runner in the foreground until SIGINT/SIGTERM, or until the edge revokes it (exit 2). */
+export async function startCommand(opts: { stateDir: string; quiet?: boolean }): Promise<void> {
+  const runner = new Runner({ stateDir: opts.stateDir, echoLogs: !opts.quiet });
+  let exitCode = 0;
+  runner.on('revoked', ({ reason }) => {
+    exitCode = 2;
+    process.stderr.write(
+      `cameleer-runner: this runner was revoked by the edge (${reason}); create a registration token and run \`cameleer-runner register --force\`\n`,
+    );
+  });
+  const stopped = new Promise<void>((resolve) => runner.once('stopped', () => resolve()));
+  const shutdown = () => void runner.stop('signal');
+  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', shutdown);
+  await runner.start();
+  await stopped;
+  process.exit(exitCode);
+}

@@ -1,0 +1,51 @@
+import { hasIdentity, readIdentity } from '../state/identity.ts';
+import { isProcessAlive, readStatus } from '../state/status-file.ts';
+
+export function ago(iso: string | null, now = Date.now()): string {
+  if (!iso) return 'never';
+  const seconds = Math.max(0, Math.round((now - Date.parse(iso)) / 1000));
+  if (seconds < 120) return `${seconds} s ago`;
+  if (seconds < 7200) return `${Math.round(seconds / 60)} min ago`;
+  return `${Math.round(seconds / 3600)} h ago`;
+}
+
+/** Prints the runner's state; exits 0 only when it runs and is connected. */
+export function statusCommand(opts: { stateDir: string; json?: boolean }): void {
+  if (!hasIdentity(opts.stateDir)) {
+    throw new Error(
+      `no runner registered in ${opts.stateDir}: run \`cameleer-runner register --url URL --token TOKEN\``,
+    );
+  }
+  const identity = readIdentity(opts.stateDir);
+  const status = readStatus(opts.stateDir);
+  const running = !!status?.running && isProcessAlive(status.pid);
+  const online = running && !!status?.connected;
+  const state = online ? 'online' : running ? 'offline' : 'stopped';
+  if (opts.json) {
+    const { runnerId, tenantId, tenantSlug, name, edgeUrl, environments } = identity;
+    process.stdout.write(
+      `${JSON.stringify({ state, runnerId, tenantId, tenantSlug, name, edgeUrl, environments, ...status, running }, null, 2)}\n`,
+    );
+  } else {
+    const lines = [
+      `Runner ${identity.runnerId} (${identity.name}), tenant ${identity.tenantSlug}`,
+      `  edge:       ${identity.edgeUrl}`,
+    ];
+    if (online && status) {
+      lines.push(`  state:      online over ${status.transport} since ${status.since}`);
+      lines.push(`  heartbeat:  ${ago(status.lastHeartbeatAt)}`);
+    } else if (running && status) {
+      lines.push(`  state:      offline (reconnecting) since ${status.since}`);
+      if (status.lastError) lines.push(`  last error: ${status.lastError}`);
+      lines.push(
+        '  The runner keeps retrying; run `cameleer-runner doctor` to see why it cannot reach the edge.',
+      );
+    } else {
+      lines.push('  state:      stopped');
+      if (status?.lastError) lines.push(`  last error: ${status.lastError}`);
+      lines.push(`  Start it with: cameleer-runner start --state-dir ${opts.stateDir}`);
+    }
+    process.stdout.write(`${lines.join('\n')}\n`);
+  }
+  if (!online) process.exitCode = 1;
+}
