@@ -6,12 +6,19 @@ async function main() {
   const config = parseNodeConfig(process.env);
   const edge = await startEdge(config);
   const publicUrl = edge.services.settings.publicUrl;
+  const runnerLine = edge.localRunner
+    ? `  Runner:   local runner ${await edge.localRunner.connected(10_000).then(
+        () => 'connected',
+        () => 'connecting',
+      )} (state in ${config.CAMELEER_DATA_DIR}/runner)`
+    : '  Runner:   no local runner (CAMELEER_LOCAL_RUNNER=false)';
   process.stdout.write(
     [
       '',
       `  Cameleer is running at ${publicUrl}`,
       `  API:      ${publicUrl}/api  (OpenAPI: ${publicUrl}/api/openapi.json)`,
       `  Data:     ${config.CAMELEER_DATA_DIR} (${edge.database.kind})`,
+      runnerLine,
       '',
       '  Sign in as administrator with this one-time link (valid 1 hour):',
       `  ${edge.loginUrl}`,

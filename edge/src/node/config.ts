@@ -32,6 +32,11 @@ export const NodeConfig = z
     CAMELEER_SESSION_KEY: optional,
     /** The edge's command keys: a private Ed25519 JWK or an array, newest first; default key files in the data directory. */
     CAMELEER_COMMAND_KEYS: optional,
+    /** Start a local runner beside the edge, connected over the tunnel on loopback. */
+    CAMELEER_LOCAL_RUNNER: z
+      .enum(['true', 'false', '1', '0'])
+      .default('true')
+      .transform((v) => v === 'true' || v === '1'),
     /** Tunnel heartbeat interval; a silent peer is dropped after two. */
     CAMELEER_TUNNEL_HEARTBEAT_MS: z.coerce.number().int().min(100).max(30_000).default(15_000),
     /** How often commands past their deadline are failed. */

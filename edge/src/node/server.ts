@@ -1,6 +1,7 @@
 import { hash } from 'node:crypto';
 import type { Server } from 'node:http';
 import { resolve } from 'node:path';
+import type { Runner } from '@cameleer/runner';
 import { getRequestListener, serve } from '@hono/node-server';
 import { type App, createApp } from '../app.ts';
 import { AuthCache } from '../auth/auth-cache.ts';
@@ -15,10 +16,13 @@ import { ReplayGuard } from '../tunnel/replay-guard.ts';
 import type { NodeConfig } from './config.ts';
 import { type Database, openPglite, openPostgres } from './database.ts';
 import { loadCommandKeys, loadSigningKey } from './key-files.ts';
+import { startLocalRunner } from './local-runner.ts';
 import { attachWebSocketTunnel } from './ws-tunnel.ts';
 
 export type RunningEdge = {
   url: string;
+  /** The local runner beside the edge, when CAMELEER_LOCAL_RUNNER is on. */
+  localRunner: Runner | undefined;
   loginUrl: string;
   app: App;
   services: Services;
@@ -106,14 +110,22 @@ export async function startEdge(
   }, config.CAMELEER_COMMAND_SWEEP_MS);
   sweeper.unref();
 
+  const url = `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${port}`;
+  const loopback = ['0.0.0.0', '::'].includes(config.HOST) ? `http://127.0.0.1:${port}` : url;
+  const localRunner = config.CAMELEER_LOCAL_RUNNER
+    ? await startLocalRunner(services, { edgeUrl: loopback, dataDir })
+    : undefined;
+
   return {
-    url: `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${port}`,
+    url,
+    localRunner,
     loginUrl,
     app,
     services,
     hub,
     database,
     close: async () => {
+      await localRunner?.stop();
       clearInterval(sweeper);
       hub.stop();
       wss.close();
