@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import { ApiClient } from '../api-client.ts';
 import { type Me, Me as MeSchema, type Tenant, TenantList } from '../api-schemas.ts';
+import { chooseTenant } from '../choose-tenant.ts';
 import type { CliContext } from '../cli-context.ts';
-import { CliError } from '../cli-error.ts';
 import { configPath, writeStoredLogin } from '../config-file.ts';
 import { normalizeUrl } from '../session.ts';
 
@@ -35,25 +35,6 @@ async function login(ctx: CliContext, opts: LoginOptions): Promise<void> {
     `Logged in to ${url} as ${me.actor.name} (${me.actor.type}), tenant ${tenant.slug} (${roleIn(me, tenant)}).\n`,
   );
   ctx.write(`Saved to ${path}\n`);
-}
-
-function chooseTenant(me: Me, tenants: Tenant[], wanted: string | undefined): Tenant {
-  if (wanted) {
-    const found = tenants.find((t) => t.slug === wanted);
-    if (!found) {
-      const known = tenants.map((t) => t.slug).join(', ') || 'none';
-      throw new CliError(`This token has no access to tenant "${wanted}" (its tenants: ${known})`);
-    }
-    return found;
-  }
-  const only = me.memberships.length === 1 ? me.memberships[0] : undefined;
-  const tenant = only && tenants.find((t) => t.id === only.tenantId);
-  if (tenant) return tenant;
-  if (me.memberships.length === 0) {
-    throw new CliError('This token is a member of no tenant: pass --tenant SLUG');
-  }
-  const slugs = me.memberships.map((m) => tenants.find((t) => t.id === m.tenantId)?.slug ?? m.tenantId);
-  throw new CliError(`This token is a member of several tenants (${slugs.join(', ')}): pass --tenant SLUG`);
 }
 
 function roleIn(me: Me, tenant: Tenant): string {
