@@ -1,50 +1,15 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { type EdgeProcess, startEdgeProcess } from '../../test/edge-process.ts';
 
 const root = join(import.meta.dirname, '..', '..', '..');
 const tsx = join(root, 'node_modules', '.bin', 'tsx');
-
-type Started = { child: ChildProcess; url: string; loginUrl: string; stop(): Promise<void> };
-
-/** Runs the control plane exactly as `npm start` does, and reads what it prints. */
-async function start(dataDir: string, env: Record<string, string> = {}): Promise<Started> {
-  const child = spawn(tsx, ['edge/src/node.ts'], {
-    cwd: root,
-    env: { ...process.env, PORT: '0', CAMELEER_DATA_DIR: dataDir, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  let err = '';
-  child.stderr?.on('data', (d) => {
-    err += d;
-  });
-  const printed = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no start banner in 30 s:\n${out}\n${err}`)), 30_000);
-    child.stdout?.on('data', (d) => {
-      out += d;
-      if (/auth\/login\?ticket=\S+/.test(out)) {
-        clearTimeout(timer);
-        resolve(out);
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`exited with ${code}:\n${out}\n${err}`)));
-  });
-  const url = /running at (http:\/\/\S+)/.exec(printed)?.[1] ?? '';
-  const loginUrl = /(http:\/\/\S+\/auth\/login\?ticket=\S+)/.exec(printed)?.[1] ?? '';
-  return {
-    child,
-    url,
-    loginUrl,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
-  };
-}
+const start = (dataDir: string, env: Record<string, string> = {}) =>
+  startEdgeProcess(dataDir, { CAMELEER_LOCAL_RUNNER: 'false', ...env });
+type Started = EdgeProcess;
 
 const get = (url: string, headers: Record<string, string> = {}) =>
   fetch(url, { headers, redirect: 'manual' });
