@@ -1,9 +1,20 @@
+import { check, fmt, ms } from './format.ts';
 import { benchForwardAuth, type ForwardAuthBench } from './forward-auth.ts';
+import { benchTunnel } from './tunnel.ts';
+import { tunnelReport } from './tunnel-report.ts';
 
 const targets = { ratio: 0.6, addedP50Ms: 1, addedP99Ms: 3 };
 
 /** `npm run bench`: a report, so it exits 0 whether or not targets are met; non-zero only if it could not measure. */
 async function main() {
+  const only = process.env.BENCH_ONLY;
+  if (only && only !== 'forward-auth' && only !== 'tunnel')
+    throw new Error('BENCH_ONLY must be forward-auth or tunnel');
+  if (only !== 'tunnel') await forwardAuth();
+  if (only !== 'forward-auth') await tunnel();
+}
+
+async function forwardAuth() {
   const plan = {
     connections: envInt('BENCH_CONNECTIONS', 50),
     durationSeconds: envInt('BENCH_SECONDS', 5),
@@ -22,6 +33,22 @@ async function main() {
   log(report(result));
 }
 
+async function tunnel() {
+  const plan = {
+    latency: {
+      commands: envInt('BENCH_COMMANDS', 300),
+      warmup: envInt('BENCH_COMMAND_WARMUP', 30),
+      rounds: envInt('BENCH_ROUNDS', 3),
+    },
+    idle: { runners: envInt('BENCH_RUNNERS', 1000), concurrency: 20 },
+  };
+  log(
+    `Tunnel bench: ${plan.latency.commands} sequential no-op commands after ${plan.latency.warmup} warm-up, ` +
+      `in ${plan.latency.rounds} blocks alternating with as many ws echoes; then ${plan.idle.runners} idle runners`,
+  );
+  log(tunnelReport(await benchTunnel(plan, log)));
+}
+
 function report({ bare, verify }: ForwardAuthBench): string {
   const ratio = verify.requestsPerSecond / bare.requestsPerSecond;
   const addedP50 = verify.p50Ms - bare.p50Ms;
@@ -30,8 +57,6 @@ function report({ bare, verify }: ForwardAuthBench): string {
   const addedCostUs = 1e6 / verify.requestsPerSecond - 1e6 / bare.requestsPerSecond;
   const row = (name: string, rps: string, p50: string, p99: string) =>
     `  ${name.padEnd(22)}${rps.padStart(12)}${p50.padStart(12)}${p99.padStart(12)}`;
-  const check = (name: string, value: string, target: string, met: boolean) =>
-    `  ${name.padEnd(28)}${value.padStart(10)}   target ${target.padEnd(9)} ${met ? 'MET' : 'NOT MET'}`;
   return [
     '',
     'Medians over rounds (latency from every response, ms):',
@@ -53,8 +78,6 @@ function envInt(name: string, fallback: number): number {
   return value;
 }
 
-const fmt = (n: number, digits: number) => n.toFixed(digits);
-const ms = (n: number) => fmt(n, 2);
 const log = (line: string) => process.stdout.write(`${line}\n`);
 
 main().then(
