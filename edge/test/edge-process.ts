@@ -3,7 +3,6 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 
 const root = join(import.meta.dirname, '..', '..');
-const tsx = join(root, 'node_modules', '.bin', 'tsx');
 
 export type EdgeProcess = {
   child: ChildProcess;
@@ -18,7 +17,8 @@ export async function startEdgeProcess(
   dataDir: string,
   env: Record<string, string> = {},
 ): Promise<EdgeProcess> {
-  const child = spawn(tsx, ['edge/src/node.ts'], {
+  // Node itself with tsx's loader (not the tsx CLI, which would put a second process between us and the edge).
+  const child = spawn(process.execPath, ['--import', 'tsx', 'edge/src/node.ts'], {
     cwd: root,
     env: { ...process.env, PORT: '0', CAMELEER_DATA_DIR: dataDir, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -17,9 +17,9 @@ export async function startRealRunner(
   edgeUrl: string,
   adminToken: string,
   tenant: string,
-  opts: Partial<RunnerOptions> & { name?: string } = {},
+  opts: Partial<RunnerOptions> & { name?: string; apiUrl?: string } = {},
 ) {
-  const res = await fetch(`${edgeUrl}/api/tenants/${tenant}/runner-tokens`, {
+  const res = await fetch(`${opts.apiUrl ?? edgeUrl}/api/tenants/${tenant}/runner-tokens`, {
     method: 'POST',
     headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
     body: '{}',
