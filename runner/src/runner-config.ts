@@ -4,8 +4,11 @@ import { z } from 'zod';
 export const RunnerTiming = z.object({
   /** First reconnect delay ceiling; doubles per failed attempt (full jitter below it). */
   backoffBaseMs: z.number().int().positive().default(500),
-  /** Largest reconnect delay ceiling. */
-  backoffCapMs: z.number().int().positive().default(30_000),
+  /**
+   * Largest reconnect delay ceiling. Small enough that runners are back within
+   * seconds of an edge restart; full jitter spreads a fleet's reconnects over it.
+   */
+  backoffCapMs: z.number().int().positive().default(5_000),
   /** A connection that lasted this long resets the backoff. */
   stableAfterMs: z.number().int().nonnegative().default(10_000),
   /** The edge is declared dead after 2 heartbeat intervals of silence, and never later than this. */

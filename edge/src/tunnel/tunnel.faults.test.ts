@@ -147,4 +147,41 @@ describe('tunnel faults', () => {
     // The network really was hostile while they flowed.
     expect(proxy.stats().cuts + proxy.stats().refused).toBeGreaterThanOrEqual(3);
   }, 180_000);
+
+  it('brings the local and a second runner back online after the edge restarts, without any action', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'cameleer-restart-'));
+    cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
+    const port = String(await freePort());
+    const admin = 'restart-test-admin-token-0123456789';
+    const env = { PORT: port, CAMELEER_ADMIN_TOKEN: admin, CAMELEER_TUNNEL_HEARTBEAT_MS: '1000' };
+    let edge = await startEdgeProcess(dataDir, env);
+    cleanups.push(() => edge.stop());
+    const url = `http://127.0.0.1:${port}`;
+    const { runner } = await startRealRunner(url, admin, 'default', {
+      name: 'second',
+      timing: { stableAfterMs: 50 },
+    });
+    cleanups.push(() => runner.stop());
+    await runner.connected(10_000);
+
+    const online = async () => {
+      const res = await fetch(`${url}/api/tenants/default/runners`, {
+        headers: { authorization: `Bearer ${admin}` },
+      });
+      const { items } = (await res.json()) as { items: Array<{ name: string; status: string }> };
+      return items
+        .filter((r) => r.status === 'online')
+        .map((r) => r.name)
+        .sort();
+    };
+    await until(async () => (await online()).length === 2, 10_000, 'both online');
+    expect(await online()).toEqual(['local', 'second']);
+
+    await edge.stop();
+    edge = await startEdgeProcess(dataDir, env);
+    await until(async () => (await online()).length === 2, 20_000, 'both back online');
+    expect(await online()).toEqual(['local', 'second']);
+    await runner.stop();
+    await edge.stop();
+  }, 90_000);
 });
