@@ -23,7 +23,7 @@ export async function startLocalRunner(
     .from(tenants)
     .where(eq(tenants.slug, defaultTenantSlug))
     .limit(1);
-  if (!tenant || tenant.status !== 'active') {
+  if (tenant?.status !== 'active') {
     services.log.info('local runner: no default tenant, not starting one');
     return undefined;
   }

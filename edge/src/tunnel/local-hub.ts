@@ -51,7 +51,7 @@ export class LocalHub implements TunnelHub {
   /** One long-poll exchange: take the runner's frames, answer with the edge's (waiting up to `waitMs`). */
   async poll(runner: RunnerIdentity, rawFrames: string[], waitMs: number) {
     let link = this.#links.get(runner.runnerId);
-    if (!link || link.transport.kind !== 'long-poll') link = this.attach(runner, new PollChannel());
+    if (link?.transport.kind !== 'long-poll') link = this.attach(runner, new PollChannel());
     for (const raw of rawFrames) await link.receive(raw);
     link.lastHeardAt = this.services().clock.now().getTime();
     return (link.transport as PollChannel).take(waitMs);
