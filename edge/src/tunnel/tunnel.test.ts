@@ -1,4 +1,4 @@
-import type { SignedCommand } from '@cameleer/shared';
+import { generateSigningKeyJwk, importSigningKey, type SignedCommand } from '@cameleer/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestEdge, listenTestEdge, type TestEdge } from '../../test/fixtures.ts';
 import { startRealRunner, until } from '../../test/runners.ts';
@@ -125,5 +125,42 @@ describe('a real runner on the real tunnel', () => {
     ).toBe(204);
     await revoked;
     await until(() => !server.hub.connection(runnerId), 5000, 'dropped');
+  });
+
+  it('rotates command keys without downtime: runners adopt an endorsed new key and keep running commands', async () => {
+    const { runner, runnerId, make } = await startRealRunner(server.url, t.tokens.admin, 'ops', {
+      handlers,
+      name: 'rotating',
+    });
+    await runner.connected(5000);
+    const [oldKey] = edge.services.commandKeys;
+    if (!oldKey) throw new Error('no command key');
+    const newKey = await importSigningKey(await generateSigningKeyJwk());
+    edge.services.commandKeys = [newKey, oldKey];
+    await runner.stop();
+    const back = make();
+    const adopted = new Promise<{ kids: string[] }>((resolve) => back.on('keys-rotated', resolve));
+    await back.start();
+    expect((await adopted).kids).toEqual(expect.arrayContaining([newKey.kid, oldKey.kid]));
+    const signedByNewKey = await send(runnerId, { kind: 'echo', payload: { rotated: true } });
+    await until(
+      async () => (await command(signedByNewKey.id)).state === 'succeeded',
+      5000,
+      'command signed by the new key',
+    );
+
+    // Later the old key is retired; the runner already trusts the new one.
+    edge.services.commandKeys = [newKey];
+    await back.stop();
+    const again = make();
+    await again.start();
+    await again.connected(5000);
+    const afterRetire = await send(runnerId, { kind: 'echo', payload: {} });
+    await until(
+      async () => (await command(afterRetire.id)).state === 'succeeded',
+      5000,
+      'command after the old key is retired',
+    );
+    await again.stop();
   });
 });
