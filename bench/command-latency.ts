@@ -5,6 +5,7 @@ import { performance } from 'node:perf_hooks';
 import { Runner, registerRunner, silentLogger } from '@cameleer/runner';
 import type { EdgeApi } from './edge-api.ts';
 import { percentile } from './load.ts';
+import type { TunnelServerProcess } from './tunnel-server-process.ts';
 import { WsEcho } from './ws-echo.ts';
 
 export type LatencyPlan = { commands: number; warmup: number; rounds: number };
@@ -15,6 +16,8 @@ export type CommandLatencyBench = {
   /** Raw `ws` round trip of a message the size of a command frame. */
   echo: Latency;
   echoBytes: number;
+  /** The tunnel hop, on the edge's clock: command frame handed to the socket until the result frame arrives. */
+  hop: Latency;
   /** POST until the runner has executed the no-op and sends its result. */
   result: Latency;
   /** POST until the API answers 202: the command is stored. */
@@ -33,11 +36,11 @@ const resultTimeoutMs = 10_000;
  */
 export async function benchCommandLatency(
   api: EdgeApi,
-  echoUrl: string,
+  edge: Pick<TunnelServerProcess, 'echoUrl' | 'tunnelHops' | 'stopRecordingHops'>,
   plan: LatencyPlan,
 ): Promise<CommandLatencyBench> {
   const stateDir = await mkdtemp(join(tmpdir(), 'cameleer-bench-runner-'));
-  const echo = await WsEcho.connect(echoUrl);
+  const echo = await WsEcho.connect(edge.echoUrl);
   let runner: Runner | undefined;
   try {
     const token = await api.registrationToken();
@@ -73,9 +76,15 @@ export async function benchCommandLatency(
       throw new Error(
         `${measured.size - rows.length + unfinished.length} commands did not succeed at the edge`,
       );
+    const hops = await edge.tunnelHops();
+    await edge.stopRecordingHops();
+    const hopMs = commands.map((c) => hops[c.id]).filter((ms) => ms !== undefined);
+    if (hopMs.length !== commands.length)
+      throw new Error(`the edge recorded no tunnel hop for ${commands.length - hopMs.length} commands`);
     return {
       echo: latency(echoes),
       echoBytes: echo.messageBytes,
+      hop: latency(hopMs),
       result: latency(commands.map((c) => c.resultMs)),
       answer: latency(commands.map((c) => c.answerMs)),
       pickup: latency(commands.map((c) => c.pickupMs)),

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type LoadOptions, type LoadResult, type LoadTarget, median, runLoad } from './load.ts';
-import { barePath, spawnServer } from './server-process.ts';
+import { barePath, spawnForwardAuthServer } from './server-process.ts';
 
 export type BenchPlan = LoadOptions & { warmupSeconds: number; rounds: number };
 
@@ -28,11 +28,13 @@ export async function benchForwardAuth(
 ): Promise<ForwardAuthBench> {
   const dataDir = await mkdtemp(join(tmpdir(), 'cameleer-bench-'));
   const adminToken = randomBytes(24).toString('base64url');
-  const server = await spawnServer({
+  const server = await spawnForwardAuthServer({
     CAMELEER_DATA_DIR: dataDir,
     PORT: '0',
     CAMELEER_ADMIN_TOKEN: adminToken,
     CAMELEER_APPS_DOMAIN: appsDomain,
+    // The local runner's heartbeats and status writes would share the event loop being measured.
+    CAMELEER_LOCAL_RUNNER: 'false',
   }).catch(async (err: unknown) => {
     await rm(dataDir, { recursive: true, force: true });
     throw err;

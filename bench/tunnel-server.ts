@@ -1,9 +1,11 @@
 import type { AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
 import { WebSocketServer } from 'ws';
 import type { Logger } from '../edge/src/logger.ts';
 import { parseNodeConfig } from '../edge/src/node/config.ts';
 import { type RunningEdge, startEdge } from '../edge/src/node/server.ts';
-import { memoryPath } from './tunnel-server-process.ts';
+import type { LocalHub } from '../edge/src/tunnel/local-hub.ts';
+import { memoryPath, type TunnelHops, tunnelHopsPath } from './tunnel-server-process.ts';
 
 /** Errors only: a thousand "runner connected" lines would bury the report. */
 const quietLogger: Logger = {
@@ -12,12 +14,67 @@ const quietLogger: Logger = {
 };
 
 /**
- * Child process of the tunnel bench: the real edge, a route reporting this process's memory after a
- * full GC, and a plain `ws` echo server as the baseline, so both round trips cross the same process boundary.
+ * The tunnel hop of each command, on the edge's clock: from handing its command frame to the
+ * socket (before serialisation) until the runner's result frame for it arrives (before parsing).
+ * Bench-only: it wraps the hub's `attach`, so every link made while recording is observed.
+ */
+class TunnelHopRecorder {
+  readonly #sentAt = new Map<string, number>();
+  readonly #hops: TunnelHops = {};
+  #recording = true;
+
+  instrument(hub: LocalHub): void {
+    const attach = hub.attach.bind(hub);
+    hub.attach = (runner, transport) => {
+      if (!this.#recording) return attach(runner, transport);
+      const send = transport.send.bind(transport);
+      transport.send = (frame) => {
+        // A re-delivery after a reconnect is not a new hop.
+        if (frame.type === 'command' && !this.#sentAt.has(frame.commandId))
+          this.#sentAt.set(frame.commandId, performance.now());
+        send(frame);
+      };
+      const link = attach(runner, transport);
+      const receive = link.receive.bind(link);
+      link.receive = (raw) => {
+        this.#received(raw, performance.now());
+        return receive(raw);
+      };
+      return link;
+    };
+  }
+
+  get hops(): TunnelHops {
+    return this.#hops;
+  }
+
+  stop(): void {
+    this.#recording = false;
+    this.#sentAt.clear();
+  }
+
+  #received(raw: string, at: number): void {
+    let frame: { type?: unknown; commandId?: unknown };
+    try {
+      frame = JSON.parse(raw) as typeof frame;
+    } catch {
+      return;
+    }
+    if (frame.type !== 'result' || typeof frame.commandId !== 'string') return;
+    const sentAt = this.#sentAt.get(frame.commandId);
+    if (sentAt !== undefined && !(frame.commandId in this.#hops)) this.#hops[frame.commandId] = at - sentAt;
+  }
+}
+
+/**
+ * Child process of the tunnel bench: the real edge, routes reporting this process's memory after a
+ * full GC and the tunnel hop of each command, and a plain `ws` echo server as the baseline, so both
+ * round trips cross the same process boundary.
  */
 async function main() {
   const gc = globalThis.gc;
   if (!gc) throw new Error('run with --expose-gc');
+  const recorder = new TunnelHopRecorder();
   let edge: RunningEdge | undefined;
   edge = await startEdge(parseNodeConfig(process.env), {
     log: quietLogger,
@@ -27,8 +84,15 @@ async function main() {
         for (let i = 0; i < 3; i++) gc();
         return c.json({ ...process.memoryUsage(), connectedRunners: edge?.hub.size ?? 0 });
       });
+      app.get(tunnelHopsPath, (c) => c.json(recorder.hops));
+      app.delete(tunnelHopsPath, (c) => {
+        recorder.stop();
+        return c.body(null, 204);
+      });
     },
   });
+  // No runner is connected yet: the local runner is off and the bench connects only after the ready line.
+  recorder.instrument(edge.hub);
   const echo = new WebSocketServer({ host: '127.0.0.1', port: 0 });
   await new Promise<void>((ok, fail) => echo.once('listening', ok).once('error', fail));
   echo.on('connection', (ws) => ws.on('message', (data, isBinary) => ws.send(data, { binary: isBinary })));

@@ -34,7 +34,7 @@ export async function benchTunnel(plan: TunnelPlan, progress: (line: string) => 
   });
   try {
     const api = new EdgeApi(server.url, adminToken);
-    const latency = await benchCommandLatency(api, server.echoUrl, plan.latency);
+    const latency = await benchCommandLatency(api, server, plan.latency);
     progress(
       `  ${latency.result.samples} no-op commands and ${latency.echo.samples} ws echoes measured, alternating blocks`,
     );
