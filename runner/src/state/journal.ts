@@ -80,7 +80,9 @@ export class CommandJournal {
   markDelivered(commandId: string): void {
     const entry = this.entries.get(commandId);
     if (!entry || entry.delivered || !entry.outcome) return;
-    this.append({ op: 'delivered', commandId });
+    // Only a hint: if it is lost in a crash the result is sent again and the edge ignores
+    // the duplicate, so it is written without waiting for the disk.
+    this.append({ op: 'delivered', commandId }, { durable: false });
   }
 
   /** Finished commands whose result may not have reached the edge, oldest first. */
@@ -104,10 +106,10 @@ export class CommandJournal {
     return entry;
   }
 
-  private append(line: Line): void {
+  private append(line: Line, opts: { durable: boolean } = { durable: true }): void {
     this.apply(line);
     writeSync(this.fd, `${JSON.stringify(line)}\n`);
-    fsyncSync(this.fd);
+    if (opts.durable) fsyncSync(this.fd);
     this.lines += 1;
     if (this.lines > 1000 && this.lines > 4 * this.entries.size) this.compact();
   }
