@@ -292,4 +292,27 @@ describe.each(databaseKinds)('runner tunnel refusals on %s', (kind) => {
     const refused = await fetch(`${server.url}/tunnel/poll`, { method: 'POST', body: '{"frames":[]}' });
     expect(refused.status).toBe(401);
   });
+
+  it('drops a peer that goes silent within two heartbeat intervals', async () => {
+    const quiet = await createTestEdge(kind, { settings: { heartbeatIntervalMs: 1000 } });
+    const quietServer = await listenTestEdge(quiet);
+    try {
+      const q = await quiet.tenant('quiet');
+      const silent = await registerTestRunner(quiet, q);
+      const { peer } = await connect(quietServer.wsUrl, await credential(silent));
+      if (!peer) throw new Error('refused');
+      peer.send(hello);
+      await peer.next('welcome');
+      const silentSince = Date.now();
+      // The peer never answers again: no heartbeat, no frame.
+      const closed = await peer.waitClosed(5000);
+      expect(closed?.code).toBe(4008);
+      // Two intervals, plus the check granularity (a quarter interval) and some scheduling slack.
+      expect(Date.now() - silentSince).toBeLessThanOrEqual(2 * 1000 + 250 + 250);
+      expect(quietServer.hub.connection(silent.runnerId)).toBeUndefined();
+    } finally {
+      await quietServer.close();
+      await quiet.close();
+    }
+  });
 });
