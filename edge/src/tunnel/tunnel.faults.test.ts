@@ -130,14 +130,7 @@ describe('tunnel faults', () => {
       ).json()) as { items: Command[] };
       return list.items.filter((c) => c.state === 'succeeded' || c.state === 'failed');
     };
-    const progress = setInterval(async () => {
-      process.stderr.write(
-        `final ${(await finals()).length} executed ${executed.length} transport ${runner.transport} proxy ${JSON.stringify(proxy.stats())}\n`,
-      );
-    }, 5000);
-    await until(async () => (await finals()).length === total, 120_000, 'every command final').finally(() =>
-      clearInterval(progress),
-    );
+    await until(async () => (await finals()).length === total, 120_000, 'every command final');
 
     const done = await finals();
     expect(done.every((c) => c.state === 'succeeded')).toBe(true);
