@@ -1,0 +1,91 @@
+package io.cameleer.sample;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.concurrent.Executors;
+
+/**
+ * Cameleer's sample app: a stand-in for a Camel application.
+ *
+ * It uses only the JDK (com.sun.net.httpserver) because Maven Central is not
+ * reachable from where Cameleer is built and tested, so no Camel dependency
+ * can be fetched. What matters to the platform is the same: an executable JAR
+ * with a Main-Class that listens on PORT, answers a health check, logs to
+ * stdout and stops cleanly on SIGTERM.
+ *
+ * Environment:
+ *   PORT (fallback SERVER_PORT, then 8080)  the HTTP port
+ *   APP_VERSION or -Dversion                overrides the version baked in at build time
+ *   BROKEN=true                             exits at start with an error, to test failed deploys
+ */
+public final class SampleApp {
+    /** Replaced by scripts/build-sample.sh with the version being built. */
+    static final String BUILD_VERSION = "@VERSION@";
+    /** Replaced by scripts/build-sample.sh with "true" for a broken build. */
+    static final String BUILD_BROKEN = "@BROKEN@";
+
+    private SampleApp() {}
+
+    public static void main(String[] args) throws IOException {
+        String version = version();
+        if ("true".equalsIgnoreCase(System.getenv("BROKEN")) || "true".equals(BUILD_BROKEN)) {
+            log("ERROR sample-app " + version + " cannot start: broken build (BROKEN=true)");
+            System.exit(1);
+        }
+        int port = port();
+        HttpServer server = HttpServer.create(new InetSocketAddress(port), 128);
+        server.setExecutor(Executors.newFixedThreadPool(8));
+        server.createContext("/health", exchange -> respond(exchange, 200, "UP\n"));
+        server.createContext("/", exchange -> {
+            if (!"/".equals(exchange.getRequestURI().getPath())) {
+                respond(exchange, 404, "not found\n");
+            } else {
+                respond(exchange, 200, "cameleer sample-app version " + version + "\n");
+            }
+        });
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            log("sample-app " + version + " stopping (SIGTERM)");
+            server.stop(1);
+            log("sample-app " + version + " stopped");
+        }));
+        server.start();
+        String agent = System.getProperty("cameleer.agent", "none");
+        log("sample-app " + version + " started on port " + port + " (agent: " + agent + ")");
+    }
+
+    private static String version() {
+        String fromEnv = System.getenv("APP_VERSION");
+        if (fromEnv != null && !fromEnv.isBlank()) return fromEnv;
+        String fromProperty = System.getProperty("version");
+        if (fromProperty != null && !fromProperty.isBlank()) return fromProperty;
+        return BUILD_VERSION.startsWith("@") ? "dev" : BUILD_VERSION;
+    }
+
+    private static int port() {
+        for (String name : new String[] {"PORT", "SERVER_PORT"}) {
+            String value = System.getenv(name);
+            if (value != null && !value.isBlank()) return Integer.parseInt(value.trim());
+        }
+        return 8080;
+    }
+
+    private static void respond(HttpExchange exchange, int status, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
+        exchange.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+        log(exchange.getRequestMethod() + " " + exchange.getRequestURI() + " " + status);
+    }
+
+    private static void log(String line) {
+        System.out.println(Instant.now() + " " + line);
+        System.out.flush();
+    }
+}
