@@ -1,0 +1,132 @@
+/**
+ * Builds an app's image: a Dockerfile rendered from one template, the agent and
+ * app JARs, streamed to the engine as a tar. Layers go base → agent → app, so a
+ * new app version rebuilds only its own layer and reuses the cached others.
+ */
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { pipeline } from 'node:stream/promises';
+import type Docker from 'dockerode';
+import { pack } from 'tar-stream';
+import type { Progress } from '../orchestrator.ts';
+import { LABEL } from './labels.ts';
+
+export const DEFAULT_JRE_IMAGE = 'cameleer/jre:17';
+/** Numeric, so any JRE base works without a passwd entry for it. */
+export const APP_UID = 10001;
+
+export type ImageBuildSpec = {
+  tenant: string;
+  app: string;
+  version: string;
+  appJarPath: string;
+  agentJarPath: string;
+  /** The JRE base image; `cameleer/jre:17` unless configured. */
+  baseImage?: string;
+};
+
+export type BuiltImage = { tag: string; id: string; sha256: string };
+
+/** The build output's last lines, for the deployment's reason. */
+export class ImageBuildFailed extends Error {
+  override name = 'ImageBuildFailed';
+  constructor(
+    message: string,
+    readonly lastLines: string[],
+  ) {
+    super(message);
+  }
+}
+
+export function renderDockerfile({ baseImage = DEFAULT_JRE_IMAGE }: { baseImage?: string }): string {
+  return [
+    `FROM ${baseImage}`,
+    'COPY agent.jar /opt/cameleer/agent.jar',
+    `USER ${APP_UID}:${APP_UID}`,
+    'WORKDIR /opt/app',
+    'ENV PORT=8080 SERVER_PORT=8080',
+    'EXPOSE 8080',
+    'ENTRYPOINT ["java", "-javaagent:/opt/cameleer/agent.jar", "-jar", "/opt/app/app.jar"]',
+    // Last: everything above is cached across the app's versions.
+    'COPY app.jar /opt/app/app.jar',
+    '',
+  ].join('\n');
+}
+
+/** `cameleer/{tenant}-{app}:{version}`, with the version made a valid Docker tag. */
+export function imageTag(tenant: string, app: string, version: string): string {
+  const tag = version.replace(/[^A-Za-z0-9_.-]/g, '-').replace(/^[.-]+/, '').slice(0, 128) || 'latest';
+  return `cameleer/${tenant}-${app}`.toLowerCase() + `:${tag}`;
+}
+
+export async function buildAppImage(docker: Docker, spec: ImageBuildSpec, progress: Progress): Promise<BuiltImage> {
+  const tag = imageTag(spec.tenant, spec.app, spec.version);
+  const sha256 = await fileSha256(spec.appJarPath);
+  const context = await buildContext(spec);
+  const output = await docker.buildImage(context, {
+    t: tag,
+    rm: true,
+    forcerm: true,
+    labels: {
+      [LABEL.tenant]: spec.tenant,
+      [LABEL.app]: spec.app,
+      [LABEL.version]: spec.version,
+      [LABEL.sha256]: sha256,
+    },
+  });
+  const lines: string[] = [];
+  let id = '';
+  await new Promise<void>((resolve, reject) => {
+    docker.modem.followProgress(
+      output,
+      (err) => (err ? reject(err) : resolve()),
+      (event: { stream?: string; error?: string; aux?: { ID?: string } }) => {
+        if (event.aux?.ID) id = event.aux.ID;
+        const text = event.error ?? event.stream;
+        if (!text) return;
+        for (const line of text.split('\n')) {
+          if (!line.trim()) continue;
+          lines.push(line);
+          progress(line);
+        }
+        if (event.error) reject(new ImageBuildFailed(`image build failed: ${event.error}`, lines.slice(-30)));
+      },
+    );
+  }).catch((err: unknown) => {
+    if (err instanceof ImageBuildFailed) throw err;
+    throw new ImageBuildFailed(`image build failed: ${(err as Error).message}`, lines.slice(-30));
+  });
+  if (!id) id = (await docker.getImage(tag).inspect()).Id;
+  return { tag, id, sha256 };
+}
+
+/** Fixed mtimes and modes: the same JAR gives the same layer on every build. */
+async function buildContext(spec: ImageBuildSpec): Promise<NodeJS.ReadableStream> {
+  const tar = pack();
+  const mtime = new Date('2000-01-01T00:00:00Z');
+  const files: [string, string][] = [
+    ['agent.jar', spec.agentJarPath],
+    ['app.jar', spec.appJarPath],
+  ];
+  const sizes = await Promise.all(files.map(async ([, path]) => (await stat(path)).size));
+  void (async () => {
+    try {
+      tar.entry({ name: 'Dockerfile', mode: 0o644, mtime }, renderDockerfile(spec));
+      for (const [i, [name, path]] of files.entries()) {
+        const entry = tar.entry({ name, size: sizes[i], mode: 0o644, mtime });
+        await pipeline(createReadStream(path), entry);
+      }
+      tar.finalize();
+    } catch (err) {
+      tar.destroy(err as Error);
+    }
+  })();
+  return tar;
+}
+
+async function fileSha256(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  await pipeline(createReadStream(path), hash);
+  return hash.digest('hex');
+}
