@@ -9,6 +9,7 @@ import { authenticate } from './middleware/authenticate.ts';
 import { createRouter } from './openapi.ts';
 import { apiTokenRoutes } from './routes/api-tokens/index.ts';
 import { appRoutes } from './routes/apps/index.ts';
+import { artifactRoutes, isArtifactUpload } from './routes/artifacts/index.ts';
 import { auditLogRoutes } from './routes/audit-log/index.ts';
 import { forwardAuthRoutes } from './routes/auth/forward-auth.ts';
 import { sessionRoutes } from './routes/auth/session.ts';
@@ -45,11 +46,13 @@ export function createApp(deps: AppDeps) {
   app.route('/', sessionRoutes);
 
   app.use('/api/*', (c, next) =>
-    bodyLimit({
-      maxSize: c.get('services').settings.maxBodyBytes,
-      onError: (c) =>
-        problemResponse(c, new AppError('payload-too-large', 'The request body is over the size limit')),
-    })(c, next),
+    isArtifactUpload(c.req.method, c.req.path)
+      ? next()
+      : bodyLimit({
+          maxSize: c.get('services').settings.maxBodyBytes,
+          onError: (c) =>
+            problemResponse(c, new AppError('payload-too-large', 'The request body is over the size limit')),
+        })(c, next),
   );
   app.use('/api/*', authenticate);
   app.use('/tunnel/*', (c, next) =>
@@ -65,6 +68,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', tenantRoutes);
   app.route('/', environmentRoutes);
   app.route('/', appRoutes);
+  app.route('/', artifactRoutes);
   app.route('/', memberRoutes);
   app.route('/', apiTokenRoutes);
   app.route('/', auditLogRoutes);

@@ -1,5 +1,6 @@
 import type { SigningKey } from '@cameleer/shared';
 import type { AuthCache } from './auth/auth-cache.ts';
+import type { ArtifactStore } from './artifacts/artifact-store.ts';
 import type { OidcVerifier } from './auth/oidc.ts';
 import type { Principal } from './auth/principal.ts';
 import type { Clock } from './clock.ts';
@@ -17,6 +18,8 @@ export type EdgeSettings = {
   /** Where ForwardAuth sends browsers that are not signed in (default: `${publicUrl}/login`). */
   loginUrl?: string;
   maxBodyBytes: number;
+  /** Largest JAR an app version may upload (default 200 MiB); artifact uploads bypass `maxBodyBytes`. */
+  maxArtifactBytes?: number;
   sessionTtlSeconds: number;
   /** How often the edge and runners exchange heartbeats on the tunnel. */
   heartbeatIntervalMs: number;
@@ -35,6 +38,10 @@ export type Services = {
   replayGuard: ReplayGuard;
   /** Live runner connections; absent where this process holds none. */
   tunnel?: TunnelHub;
+  /** Where uploaded JARs live; without one, the artifact routes answer 503. */
+  artifactStore?: ArtifactStore;
+  /** HMAC key of the runners' short-lived artifact download links. */
+  artifactUrlKey?: CryptoKey;
   settings: EdgeSettings;
   log: Logger;
 };

@@ -7,6 +7,7 @@ import type { HonoEnv } from './env.ts';
 export const errorStatus = {
   'invalid-request': 400,
   'malformed-json': 400,
+  'invalid-artifact': 400,
   unauthenticated: 401,
   forbidden: 403,
   'runner-revoked': 403,
@@ -23,6 +24,7 @@ export type ErrorCode = keyof typeof errorStatus;
 const titles: Record<ErrorCode, string> = {
   'invalid-request': 'The request is not valid',
   'malformed-json': 'The request body is not valid JSON',
+  'invalid-artifact': 'The uploaded artifact is not a valid, safe JAR',
   unauthenticated: 'Authentication is required',
   forbidden: 'Your role does not allow this',
   'runner-revoked': 'This runner is revoked',

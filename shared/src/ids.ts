@@ -42,6 +42,8 @@ export const idPrefixes = {
   registrationToken: 'rgt',
   command: 'cmd',
   commandEvent: 'cev',
+  version: 'ver',
+  artifact: 'art',
 } as const;
 
 export type IdPrefix = (typeof idPrefixes)[keyof typeof idPrefixes];

@@ -19,6 +19,8 @@ export const permissions = {
   'environments:write': 'admin',
   'apps:read': 'viewer',
   'apps:write': 'developer',
+  'versions:read': 'viewer',
+  'versions:write': 'developer',
   'api-tokens:read': 'admin',
   'api-tokens:write': 'admin',
   'audit:read': 'admin',

@@ -52,6 +52,14 @@ export const NodeConfig = z
       .int()
       .min(1024)
       .default(1024 * 1024),
+    /** Largest JAR an app version may upload (default 200 MiB); uploads stream past CAMELEER_MAX_BODY_BYTES. */
+    CAMELEER_MAX_ARTIFACT_BYTES: z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .default(200 * 1024 * 1024),
+    /** HMAC key (base64url, 32+ bytes) of the runners' artifact download links; default a key file in the data directory. */
+    CAMELEER_ARTIFACT_URL_KEY: optional,
     CAMELEER_SESSION_TTL_SECONDS: z.coerce
       .number()
       .int()

@@ -15,6 +15,8 @@ import { LocalHub } from '../tunnel/local-hub.ts';
 import { ReplayGuard } from '../tunnel/replay-guard.ts';
 import type { NodeConfig } from './config.ts';
 import { type Database, openPglite, openPostgres } from './database.ts';
+import { loadArtifactUrlKey } from './artifact-url-key.ts';
+import { FileArtifactStore } from './fs-artifact-store.ts';
 import { loadCommandKeys, loadSigningKey } from './key-files.ts';
 import { startLocalRunner } from './local-runner.ts';
 import { attachWebSocketTunnel } from './ws-tunnel.ts';
@@ -44,6 +46,10 @@ export async function startEdge(
   const keysDir = resolve(dataDir, 'keys');
   const sessionKey = await loadSigningKey(config.CAMELEER_SESSION_KEY, resolve(keysDir, 'session.jwk'));
   const commandKeys = await loadCommandKeys(config.CAMELEER_COMMAND_KEYS, keysDir);
+  const artifactUrlKey = await loadArtifactUrlKey(
+    config.CAMELEER_ARTIFACT_URL_KEY,
+    resolve(keysDir, 'artifact-url.key'),
+  );
 
   const server = serve({
     fetch: () => new Response(null, { status: 503 }),
@@ -82,11 +88,14 @@ export async function startEdge(
     }),
     replayGuard: new ReplayGuard({ max: 100_000, now }),
     tunnel: hub,
+    artifactStore: new FileArtifactStore(resolve(dataDir, 'artifacts')),
+    artifactUrlKey,
     settings: {
       publicUrl,
       appsDomain: config.CAMELEER_APPS_DOMAIN,
       loginUrl: config.CAMELEER_LOGIN_URL,
       maxBodyBytes: config.CAMELEER_MAX_BODY_BYTES,
+      maxArtifactBytes: config.CAMELEER_MAX_ARTIFACT_BYTES,
       sessionTtlSeconds: config.CAMELEER_SESSION_TTL_SECONDS,
       heartbeatIntervalMs: config.CAMELEER_TUNNEL_HEARTBEAT_MS,
     },

@@ -9,3 +9,4 @@ export * from './registration-tokens.ts';
 export * from './runners.ts';
 export * from './tenants.ts';
 export * from './users.ts';
+export * from './versions.ts';
