@@ -1,10 +1,14 @@
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { generateSigningKeyJwk, importSigningKey, type SigningKey } from '@cameleer/shared';
 import { getRequestListener } from '@hono/node-server';
 import { sql } from 'drizzle-orm';
 import pg from 'pg';
 import { type App, createApp } from '../src/app.ts';
+import { importArtifactUrlKey } from '../src/artifacts/signed-url.ts';
 import { newApiTokenSecret } from '../src/auth/api-token-secret.ts';
 import { AuthCache } from '../src/auth/auth-cache.ts';
 import type { OidcVerifier } from '../src/auth/oidc.ts';
@@ -15,6 +19,7 @@ import { apiTokens } from '../src/db/schema/index.ts';
 import type { EdgeSettings, Services } from '../src/env.ts';
 import { silentLogger } from '../src/logger.ts';
 import { type Database, openPglite, openPostgres } from '../src/node/database.ts';
+import { FileArtifactStore } from '../src/node/fs-artifact-store.ts';
 import { attachWebSocketTunnel } from '../src/node/ws-tunnel.ts';
 import { LocalHub } from '../src/tunnel/local-hub.ts';
 import { ReplayGuard } from '../src/tunnel/replay-guard.ts';
@@ -72,6 +77,8 @@ export type TestEdge = {
   clock: TestClock;
   sessionKey: SigningKey;
   loginUrl: string;
+  /** Root of this edge's filesystem artifact store (a temp directory, removed on close). */
+  artifactDir: string;
   request(
     path: string,
     init?: { method?: string; token?: string; json?: unknown; headers?: Record<string, string> },
@@ -100,6 +107,7 @@ export async function createTestEdge(
     heartbeatIntervalMs: 15_000,
     ...opts.settings,
   };
+  const artifactDir = mkdtempSync(join(tmpdir(), 'cameleer-artifacts-'));
   const services: Services = {
     db: database.db,
     clock,
@@ -113,6 +121,8 @@ export async function createTestEdge(
     }),
     commandKeys: [await importSigningKey(await generateSigningKeyJwk())],
     replayGuard: new ReplayGuard({ max: 10_000, now: () => clock.now().getTime() }),
+    artifactStore: new FileArtifactStore(artifactDir),
+    artifactUrlKey: await importArtifactUrlKey(crypto.getRandomValues(new Uint8Array(32))),
     settings,
     log: silentLogger,
   };
@@ -161,9 +171,13 @@ export async function createTestEdge(
     clock,
     sessionKey,
     loginUrl,
+    artifactDir,
     request,
     tenant,
-    close: () => database.close(),
+    close: async () => {
+      await database.close();
+      rmSync(artifactDir, { recursive: true, force: true });
+    },
   };
 }
 
@@ -207,6 +221,7 @@ export async function tableCounts(db: Db, tenantId: string): Promise<Record<stri
       'runner_registration_tokens',
       'commands',
       'command_events',
+      'app_versions',
     ]) {
       out[t] = await count(tx, `select count(*)::int as n from ${t}`);
     }

@@ -65,8 +65,9 @@ export class FileArtifactStore implements ArtifactStore {
   }
 
   async exists(key: string) {
+    const path = this.path(key);
     try {
-      await access(this.path(key));
+      await access(path);
       return true;
     } catch {
       return false;
