@@ -5,6 +5,8 @@ cd "$(dirname "$0")/.."
 
 source scripts/postgres.sh
 ensure_postgres
+source scripts/docker.sh
+ensure_docker
 
 # Lint and type-check the whole repo first: a red check is a red run.
 if [ "$#" -eq 0 ]; then

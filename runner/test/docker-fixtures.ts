@@ -138,7 +138,10 @@ async function withLock(path: string, fn: () => Promise<void>): Promise<void> {
       break;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      const age = await stat(path).then((s) => Date.now() - s.mtimeMs, () => 0);
+      const age = await stat(path).then(
+        (s) => Date.now() - s.mtimeMs,
+        () => 0,
+      );
       if (age > 5 * 60_000) await rm(path, { force: true });
       if (Date.now() > deadline) throw new Error(`timed out waiting for ${path}`);
       await new Promise((r) => setTimeout(r, 250));

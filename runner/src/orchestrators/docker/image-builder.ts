@@ -56,11 +56,19 @@ export function renderDockerfile({ baseImage = DEFAULT_JRE_IMAGE }: { baseImage?
 
 /** `cameleer/{tenant}-{app}:{version}`, with the version made a valid Docker tag. */
 export function imageTag(tenant: string, app: string, version: string): string {
-  const tag = version.replace(/[^A-Za-z0-9_.-]/g, '-').replace(/^[.-]+/, '').slice(0, 128) || 'latest';
-  return `cameleer/${tenant}-${app}`.toLowerCase() + `:${tag}`;
+  const tag =
+    version
+      .replace(/[^A-Za-z0-9_.-]/g, '-')
+      .replace(/^[.-]+/, '')
+      .slice(0, 128) || 'latest';
+  return `cameleer/${tenant}-${app}:${tag}`;
 }
 
-export async function buildAppImage(docker: Docker, spec: ImageBuildSpec, progress: Progress): Promise<BuiltImage> {
+export async function buildAppImage(
+  docker: Docker,
+  spec: ImageBuildSpec,
+  progress: Progress,
+): Promise<BuiltImage> {
   const tag = imageTag(spec.tenant, spec.app, spec.version);
   const sha256 = await fileSha256(spec.appJarPath);
   const context = await buildContext(spec);
@@ -122,7 +130,8 @@ async function buildContext(spec: ImageBuildSpec): Promise<NodeJS.ReadableStream
       tar.destroy(err as Error);
     }
   })();
-  return tar;
+  // A streamx Readable: dockerode only pipes it.
+  return tar as unknown as NodeJS.ReadableStream;
 }
 
 async function fileSha256(path: string): Promise<string> {

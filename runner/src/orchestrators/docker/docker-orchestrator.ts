@@ -1,0 +1,370 @@
+/**
+ * Runs apps as hardened containers on one Docker engine. Everything it needs to
+ * know lives on the engine as labels, so after a runner or engine restart
+ * `list()` rediscovers the same apps; containers restart with the engine
+ * (`unless-stopped`), and calls wait for an engine that went away to come back.
+ */
+import { randomBytes } from 'node:crypto';
+import Docker from 'dockerode';
+import { TypedEmitter } from '../../typed-emitter.ts';
+import {
+  type AppRef,
+  DeployFailed,
+  type DeploySpec,
+  type Instance,
+  type InstanceState,
+  type Orchestrator,
+  type Progress,
+  volumeName,
+} from '../orchestrator.ts';
+import { collect, demuxLines } from './container-logs.ts';
+import { waitHealthy } from './health-check.ts';
+import {
+  APP_PORT,
+  containerLabels,
+  LABEL,
+  labelFilter,
+  networkName,
+  refFromLabels,
+  refLabels,
+} from './labels.ts';
+
+export type DockerOrchestratorOptions = {
+  /** The engine; `new Docker()` (DOCKER_HOST or the default socket) unless given. */
+  docker?: Docker;
+  /** Apps are routed by Traefik at `{app}.{env}.{tenant}.{domain}`. */
+  domain: string;
+  /** Called once the new instance is healthy and before the old one stops: traffic goes there now. */
+  onSwitch?: (instance: Instance) => void | Promise<void>;
+  /** Pause between the switch and stopping the old instance, so its in-flight requests finish. */
+  drainMs?: number;
+  /** SIGTERM → SIGKILL grace when stopping a container. */
+  stopTimeoutSeconds?: number;
+  /** How long a call waits for an engine that went away before it throws `EngineUnavailable`. */
+  reconnectTimeoutMs?: number;
+  /** Size of the tmpfs at /tmp (the root filesystem is read-only). */
+  tmpSize?: string;
+  /** Engine health poll of `watchEngine()`. */
+  pingIntervalMs?: number;
+};
+
+export class EngineUnavailable extends Error {
+  override name = 'EngineUnavailable';
+}
+
+export type EngineEvents = {
+  /** The engine stopped answering. */
+  'engine-down': { error: string };
+  /** The engine answers again; what runs on it now, rediscovered by label. */
+  'engine-up': { instances: Instance[] };
+};
+
+const CONNECTION_ERRORS = new Set(['ECONNREFUSED', 'ENOENT', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT']);
+
+export class DockerOrchestrator extends TypedEmitter<EngineEvents> implements Orchestrator {
+  readonly kind = 'docker' as const;
+  readonly docker: Docker;
+  /** Containers of a deployment in progress that have not passed their health check. */
+  private readonly starting = new Set<string>();
+  private watchTimer: NodeJS.Timeout | undefined;
+  private engineUp = true;
+
+  constructor(private readonly options: DockerOrchestratorOptions) {
+    super();
+    this.docker = options.docker ?? new Docker();
+  }
+
+  async deploy(spec: DeploySpec, progress: Progress): Promise<Instance> {
+    const { image, ref } = spec;
+    if (!image) throw new Error('DockerOrchestrator.deploy needs spec.image');
+    const previous = await this.engine(() => this.containerIds(ref));
+    const network = await this.ensureNetwork(ref);
+    const binds = await this.ensureVolumes(ref, spec.writeableVolumes);
+
+    const container = await this.engine(() =>
+      this.docker.createContainer({
+        name: `cameleer-${ref.tenant}-${ref.environment}-${ref.app}-${randomBytes(4).toString('hex')}`,
+        Image: image,
+        Env: Object.entries({ ...spec.env, PORT: String(APP_PORT), SERVER_PORT: String(APP_PORT) }).map(
+          ([k, v]) => `${k}=${v}`,
+        ),
+        Labels: containerLabels(spec, this.options.domain),
+        ExposedPorts: { [`${APP_PORT}/tcp`]: {} },
+        StopTimeout: this.options.stopTimeoutSeconds ?? 10,
+        HostConfig: {
+          ReadonlyRootfs: true,
+          Tmpfs: { '/tmp': `rw,nosuid,nodev,size=${this.options.tmpSize ?? '256m'}` },
+          CapDrop: ['ALL'],
+          SecurityOpt: ['no-new-privileges'],
+          PidsLimit: spec.resources.pids,
+          Memory: spec.resources.memoryMb * 1024 * 1024,
+          MemorySwap: spec.resources.memoryMb * 1024 * 1024,
+          NanoCpus: Math.round(spec.resources.cpus * 1e9),
+          RestartPolicy: { Name: 'unless-stopped' },
+          PortBindings: { [`${APP_PORT}/tcp`]: [{ HostIp: '127.0.0.1', HostPort: '' }] },
+          Binds: binds,
+          NetworkMode: network,
+        },
+        NetworkingConfig: { EndpointsConfig: { [network]: { Aliases: [ref.app] } } },
+      }),
+    );
+    this.starting.add(container.id);
+    try {
+      await this.engine(() => container.start());
+      const started = await this.inspect(container.id);
+      progress(`container ${container.id.slice(0, 12)} started at ${started.url ?? '(no port)'}`);
+      const health = await waitHealthy({
+        url: started.url ?? `http://127.0.0.1:${APP_PORT}`,
+        path: spec.healthCheck.httpPath,
+        timeoutSeconds: spec.healthCheck.timeoutSeconds,
+        exited: () => this.exitReason(container.id),
+      });
+      if (!health.healthy) {
+        const lastLogLines = await this.lastLines(container.id, 50);
+        await this.removeContainer(container.id);
+        progress(`deployment ${spec.deploymentId} failed: ${health.reason}`);
+        throw new DeployFailed(`${spec.deploymentId} did not become healthy: ${health.reason}`, lastLogLines);
+      }
+    } catch (err) {
+      if (!(err instanceof DeployFailed)) await this.removeContainer(container.id).catch(() => {});
+      throw err;
+    } finally {
+      this.starting.delete(container.id);
+    }
+
+    const instance = await this.inspect(container.id);
+    progress(`healthy at ${instance.url}`);
+    await this.options.onSwitch?.(instance);
+    if (previous.length > 0) {
+      await sleep(this.options.drainMs ?? 1000);
+      for (const id of previous) {
+        progress(`stopping previous container ${id.slice(0, 12)}`);
+        await this.removeContainer(id, true);
+      }
+    }
+    return instance;
+  }
+
+  async stop(ref: AppRef): Promise<void> {
+    for (const id of await this.engine(() => this.containerIds(ref))) {
+      await this.engine(() => this.docker.getContainer(id).stop()).catch(ignoreStatus(304, 404));
+    }
+  }
+
+  async restart(ref: AppRef): Promise<Instance> {
+    const current = await this.status(ref);
+    if (!current) throw new Error(`${ref.tenant}/${ref.environment}/${ref.app} is not deployed`);
+    const container = this.docker.getContainer(current.id);
+    await this.engine(() => container.restart());
+    const info = await this.engine(() => container.inspect());
+    const restarted = await this.inspect(current.id);
+    const health = await waitHealthy({
+      url: restarted.url ?? '',
+      path: info.Config.Labels[LABEL.healthPath],
+      timeoutSeconds: Number(info.Config.Labels[LABEL.healthTimeout] ?? 60),
+      exited: () => this.exitReason(current.id),
+    });
+    const instance = await this.inspect(current.id);
+    return health.healthy ? instance : { ...instance, state: 'failed' };
+  }
+
+  async remove(ref: AppRef): Promise<void> {
+    for (const id of await this.engine(() => this.containerIds(ref))) await this.removeContainer(id);
+    const { Volumes } = await this.engine(() =>
+      this.docker.listVolumes({ filters: { label: labelFilter(ref) } }),
+    );
+    for (const volume of Volumes ?? []) {
+      await this.engine(() => this.docker.getVolume(volume.Name).remove()).catch(ignoreStatus(404));
+    }
+  }
+
+  async status(ref: AppRef): Promise<Instance | undefined> {
+    const ids = await this.engine(() => this.containerIds(ref));
+    const instances = await Promise.all(ids.map((id) => this.inspect(id)));
+    // The serving one first: running beats starting beats the rest, then the newest.
+    const rank = (i: Instance) => ['running', 'starting', 'failed', 'stopped'].indexOf(i.state);
+    return instances.sort(
+      (a, b) => rank(a) - rank(b) || (b.startedAt ?? '').localeCompare(a.startedAt ?? ''),
+    )[0];
+  }
+
+  async *logs(
+    ref: AppRef,
+    opts: { tail: number; follow: boolean; signal?: AbortSignal },
+  ): AsyncIterable<string> {
+    const current = await this.status(ref);
+    if (!current) return;
+    const container = this.docker.getContainer(current.id);
+    if (!opts.follow) {
+      yield* demuxLines([
+        await this.engine(() => container.logs({ stdout: true, stderr: true, tail: opts.tail })),
+      ]);
+      return;
+    }
+    const stream = await this.engine(() =>
+      container.logs({ stdout: true, stderr: true, tail: opts.tail, follow: true }),
+    );
+    const destroy = () => (stream as NodeJS.ReadableStream & { destroy(): void }).destroy();
+    opts.signal?.addEventListener('abort', destroy, { once: true });
+    try {
+      if (opts.signal?.aborted) return;
+      yield* demuxLines(stream as AsyncIterable<Buffer>);
+    } catch (err) {
+      if (!opts.signal?.aborted) throw err;
+    } finally {
+      opts.signal?.removeEventListener('abort', destroy);
+      destroy();
+    }
+  }
+
+  async list(): Promise<Instance[]> {
+    const containers = await this.engine(() =>
+      this.docker.listContainers({ all: true, filters: { label: labelFilter() } }),
+    );
+    const instances = await Promise.all(containers.map((c) => this.inspect(c.Id).catch(() => undefined)));
+    return instances.filter((i): i is Instance => i !== undefined);
+  }
+
+  /** Polls the engine and emits `engine-down`, then `engine-up` with the rediscovered instances. */
+  watchEngine(): void {
+    if (this.watchTimer) return;
+    const tick = async () => {
+      try {
+        await this.docker.ping();
+        if (!this.engineUp) {
+          this.engineUp = true;
+          this.emit('engine-up', { instances: await this.list() });
+        }
+      } catch (err) {
+        if (this.engineUp) {
+          this.engineUp = false;
+          this.emit('engine-down', { error: (err as Error).message });
+        }
+      }
+      if (this.watchTimer) this.watchTimer = setTimeout(tick, this.options.pingIntervalMs ?? 2000);
+    };
+    this.watchTimer = setTimeout(tick, 0);
+  }
+
+  unwatchEngine(): void {
+    clearTimeout(this.watchTimer);
+    this.watchTimer = undefined;
+  }
+
+  /** Runs an engine call, retrying while the engine is unreachable (restarting) up to the reconnect timeout. */
+  private async engine<T>(call: () => Promise<T>): Promise<T> {
+    const deadline = Date.now() + (this.options.reconnectTimeoutMs ?? 30_000);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await call();
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        if (!code || !CONNECTION_ERRORS.has(code)) throw err;
+        if (Date.now() > deadline) throw new EngineUnavailable(`Docker engine unreachable: ${code}`);
+        await sleep(Math.min(2000, 100 * 2 ** attempt));
+      }
+    }
+  }
+
+  private async containerIds(ref: AppRef): Promise<string[]> {
+    const containers = await this.docker.listContainers({ all: true, filters: { label: labelFilter(ref) } });
+    return containers.map((c) => c.Id);
+  }
+
+  private async inspect(id: string): Promise<Instance> {
+    const info = await this.engine(() => this.docker.getContainer(id).inspect());
+    const labels = info.Config.Labels ?? {};
+    const ref = refFromLabels(labels);
+    if (!ref) throw new Error(`container ${id} has no cameleer labels`);
+    const port = info.NetworkSettings.Ports?.[`${APP_PORT}/tcp`]?.[0]?.HostPort;
+    return {
+      ref,
+      deploymentId: labels[LABEL.deployment] ?? '',
+      version: labels[LABEL.version] ?? '',
+      state: this.starting.has(info.Id) && info.State.Running ? 'starting' : stateOf(info.State),
+      id: info.Id,
+      ...(port ? { url: `http://127.0.0.1:${port}` } : {}),
+      ...(info.State.StartedAt && !info.State.StartedAt.startsWith('0001')
+        ? { startedAt: info.State.StartedAt }
+        : {}),
+    };
+  }
+
+  /** Why a starting container is no longer running, if it is not. */
+  private async exitReason(id: string): Promise<string | undefined> {
+    const { State, RestartCount } = await this.engine(() => this.docker.getContainer(id).inspect());
+    if (State.Running && !State.Restarting && RestartCount === 0) return undefined;
+    return `container exited with code ${State.ExitCode}${State.Error ? ` (${State.Error})` : ''}`;
+  }
+
+  private async lastLines(id: string, tail: number): Promise<string[]> {
+    try {
+      const buffer = await this.docker.getContainer(id).logs({ stdout: true, stderr: true, tail });
+      return await collect(demuxLines([buffer]));
+    } catch {
+      return [];
+    }
+  }
+
+  private async removeContainer(id: string, graceful = false): Promise<void> {
+    const container = this.docker.getContainer(id);
+    if (graceful) await this.engine(() => container.stop()).catch(ignoreStatus(304, 404));
+    await this.engine(() => container.remove({ force: true })).catch(ignoreStatus(404, 409));
+  }
+
+  private async ensureNetwork(ref: AppRef): Promise<string> {
+    const name = networkName(ref);
+    const existing = await this.engine(() => this.docker.listNetworks({ filters: { name: [name] } }));
+    if (!existing.some((n) => n.Name === name)) {
+      await this.engine(() =>
+        this.docker.createNetwork({
+          Name: name,
+          Driver: 'bridge',
+          CheckDuplicate: true,
+          Labels: {
+            [LABEL.managed]: 'true',
+            [LABEL.tenant]: ref.tenant,
+            [LABEL.environment]: ref.environment,
+          },
+        }),
+      ).catch(ignoreStatus(409));
+    }
+    return name;
+  }
+
+  /** Named volumes of seed 004; creating an existing one returns it, so state survives redeploys. */
+  private async ensureVolumes(ref: AppRef, paths: string[]): Promise<string[]> {
+    const binds: string[] = [];
+    for (const path of paths) {
+      const name = volumeName(ref, path);
+      await this.engine(() =>
+        this.docker.createVolume({ Name: name, Labels: { ...refLabels(ref), [LABEL.volumePath]: path } }),
+      );
+      binds.push(`${name}:${path}:rw`);
+    }
+    return binds;
+  }
+}
+
+function stateOf(state: {
+  Status: string;
+  Running: boolean;
+  Restarting: boolean;
+  ExitCode: number;
+}): InstanceState {
+  if (state.Restarting) return 'failed';
+  if (state.Running) return 'running';
+  if (state.Status === 'created') return 'starting';
+  // 143: SIGTERM from `docker stop` (or the engine shutting down), a clean stop for a JVM.
+  return state.ExitCode === 0 || state.ExitCode === 143 ? 'stopped' : 'failed';
+}
+
+function ignoreStatus(...codes: number[]): (err: unknown) => void {
+  return (err) => {
+    if (!codes.includes((err as { statusCode?: number }).statusCode ?? 0)) throw err;
+  };
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
