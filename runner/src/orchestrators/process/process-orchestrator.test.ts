@@ -101,7 +101,21 @@ describe('ProcessOrchestrator', { timeout: 90_000 }, () => {
     const logs = await collect(orchestrator.logs(sampleRef, { tail: 100, follow: false }));
     expect(logs).toContain('cameleer-agent attached');
     expect(logs.join('\n')).toContain('(agent: attached)');
-    expect(existsSync(join(stateDir, 'volumes', volumeName(sampleRef, '/data')))).toBe(true);
+    const volume = join(stateDir, 'volumes', volumeName(sampleRef, '/data'));
+    expect(existsSync(volume)).toBe(true);
+    const pid = await pidOf(stateDir, sampleRef);
+    if (process.platform === 'linux' && pid !== undefined) {
+      const environ = (await readFile(`/proc/${pid}/environ`, 'utf8')).split('\0');
+      const port = new URL(instance.url ?? '').port;
+      expect(environ).toEqual(
+        expect.arrayContaining([
+          `CAMELEER_VOLUME_DATA=${volume}`,
+          `PORT=${port}`,
+          `SERVER_PORT=${port}`,
+          'GREETING=hello',
+        ]),
+      );
+    }
     expect(await orchestrator.status(sampleRef)).toEqual(instance);
     expect(await orchestrator.list()).toEqual([instance]);
   });
@@ -130,7 +144,10 @@ describe('ProcessOrchestrator', { timeout: 90_000 }, () => {
       }
     })();
 
-    const v2 = await orchestrator.deploy(await spec('2'), quiet);
+    const v2Spec = await spec('2');
+    await eventually(async () => answers.length >= 5);
+    const beforeDeploy = answers.length;
+    const v2 = await orchestrator.deploy(v2Spec, quiet);
     const answeredByV1 = answers.length;
     front = `${v2.url}/`;
     await sleep(testOptions.drainMs + 1_500);
@@ -138,7 +155,8 @@ describe('ProcessOrchestrator', { timeout: 90_000 }, () => {
     await loop;
 
     expect(failures).toEqual([]);
-    expect(answeredByV1).toBeGreaterThan(10);
+    // v1 kept answering while v2 started and passed its health check
+    expect(answeredByV1).toBeGreaterThan(beforeDeploy);
     expect(answers.slice(0, answeredByV1).every((a) => a === 'v1')).toBe(true);
     expect(answers.slice(answeredByV1 + 1).every((a) => a === 'v2')).toBe(true);
     expect(v2.url).not.toBe(v1.url);
