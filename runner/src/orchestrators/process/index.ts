@@ -1,0 +1,5 @@
+export {
+  ProcessOrchestrator,
+  type ProcessOrchestratorOptions,
+  volumeEnvName,
+} from './process-orchestrator.ts';
