@@ -1,6 +1,7 @@
 import { type Permission, permissions, type Role, roleHolds } from '@cameleer/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminToken, createTestEdge, registerTestRunner, type TestEdge } from '../test/fixtures.ts';
+import { minimalJar, uploadJar } from '../test/jars.ts';
 
 type Operation = { method: string; path: string; permission: string; security?: unknown[] };
 
@@ -27,6 +28,8 @@ const bodies: Record<string, unknown> = {
   'post /api/tenants/{tenant}/api-tokens': { name: 'ci', role: 'viewer' },
   'post /api/tenants/{tenant}/runner-tokens': { environments: ['dev'] },
   'post /api/tenants/{tenant}/runners/{runnerId}/commands': { kind: 'noop' },
+  // JSON where a JAR belongs: allowed roles get 415, the others 403.
+  'post /api/tenants/{tenant}/apps/{app}/versions': {},
   'post /api/runners/register': {
     token: 'cmr_reg_unknown-token',
     name: 'x',
@@ -64,12 +67,13 @@ describe('permissions', () => {
       'platform:admin',
       'authenticated',
       'registration-token',
+      'signed-url',
     ]);
     expect(operations.length).toBeGreaterThan(20);
     for (const op of operations) {
       expect(known.has(op.permission), `${op.method} ${op.path}: ${op.permission}`).toBe(true);
-      // Registration is the one public operation: the one-time token in its body is the credential.
-      if (op.permission !== 'registration-token')
+      // Public operations carry their credential: a one-time token in the body, or a signed query.
+      if (op.permission !== 'registration-token' && op.permission !== 'signed-url')
         expect(op.security?.length, `${op.method} ${op.path}`).toBeGreaterThan(0);
     }
   });
@@ -121,13 +125,20 @@ describe('permissions', () => {
 async function scratchResources(edge: TestEdge, t: Awaited<ReturnType<TestEdge['tenant']>>) {
   const token = t.tokens.owner;
   const { runnerId } = await registerTestRunner(edge, t, 'scratch');
+  const app = (await (
+    await edge.request(`/api/tenants/${t.slug}/apps`, { method: 'POST', token, json: { name: 'scratch' } })
+  ).json()) as { id: string };
+  const version = (await (
+    await uploadJar(edge, `/api/tenants/${t.slug}/apps/${app.id}/versions`, token, minimalJar())
+  ).json()) as { id: string };
   const post = async (path: string, json: unknown) =>
     (await (
       await edge.request(`/api/tenants/${t.slug}/${path}`, { method: 'POST', token, json })
     ).json()) as { id: string };
   return {
     tenant: t.slug,
-    app: (await post('apps', { name: 'scratch' })).id,
+    app: app.id,
+    version: version.id,
     environment: (await post('environments', { name: 'scratch' })).id,
     memberId: (await post('members', { issuer: 'test', subject: 'scratch', role: 'viewer' })).id,
     tokenId: (await post('api-tokens', { name: 'scratch', role: 'viewer' })).id,

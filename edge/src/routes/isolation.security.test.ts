@@ -6,6 +6,7 @@ import {
   type TestEdge,
   tableCounts,
 } from '../../test/fixtures.ts';
+import { minimalJar, uploadJar } from '../../test/jars.ts';
 
 type Tenant = Awaited<ReturnType<TestEdge['tenant']>>;
 type Ids = {
@@ -16,6 +17,7 @@ type Ids = {
   tokenId: string;
   runnerId: string;
   commandId: string;
+  version: string;
 };
 
 /** A valid body for every operation that takes one, so that only tenant scoping can refuse the request. */
@@ -31,6 +33,8 @@ const bodies: Record<string, unknown> = {
   'post /api/tenants/{tenant}/api-tokens': { name: 'backdoor', role: 'owner' },
   'post /api/tenants/{tenant}/runner-tokens': {},
   'post /api/tenants/{tenant}/runners/{runnerId}/commands': { kind: 'deploy', payload: { image: 'evil' } },
+  // A JSON body where a JAR belongs: tenant scoping must refuse it before the media type is looked at.
+  'post /api/tenants/{tenant}/apps/{app}/versions': { planted: true },
   'post /api/runners/register': {
     token: 'cmr_reg_not-a-token-at-all',
     name: 'x',
@@ -148,9 +152,13 @@ async function resourcesOf(edge: TestEdge, t: Tenant): Promise<Ids> {
       json: { kind: 'noop' },
     })
   ).json()) as { id: string };
+  const version = (await (
+    await uploadJar(edge, `/api/tenants/${t.slug}/apps/${app.id}/versions`, token, minimalJar())
+  ).json()) as { id: string };
   return {
     runnerId,
     commandId: command.id,
+    version: version.id,
     tenant: t.slug,
     app: app.id,
     environment: first(envs.items).id,
