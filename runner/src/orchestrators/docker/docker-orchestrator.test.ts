@@ -77,10 +77,12 @@ afterAll(async () => {
       .getImage(image.tag)
       .remove({ force: true })
       .catch(() => {});
-  await docker
-    .getNetwork(networkName(ref))
-    .remove()
-    .catch(() => {});
+  for (const environment of ['dev', 'prod']) {
+    await docker
+      .getNetwork(networkName({ ...ref, environment }))
+      .remove()
+      .catch(() => {});
+  }
 }, 60_000);
 
 describe('image builder', () => {
