@@ -1,6 +1,6 @@
 import type { SigningKey } from '@cameleer/shared';
-import type { AuthCache } from './auth/auth-cache.ts';
 import type { ArtifactStore } from './artifacts/artifact-store.ts';
+import type { AuthCache } from './auth/auth-cache.ts';
 import type { OidcVerifier } from './auth/oidc.ts';
 import type { Principal } from './auth/principal.ts';
 import type { Clock } from './clock.ts';
