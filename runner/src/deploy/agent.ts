@@ -1,0 +1,47 @@
+/**
+ * The agent JAR attached to every app with -javaagent. Until the observability agent ships, it is
+ * the test agent from runner/java/test-agent, compiled once into the state dir with the JDK.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readdir, rename, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+const agentSources = fileURLToPath(new URL('../../java/test-agent/', import.meta.url));
+const building = new Map<string, Promise<string>>();
+
+/** `CAMELEER_AGENT_JAR` when set, else `<stateDir>/agent/cameleer-agent.jar`, built when missing. */
+export function ensureAgentJar(stateDir: string, env: NodeJS.ProcessEnv = process.env): Promise<string> {
+  if (env.CAMELEER_AGENT_JAR) return Promise.resolve(env.CAMELEER_AGENT_JAR);
+  const path = join(stateDir, 'agent', 'cameleer-agent.jar');
+  if (existsSync(path)) return Promise.resolve(path);
+  let pending = building.get(path);
+  if (!pending) {
+    pending = buildAgentJar(path).finally(() => building.delete(path));
+    building.set(path, pending);
+  }
+  return pending;
+}
+
+async function buildAgentJar(path: string): Promise<string> {
+  const dir = join(path, '..');
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  const scratch = await mkdtemp(join(dir, 'build-'));
+  try {
+    const classes = join(scratch, 'classes');
+    const entries = await readdir(join(agentSources, 'src'), { recursive: true, withFileTypes: true });
+    const sources = entries.filter((e) => e.isFile() && e.name.endsWith('.java'));
+    await run('javac', ['--release', '17', '-d', classes, ...sources.map((e) => join(e.parentPath, e.name))]);
+    const jar = join(scratch, 'agent.jar');
+    const manifest = join(agentSources, 'MANIFEST.MF');
+    await run('jar', ['--create', '--file', jar, '--manifest', manifest, '-C', classes, '.']);
+    // Atomic: a concurrent runner never sees half a JAR.
+    await rename(jar, path);
+    return path;
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,109 @@
+/**
+ * Picks where this machine runs apps: the Docker engine when it answers, else supervised Java
+ * processes when a `java` is at hand, else nothing (deployment commands then stay unsupported).
+ */
+import { existsSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
+import type { Capability, InventoryItem } from '@cameleer/shared';
+import Docker from 'dockerode';
+import { dockerSocketPath } from '../capabilities.ts';
+import type { CommandHandlers } from '../commands/handlers.ts';
+import { type Logger, silentLogger } from '../logger.ts';
+import { DockerOrchestrator } from '../orchestrators/docker/index.ts';
+import type { Instance, Orchestrator } from '../orchestrators/orchestrator.ts';
+import { ProcessOrchestrator } from '../orchestrators/process/index.ts';
+import type { HttpFetch } from '../proxy/http-client.ts';
+import { ensureAgentJar } from './agent.ts';
+import { deployHandlers } from './deploy-handlers.ts';
+
+export type ChooseOrchestratorOptions = {
+  stateDir: string;
+  env?: NodeJS.ProcessEnv;
+  logger?: Logger;
+  /** How long the engine may take to answer `_ping`. */
+  pingTimeoutMs?: number;
+};
+
+export async function chooseOrchestrator(opts: ChooseOrchestratorOptions): Promise<Orchestrator | undefined> {
+  const env = opts.env ?? process.env;
+  const logger = opts.logger ?? silentLogger;
+  if (env.DOCKER_HOST || existsSync(dockerSocketPath)) {
+    const docker = new Docker();
+    if (await answers(docker, opts.pingTimeoutMs ?? 3_000)) {
+      return new DockerOrchestrator({ docker, domain: env.CAMELEER_APPS_DOMAIN || 'localhost' });
+    }
+    logger.warn('the Docker engine does not answer; running apps as processes');
+  }
+  if (!hasJava(env)) return undefined;
+  return ProcessOrchestrator.open({ stateDir: join(opts.stateDir, 'apps'), logger });
+}
+
+/** What a runner adds to itself to deploy apps: handlers, capabilities, inventory. */
+export type Deployments = {
+  orchestrator: Orchestrator;
+  handlers: CommandHandlers;
+  capabilities: Capability[];
+  inventory(): Promise<InventoryItem[]>;
+  close(): Promise<void>;
+};
+
+export async function openDeployments(
+  opts: ChooseOrchestratorOptions & { fetch?: HttpFetch },
+): Promise<Deployments | undefined> {
+  const orchestrator = await chooseOrchestrator(opts);
+  if (!orchestrator) {
+    (opts.logger ?? silentLogger).warn('neither Docker nor java found: this runner cannot deploy apps');
+    return undefined;
+  }
+  (opts.logger ?? silentLogger).info('apps run on this orchestrator', { orchestrator: orchestrator.kind });
+  const env = opts.env ?? process.env;
+  return {
+    orchestrator,
+    handlers: deployHandlers({
+      orchestrator,
+      stateDir: opts.stateDir,
+      agentJarPath: () => ensureAgentJar(opts.stateDir, env),
+      fetch: opts.fetch,
+    }),
+    capabilities:
+      orchestrator.kind === 'docker' && hasJava(env) ? ['docker', 'process'] : [orchestrator.kind],
+    inventory: async () => (await orchestrator.list()).map(inventoryItem),
+    close: async () => {
+      if (orchestrator instanceof ProcessOrchestrator) await orchestrator.close();
+      if (orchestrator instanceof DockerOrchestrator) orchestrator.unwatchEngine();
+    },
+  };
+}
+
+export function inventoryItem(instance: Instance): InventoryItem {
+  const { tenant, environment, app } = instance.ref;
+  return {
+    kind: 'app',
+    name: `${tenant}/${environment}/${app}`,
+    state: instance.state,
+    labels: {
+      deploymentId: instance.deploymentId,
+      version: instance.version,
+      ...(instance.url ? { url: instance.url } : {}),
+    },
+  };
+}
+
+async function answers(docker: Docker, timeoutMs: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), timeoutMs);
+  });
+  try {
+    return await Promise.race([docker.ping().then(() => true), timeout]);
+  } catch {
+    return false;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function hasJava(env: NodeJS.ProcessEnv): boolean {
+  if (env.JAVA_HOME && existsSync(join(env.JAVA_HOME, 'bin', 'java'))) return true;
+  return (env.PATH ?? '').split(delimiter).some((dir) => dir && existsSync(join(dir, 'java')));
+}

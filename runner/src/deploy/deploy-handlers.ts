@@ -1,0 +1,148 @@
+/**
+ * The runner's deployment commands (`deploy`, `stop`, `restart`, `remove`, `status`, `logs`) on
+ * top of one orchestrator. Stage lines (`stage:BUILDING`, `stage:STARTING`) are whole progress
+ * messages the edge maps to deployment states; every other progress line is free text.
+ */
+import { CommandFailed, type CommandHandler, type CommandHandlers } from '../commands/handlers.ts';
+import {
+  type BuiltImage,
+  buildAppImage,
+  DockerOrchestrator,
+  ImageBuildFailed,
+  type ImageBuildSpec,
+} from '../orchestrators/docker/index.ts';
+import {
+  type AppRef,
+  DeployFailed,
+  type DeploySpec,
+  type Instance,
+  type Orchestrator,
+  type Progress,
+} from '../orchestrators/orchestrator.ts';
+import type { HttpFetch } from '../proxy/http-client.ts';
+import { fetchArtifact } from './artifact-fetch.ts';
+import { DeployPayload, LogsPayload, parsePayload, RefPayload } from './deploy-payload.ts';
+
+export type ImageBuilder = (spec: ImageBuildSpec, progress: Progress) => Promise<BuiltImage>;
+
+export type DeployHandlersOptions = {
+  orchestrator: Orchestrator;
+  /** The agent JAR, or how to get it (built on first use). */
+  agentJarPath: string | (() => Promise<string>);
+  /** The runner's state dir: artifacts are cached under `artifacts/`. */
+  stateDir: string;
+  /** Docker only; `buildAppImage` on the orchestrator's engine unless given. */
+  imageBuilder?: ImageBuilder;
+  fetch?: HttpFetch;
+};
+
+export const stage = { building: 'stage:BUILDING', starting: 'stage:STARTING' } as const;
+
+const failedLogLines = 20;
+
+export function deployHandlers(opts: DeployHandlersOptions): CommandHandlers {
+  const { orchestrator } = opts;
+  const imageBuilder = opts.imageBuilder ?? defaultImageBuilder(orchestrator);
+  const agentJar = () =>
+    typeof opts.agentJarPath === 'string' ? Promise.resolve(opts.agentJarPath) : opts.agentJarPath();
+
+  const deploy: CommandHandler = async ({ command, progress }) => {
+    const payload = parsePayload(DeployPayload, command.payload);
+    const { ref, version } = payload;
+    progress(stage.building);
+    const jarPath = await fetchArtifact({
+      stateDir: opts.stateDir,
+      url: version.artifactUrl,
+      sha256: version.sha256,
+      progress,
+      fetch: opts.fetch,
+    });
+    const agentPath = await agentJar();
+    const spec: DeploySpec = {
+      ref,
+      deploymentId: payload.deploymentId,
+      version: version.id,
+      agentPath,
+      jarPath,
+      env: payload.env,
+      resources: payload.resources,
+      writeableVolumes: payload.writeableVolumes,
+      healthCheck: payload.healthCheck,
+      private: payload.private,
+    };
+    if (imageBuilder) {
+      const image = await imageBuilder(
+        {
+          tenant: ref.tenant,
+          app: ref.app,
+          version: version.id,
+          appJarPath: jarPath,
+          agentJarPath: agentPath,
+        },
+        progress,
+      ).catch((err: unknown) => {
+        if (err instanceof ImageBuildFailed) throw new CommandFailed(withLines(err.message, err.lastLines));
+        throw err;
+      });
+      spec.image = image.tag;
+    }
+    progress(stage.starting);
+    const instance = await orchestrator.deploy(spec, progress).catch(failedHealthCheck);
+    return { state: 'RUNNING', instance };
+  };
+
+  return {
+    deploy,
+    stop: async ({ command }) => {
+      const { ref } = parsePayload(RefPayload, command.payload);
+      await orchestrator.stop(ref);
+      return { state: 'STOPPED', instance: (await orchestrator.status(ref)) ?? null };
+    },
+    restart: async ({ command }) => {
+      const { ref } = parsePayload(RefPayload, command.payload);
+      const instance = await orchestrator.restart(ref).catch(failedHealthCheck);
+      return { state: deploymentState(instance), instance };
+    },
+    remove: async ({ command }) => {
+      const { ref } = parsePayload(RefPayload, command.payload);
+      await orchestrator.remove(ref);
+      return { state: 'REMOVED' };
+    },
+    status: async ({ command }) => {
+      const { ref } = parsePayload(RefPayload, command.payload);
+      return { instance: (await orchestrator.status(ref)) ?? null };
+    },
+    logs: async ({ command }) => {
+      const { ref, tail } = parsePayload(LogsPayload, command.payload);
+      return { lines: await tailLogs(orchestrator, ref, tail) };
+    },
+  };
+}
+
+/** The deployment state the edge records for an instance state. */
+export function deploymentState(instance: Instance): string {
+  return instance.state.toUpperCase();
+}
+
+async function tailLogs(orchestrator: Orchestrator, ref: AppRef, tail: number): Promise<string[]> {
+  const lines: string[] = [];
+  for await (const line of orchestrator.logs(ref, { tail, follow: false })) lines.push(line);
+  return lines.slice(-tail);
+}
+
+function failedHealthCheck(err: unknown): never {
+  if (err instanceof DeployFailed) {
+    throw new CommandFailed(withLines(`health check failed: ${err.message}`, err.lastLogLines));
+  }
+  throw err;
+}
+
+function withLines(message: string, lines: string[]): string {
+  const last = lines.slice(-failedLogLines);
+  return last.length ? `${message}\n${last.join('\n')}` : message;
+}
+
+function defaultImageBuilder(orchestrator: Orchestrator): ImageBuilder | undefined {
+  if (!(orchestrator instanceof DockerOrchestrator)) return undefined;
+  return (spec, progress) => buildAppImage(orchestrator.docker, spec, progress);
+}
