@@ -29,7 +29,7 @@ export async function startEmbeddedRunner(opts: EmbeddedRunnerOptions): Promise<
       fetch: runnerOptions.fetch,
     });
   }
-  const runner = new Runner({ stateDir, ...runnerOptions });
+  const runner = new Runner({ stateDir, deployments: true, ...runnerOptions });
   await runner.start();
   return runner;
 }

@@ -10,6 +10,13 @@ export {
   notSupportedYet,
   type RunnerInfo,
 } from './commands/handlers.ts';
+export {
+  chooseOrchestrator,
+  type DeployHandlersOptions,
+  type Deployments,
+  deployHandlers,
+  openDeployments,
+} from './deploy/index.ts';
 export { type EmbeddedRunnerOptions, startEmbeddedRunner } from './embedded-runner.ts';
 export { createFileLogger, type Logger, silentLogger } from './logger.ts';
 export { type RegisterRunnerInput, RegistrationError, registerRunner } from './registration.ts';

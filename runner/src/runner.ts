@@ -13,6 +13,7 @@ import { CommandExecutor } from './commands/command-executor.ts';
 import { CommandVerifier } from './commands/command-verifier.ts';
 import { type CommandHandlers, defaultHandlers, type RunnerInfo } from './commands/handlers.ts';
 import { edgeEndpoint, type RunnerCredentials, runnerBearer } from './credentials.ts';
+import { type Deployments, openDeployments } from './deploy/choose-orchestrator.ts';
 import { createFileLogger, type Logger } from './logger.ts';
 import { type HttpFetch, proxiedFetch } from './proxy/http-client.ts';
 import { describeProxy } from './proxy/proxy-for-url.ts';
@@ -40,6 +41,8 @@ export type RunnerOptions = {
   inventory?: () => Promise<InventoryItem[]>;
   timing?: RunnerTimingInput;
   fetch?: HttpFetch;
+  /** Deploy apps: pick Docker or processes at start, add the deploy handlers, report what runs as inventory. */
+  deployments?: boolean;
 };
 
 export type RunnerEvents = {
@@ -64,7 +67,8 @@ export type RunnerEvents = {
 export class Runner extends TypedEmitter<RunnerEvents> {
   private readonly timing: RunnerTiming;
   private readonly logger: Logger;
-  private readonly handlers: CommandHandlers;
+  private handlers: CommandHandlers;
+  private deployments: Deployments | undefined;
   private readonly effects = new Map<string, number>();
   private identity: RunnerIdentity | undefined;
   private credentials: RunnerCredentials | undefined;
@@ -108,6 +112,14 @@ export class Runner extends TypedEmitter<RunnerEvents> {
     this.identity = identity;
     this.credentials = { runnerId: identity.runnerId, tenantId: identity.tenantId, key };
     this.journal = CommandJournal.open(files.journal);
+    if (this.opts.deployments) {
+      this.deployments = await openDeployments({
+        stateDir: this.opts.stateDir,
+        logger: this.logger,
+        fetch: this.opts.fetch,
+      });
+      this.handlers = { ...defaultHandlers, ...this.deployments?.handlers, ...this.opts.handlers };
+    }
     const verifier = await CommandVerifier.fromJwks(identity.commandKeys, identity);
     this.verifier = verifier;
     this.status = new StatusReporter(this.opts.stateDir, identity.edgeUrl);
@@ -145,6 +157,7 @@ export class Runner extends TypedEmitter<RunnerEvents> {
     await this.loop;
     await this.executor?.idle();
     this.journal?.close();
+    await this.deployments?.close();
     this.status?.stopped();
     this.logger.info('runner stopped', { reason });
     this.emit('stopped', { reason });
@@ -355,7 +368,7 @@ export class Runner extends TypedEmitter<RunnerEvents> {
   }
 
   private capabilities(): Capability[] {
-    return this.opts.capabilities ?? detectCapabilities();
+    return this.opts.capabilities ?? this.deployments?.capabilities ?? detectCapabilities();
   }
 
   private info(identity: RunnerIdentity): RunnerInfo {
@@ -371,7 +384,8 @@ export class Runner extends TypedEmitter<RunnerEvents> {
 
   private async inventory(): Promise<InventoryItem[]> {
     try {
-      return (await this.opts.inventory?.()) ?? [];
+      const inventory = this.opts.inventory ?? this.deployments?.inventory;
+      return (await inventory?.()) ?? [];
     } catch (err) {
       this.logger.warn('inventory failed', { error: (err as Error).message });
       return [];

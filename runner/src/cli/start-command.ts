@@ -2,7 +2,7 @@ import { Runner } from '../runner.ts';
 
 /** Runs the runner in the foreground until SIGINT/SIGTERM, or until the edge revokes it (exit 2). */
 export async function startCommand(opts: { stateDir: string; quiet?: boolean }): Promise<void> {
-  const runner = new Runner({ stateDir: opts.stateDir, echoLogs: !opts.quiet });
+  const runner = new Runner({ stateDir: opts.stateDir, echoLogs: !opts.quiet, deployments: true });
   let exitCode = 0;
   runner.on('revoked', ({ reason }) => {
     exitCode = 2;
