@@ -30,6 +30,7 @@ const bodies: Record<string, unknown> = {
   'post /api/tenants/{tenant}/runners/{runnerId}/commands': { kind: 'noop' },
   // JSON where a JAR belongs: allowed roles get 415, the others 403.
   'post /api/tenants/{tenant}/apps/{app}/versions': {},
+  'post /api/tenants/{tenant}/apps/{app}/deployments': { environment: 'dev' },
   'post /api/runners/register': {
     token: 'cmr_reg_unknown-token',
     name: 'x',
@@ -135,7 +136,15 @@ async function scratchResources(edge: TestEdge, t: Awaited<ReturnType<TestEdge['
     (await (
       await edge.request(`/api/tenants/${t.slug}/${path}`, { method: 'POST', token, json })
     ).json()) as { id: string };
+  const deployment = await (
+    await edge.request(`/api/tenants/${t.slug}/apps/${app.id}/deployments`, {
+      method: 'POST',
+      token,
+      json: { environment: 'dev' },
+    })
+  ).json();
   return {
+    deploymentId: (deployment as { id: string }).id,
     tenant: t.slug,
     app: app.id,
     version: version.id,

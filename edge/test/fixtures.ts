@@ -222,6 +222,8 @@ export async function tableCounts(db: Db, tenantId: string): Promise<Record<stri
       'commands',
       'command_events',
       'app_versions',
+      'deployments',
+      'deployment_events',
     ]) {
       out[t] = await count(tx, `select count(*)::int as n from ${t}`);
     }

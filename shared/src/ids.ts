@@ -38,6 +38,8 @@ export const idPrefixes = {
   audit: 'aud',
   loginTicket: 'lgn',
   request: 'req',
+  deployment: 'dep',
+  deploymentEvent: 'dpe',
   runner: 'rnr',
   registrationToken: 'rgt',
   command: 'cmd',

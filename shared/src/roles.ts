@@ -28,6 +28,8 @@ export const permissions = {
   'runners:write': 'admin',
   'commands:read': 'viewer',
   'commands:write': 'developer',
+  'deployments:read': 'viewer',
+  'deployments:write': 'developer',
 } as const satisfies Record<string, Role>;
 
 export type Permission = keyof typeof permissions;

@@ -11,6 +11,7 @@ import { type Clock, systemClock } from '../clock.ts';
 import type { Services } from '../env.ts';
 import { jsonLogger, type Logger } from '../logger.ts';
 import { expireOverdueCommands } from '../services/commands.ts';
+import { deploymentResult } from '../services/deployments.ts';
 import { LocalHub } from '../tunnel/local-hub.ts';
 import { ReplayGuard } from '../tunnel/replay-guard.ts';
 import { loadArtifactUrlKey } from './artifact-url-key.ts';
@@ -113,9 +114,9 @@ export async function startEdge(
   const wss = attachWebSocketTunnel(server as Server, hub, () => services);
   hub.start();
   const sweeper = setInterval(() => {
-    expireOverdueCommands(database.db, clock).catch((err: unknown) =>
-      services.log.error('command deadline sweep failed', { error: String(err) }),
-    );
+    expireOverdueCommands(database.db, clock, (ctx, commandId, reason) =>
+      deploymentResult(ctx, { commandId, status: 'failed', error: reason }),
+    ).catch((err: unknown) => services.log.error('command deadline sweep failed', { error: String(err) }));
   }, config.CAMELEER_COMMAND_SWEEP_MS);
   sweeper.unref();
 

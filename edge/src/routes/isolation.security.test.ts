@@ -18,6 +18,7 @@ type Ids = {
   runnerId: string;
   commandId: string;
   version: string;
+  deploymentId: string;
 };
 
 /** A valid body for every operation that takes one, so that only tenant scoping can refuse the request. */
@@ -35,6 +36,7 @@ const bodies: Record<string, unknown> = {
   'post /api/tenants/{tenant}/runners/{runnerId}/commands': { kind: 'deploy', payload: { image: 'evil' } },
   // A JSON body where a JAR belongs: tenant scoping must refuse it before the media type is looked at.
   'post /api/tenants/{tenant}/apps/{app}/versions': { planted: true },
+  'post /api/tenants/{tenant}/apps/{app}/deployments': { environment: 'dev' },
   'post /api/runners/register': {
     token: 'cmr_reg_not-a-token-at-all',
     name: 'x',
@@ -155,10 +157,18 @@ async function resourcesOf(edge: TestEdge, t: Tenant): Promise<Ids> {
   const version = (await (
     await uploadJar(edge, `/api/tenants/${t.slug}/apps/${app.id}/versions`, token, minimalJar())
   ).json()) as { id: string };
+  const deployment = (await (
+    await edge.request(`/api/tenants/${t.slug}/apps/${app.id}/deployments`, {
+      method: 'POST',
+      token,
+      json: { environment: 'dev' },
+    })
+  ).json()) as { id: string };
   return {
     runnerId,
     commandId: command.id,
     version: version.id,
+    deploymentId: deployment.id,
     tenant: t.slug,
     app: app.id,
     environment: first(envs.items).id,

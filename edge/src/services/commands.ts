@@ -175,8 +175,17 @@ export async function completeCommand(
   return done.length === 1;
 }
 
-/** Fails every command whose deadline passed without a result, tenant by tenant. Returns how many. */
-export async function expireOverdueCommands(db: Db, clock: Clock): Promise<number> {
+const deadlineReason = 'No result before the deadline; the runner was offline or did not answer';
+
+/**
+ * Fails every command whose deadline passed without a result, tenant by tenant,
+ * telling `onExpired` about each (a deployment fails with it). Returns how many.
+ */
+export async function expireOverdueCommands(
+  db: Db,
+  clock: Clock,
+  onExpired?: (ctx: RunnerScope, commandId: string, reason: string) => Promise<void>,
+): Promise<number> {
   const now = clock.now();
   const all = await db.select({ id: tenants.id }).from(tenants);
   let expired = 0;

@@ -10,6 +10,7 @@ import {
 import { withTenant } from '../db/client.ts';
 import type { Services } from '../env.ts';
 import { addProgress, completeCommand, markAcked, markSent, openCommands } from '../services/commands.ts';
+import { deploymentProgress, deploymentResult } from '../services/deployments.ts';
 import { recordHello, touchRunner } from '../services/runners.ts';
 import { endorseCommandKeys, signCommand } from './command-signing.ts';
 import type { RunnerIdentity } from './runner-auth.ts';
@@ -126,10 +127,15 @@ export class RunnerLink {
         await this.#scope((ctx) => markAcked(ctx, runnerId, frame.commandId));
         return;
       case 'progress':
-        await this.#scope((ctx) => addProgress(ctx, runnerId, frame.commandId, frame.message));
+        await this.#scope(async (ctx) => {
+          await addProgress(ctx, runnerId, frame.commandId, frame.message);
+          await deploymentProgress(ctx, frame.commandId, frame.message);
+        });
         return;
       case 'result':
-        await this.#scope((ctx) => completeCommand(ctx, runnerId, frame));
+        await this.#scope(async (ctx) => {
+          if (await completeCommand(ctx, runnerId, frame)) await deploymentResult(ctx, frame);
+        });
         return;
       case 'heartbeat':
         if (this.lastHeardAt - this.#lastTouch > touchEveryMs) {

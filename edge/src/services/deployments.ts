@@ -1,0 +1,225 @@
+import { and, asc, desc, eq } from 'drizzle-orm';
+import {
+  appVersions,
+  type DeploymentState,
+  deploymentEvents,
+  deployments,
+  runners,
+  tenants,
+} from '../db/schema/index.ts';
+import type { Services } from '../env.ts';
+import { Conflict, NotFound } from '../errors.ts';
+import { getApp } from './apps.ts';
+import { recordAudit } from './audit.ts';
+import { createCommand } from './commands.ts';
+import type { TenantContext } from './context.ts';
+import { getEnvironment } from './environments.ts';
+import { getVersion, signedArtifactUrl } from './versions.ts';
+
+type Scope = Pick<TenantContext, 'db' | 'tenantId' | 'clock'>;
+
+export const deployDefaults = {
+  resources: { memoryMb: 512, cpus: 1, pids: 256 },
+  healthCheck: { httpPath: '/health', timeoutSeconds: 90 },
+};
+
+/**
+ * Deploys a version of an app to an environment: the deployment is BUILDING
+ * and a signed `deploy` command for a runner that serves the environment is
+ * stored in the same transaction. The runner's progress and result move it on.
+ */
+export async function createDeployment({
+  ctx,
+  services,
+  input,
+}: {
+  ctx: TenantContext;
+  services: Pick<Services, 'clock' | 'settings' | 'artifactUrlKey' | 'tunnel'>;
+  input: { app: string; environment: string; version?: string; healthPath?: string | null };
+}) {
+  const app = await getApp({ ctx, input: { app: input.app } });
+  const environment = await getEnvironment({ ctx, input: { environment: input.environment } });
+  const version = input.version
+    ? await getVersion({ ctx, input: { appId: app.id, version: input.version } })
+    : await latestVersion(ctx, app.id);
+  const runner = await runnerFor(ctx, environment.name, (id) => !!services.tunnel?.connection(id));
+  const now = ctx.clock.now();
+  const [row] = await ctx.db
+    .insert(deployments)
+    .values({
+      tenantId: ctx.tenantId,
+      appId: app.id,
+      environmentId: environment.id,
+      versionId: version.id,
+      runnerId: runner.id,
+      state: 'BUILDING',
+      reason: `deploying ${version.label} to ${environment.name}`,
+      createdBy: ctx.actor.id,
+      createdAt: now,
+      updatedAt: now,
+    })
+    .returning();
+  if (!row) throw new Error('insert returned nothing');
+  await ctx.db
+    .insert(deploymentEvents)
+    .values({ tenantId: ctx.tenantId, deploymentId: row.id, at: now, state: 'BUILDING', reason: row.reason });
+  const tenantSlug = await tenantSlugOf(ctx);
+  const artifact = await signedArtifactUrl(services as Services, {
+    tenantId: ctx.tenantId,
+    versionId: version.id,
+    ttlSeconds: 3600,
+  });
+  const command = await createCommand({
+    ctx,
+    input: {
+      runnerId: runner.id,
+      kind: 'deploy',
+      deadlineSeconds: 1800,
+      payload: {
+        deploymentId: row.id,
+        ref: { tenant: tenantSlug, environment: environment.name, app: app.name },
+        version: { id: version.id, label: version.label, sha256: version.sha256, artifactUrl: artifact.url },
+        env: {
+          CAMELEER_TENANT: tenantSlug,
+          CAMELEER_ENVIRONMENT: environment.name,
+          CAMELEER_APP: app.name,
+          CAMELEER_DEPLOYMENT: row.id,
+          APP_VERSION: version.label,
+        },
+        resources: deployDefaults.resources,
+        writeableVolumes: [],
+        healthCheck: {
+          ...(input.healthPath === null
+            ? {}
+            : { httpPath: input.healthPath ?? deployDefaults.healthCheck.httpPath }),
+          timeoutSeconds: deployDefaults.healthCheck.timeoutSeconds,
+        },
+        private: false,
+      },
+    },
+  });
+  await ctx.db.update(deployments).set({ commandId: command.id }).where(eq(deployments.id, row.id));
+  await recordAudit(ctx, {
+    action: 'deployment.create',
+    targetType: 'deployment',
+    targetId: row.id,
+    status: 202,
+    detail: { app: app.name, environment: environment.name, version: version.label, runnerId: runner.id },
+  });
+  return { ...row, commandId: command.id, runnerId: runner.id };
+}
+
+async function latestVersion(ctx: TenantContext, appId: string) {
+  const [row] = await ctx.db
+    .select()
+    .from(appVersions)
+    .where(and(eq(appVersions.tenantId, ctx.tenantId), eq(appVersions.appId, appId)))
+    .orderBy(desc(appVersions.number))
+    .limit(1);
+  if (!row) throw new Conflict('This app has no version yet; upload a JAR first');
+  return row;
+}
+
+/** A runner that serves the environment (no environments listed: all), online ones first. */
+async function runnerFor(ctx: TenantContext, environment: string, online: (id: string) => boolean) {
+  const candidates = (
+    await ctx.db
+      .select()
+      .from(runners)
+      .where(eq(runners.tenantId, ctx.tenantId))
+      .orderBy(asc(runners.createdAt))
+  ).filter((r) => !r.revokedAt && (r.environments.length === 0 || r.environments.includes(environment)));
+  const runner = candidates.find((r) => online(r.id)) ?? candidates[0];
+  if (!runner) throw new Conflict(`No runner serves the environment ${environment}; register one first`);
+  return runner;
+}
+
+async function tenantSlugOf(ctx: TenantContext): Promise<string> {
+  const [tenant] = await ctx.db
+    .select({ slug: tenants.slug })
+    .from(tenants)
+    .where(eq(tenants.id, ctx.tenantId));
+  return tenant?.slug ?? '';
+}
+
+export async function getDeployment({ ctx, input }: { ctx: TenantContext; input: { deploymentId: string } }) {
+  const [row] = await ctx.db
+    .select()
+    .from(deployments)
+    .where(and(eq(deployments.tenantId, ctx.tenantId), eq(deployments.id, input.deploymentId)))
+    .limit(1);
+  if (!row) throw new NotFound(`Deployment ${input.deploymentId}`);
+  const events = await ctx.db
+    .select({ at: deploymentEvents.at, state: deploymentEvents.state, reason: deploymentEvents.reason })
+    .from(deploymentEvents)
+    .where(and(eq(deploymentEvents.tenantId, ctx.tenantId), eq(deploymentEvents.deploymentId, row.id)))
+    .orderBy(asc(deploymentEvents.id));
+  return { ...row, events };
+}
+
+export async function listDeployments({
+  ctx,
+  input,
+}: {
+  ctx: TenantContext;
+  input: { app: string; limit: number };
+}) {
+  const app = await getApp({ ctx, input });
+  return ctx.db
+    .select()
+    .from(deployments)
+    .where(and(eq(deployments.tenantId, ctx.tenantId), eq(deployments.appId, app.id)))
+    .orderBy(desc(deployments.id))
+    .limit(input.limit);
+}
+
+const final: DeploymentState[] = ['RUNNING', 'FAILED', 'STOPPED'];
+
+/** Persists a transition with its time and reason, unless the deployment is already final. */
+async function transition(
+  ctx: Scope,
+  commandId: string,
+  state: DeploymentState,
+  reason: string,
+  url?: string,
+) {
+  const [row] = await ctx.db
+    .select()
+    .from(deployments)
+    .where(and(eq(deployments.tenantId, ctx.tenantId), eq(deployments.commandId, commandId)))
+    .limit(1);
+  if (!row || final.includes(row.state) || row.state === state) return;
+  const now = ctx.clock.now();
+  await ctx.db
+    .update(deployments)
+    .set({ state, reason, updatedAt: now, ...(url ? { url } : {}) })
+    .where(and(eq(deployments.tenantId, ctx.tenantId), eq(deployments.id, row.id)));
+  await ctx.db
+    .insert(deploymentEvents)
+    .values({ tenantId: ctx.tenantId, deploymentId: row.id, at: now, state, reason });
+}
+
+/** The runner's `stage:STARTING` progress line moves a deployment from BUILDING to STARTING. */
+export async function deploymentProgress(ctx: Scope, commandId: string, message: string) {
+  if (message === 'stage:STARTING')
+    await transition(ctx, commandId, 'STARTING', 'image built; starting the new instance');
+}
+
+/** A `deploy` command's result ends its deployment: RUNNING, or FAILED with the runner's reason. */
+export async function deploymentResult(
+  ctx: Scope,
+  result: { commandId: string; status: 'succeeded' | 'failed'; output?: unknown; error?: string },
+) {
+  if (result.status === 'succeeded') {
+    const url = (result.output as { instance?: { url?: unknown } } | undefined)?.instance?.url;
+    await transition(
+      ctx,
+      result.commandId,
+      'RUNNING',
+      'healthy and serving',
+      typeof url === 'string' ? url : undefined,
+    );
+  } else {
+    await transition(ctx, result.commandId, 'FAILED', result.error ?? 'the runner reported a failure');
+  }
+}
