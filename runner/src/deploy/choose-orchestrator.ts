@@ -1,6 +1,7 @@
 /**
  * Picks where this machine runs apps: the Docker engine when it answers, else supervised Java
  * processes when a `java` is at hand, else nothing (deployment commands then stay unsupported).
+ * `CAMELEER_ORCHESTRATOR=process` keeps apps out of Docker even where the engine runs.
  */
 import { existsSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
@@ -27,7 +28,8 @@ export type ChooseOrchestratorOptions = {
 export async function chooseOrchestrator(opts: ChooseOrchestratorOptions): Promise<Orchestrator | undefined> {
   const env = opts.env ?? process.env;
   const logger = opts.logger ?? silentLogger;
-  if (env.DOCKER_HOST || existsSync(dockerSocketPath)) {
+  const forceProcess = env.CAMELEER_ORCHESTRATOR === 'process';
+  if (!forceProcess && (env.DOCKER_HOST || existsSync(dockerSocketPath))) {
     const docker = new Docker();
     if (await answers(docker, opts.pingTimeoutMs ?? 3_000)) {
       return new DockerOrchestrator({ docker, domain: env.CAMELEER_APPS_DOMAIN || 'localhost' });
