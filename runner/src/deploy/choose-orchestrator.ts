@@ -52,12 +52,17 @@ export type Deployments = {
 export async function openDeployments(
   opts: ChooseOrchestratorOptions & { fetch?: HttpFetch },
 ): Promise<Deployments | undefined> {
-  const orchestrator = await chooseOrchestrator(opts);
+  const logger = opts.logger ?? silentLogger;
+  // A broken orchestrator must not keep the runner from connecting: it still answers status and list.
+  const orchestrator = await chooseOrchestrator(opts).catch((err: Error) => {
+    logger.error('could not open an orchestrator', { error: err.message });
+    return undefined;
+  });
   if (!orchestrator) {
-    (opts.logger ?? silentLogger).warn('neither Docker nor java found: this runner cannot deploy apps');
+    logger.warn('this runner cannot deploy apps: no reachable Docker engine and no java');
     return undefined;
   }
-  (opts.logger ?? silentLogger).info('apps run on this orchestrator', { orchestrator: orchestrator.kind });
+  logger.info('apps run on this orchestrator', { orchestrator: orchestrator.kind });
   const env = opts.env ?? process.env;
   return {
     orchestrator,
