@@ -36,3 +36,50 @@ export const Runner = z.looseObject({
 export type Runner = z.infer<typeof Runner>;
 
 export const RunnerList = z.looseObject({ items: z.array(Runner) });
+
+export const App = z.looseObject({
+  id: z.string(),
+  name: z.string(),
+  description: z.string(),
+  createdAt: z.string(),
+});
+export type App = z.infer<typeof App>;
+
+export const AppList = z.looseObject({ items: z.array(App) });
+
+export const Environment = z.looseObject({ id: z.string(), name: z.string() });
+export const EnvironmentList = z.looseObject({ items: z.array(Environment) });
+
+export const AppVersion = z.looseObject({
+  id: z.string(),
+  number: z.number(),
+  label: z.string(),
+  sha256: z.string(),
+  sizeBytes: z.number(),
+  mainClass: z.string(),
+});
+export type AppVersion = z.infer<typeof AppVersion>;
+
+export const AppVersionList = z.looseObject({ items: z.array(AppVersion) });
+
+export const DeploymentState = z.enum(['BUILDING', 'STARTING', 'RUNNING', 'FAILED', 'STOPPED']);
+export type DeploymentState = z.infer<typeof DeploymentState>;
+
+export const Deployment = z.looseObject({
+  id: z.string(),
+  environmentId: z.string(),
+  versionId: z.string(),
+  state: DeploymentState,
+  reason: z.string(),
+  url: z.string().nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type Deployment = z.infer<typeof Deployment>;
+
+export const DeploymentList = z.looseObject({ items: z.array(Deployment) });
+
+export const DeploymentDetail = Deployment.extend({
+  events: z.array(z.looseObject({ at: z.string(), state: DeploymentState, reason: z.string() })),
+});
+export type DeploymentDetail = z.infer<typeof DeploymentDetail>;

@@ -1,6 +1,8 @@
 import { Command } from 'commander';
 import { runnerVersion } from '../version.ts';
 import type { CliContext } from './cli-context.ts';
+import { registerAppsCommands } from './commands/apps.ts';
+import { registerDeployCommands } from './commands/deploy.ts';
 import { registerLoginCommand } from './commands/login.ts';
 import { registerRunnersCommands } from './commands/runners.ts';
 
@@ -8,7 +10,7 @@ import { registerRunnersCommands } from './commands/runners.ts';
 export function createProgram(ctx: CliContext): Command {
   const program = new Command()
     .name('cameleer')
-    .description('Work with a Cameleer edge from a terminal or CI: log in, manage runners.')
+    .description('Work with a Cameleer edge from a terminal or CI: log in, manage runners, deploy apps.')
     .version(runnerVersion)
     .exitOverride()
     .showHelpAfterError('(run with --help for usage)')
@@ -19,5 +21,7 @@ export function createProgram(ctx: CliContext): Command {
     );
   registerLoginCommand(program, ctx);
   registerRunnersCommands(program, ctx);
+  registerAppsCommands(program, ctx);
+  registerDeployCommands(program, ctx);
   return program;
 }

@@ -1,0 +1,79 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestEdge, listenTestEdge, type TestEdge } from '../../../edge/test/fixtures.ts';
+import { runCli, tempConfigDir } from './cli-fixture.ts';
+
+describe('cameleer apps', () => {
+  let edge: TestEdge;
+  let server: Awaited<ReturnType<typeof listenTestEdge>>;
+  let tenant: Awaited<ReturnType<TestEdge['tenant']>>;
+  let temp: Awaited<ReturnType<typeof tempConfigDir>>;
+
+  beforeAll(async () => {
+    edge = await createTestEdge('pglite');
+    server = await listenTestEdge(edge);
+    tenant = await edge.tenant('acme');
+    temp = await tempConfigDir();
+    const login = await runCli(['login', '--url', server.url, '--token', tenant.tokens.developer], {
+      CAMELEER_CONFIG: temp.config,
+    });
+    if (login.code !== 0) throw new Error(`login: ${login.stderr}`);
+  });
+  afterAll(async () => {
+    await server?.close();
+    await edge?.close();
+    await temp?.remove();
+  });
+
+  const cli = (args: string[], env: Record<string, string> = {}) =>
+    runCli(args, { CAMELEER_CONFIG: temp.config, ...env });
+
+  it('says there are no apps yet', async () => {
+    const run = await cli(['apps', 'list']);
+
+    expect(run.code).toBe(0);
+    expect(run.stdout).toBe('No apps yet. Create one with `cameleer apps create NAME`.\n');
+  });
+
+  it('creates apps, as JSON and as a sentence that says how to deploy', async () => {
+    const json = await cli(['apps', 'create', 'orders', '--description', 'Order intake', '--json']);
+    expect(json.stderr).toBe('');
+    expect(json.code).toBe(0);
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      id: expect.stringMatching(/^app_/),
+      name: 'orders',
+      description: 'Order intake',
+    });
+
+    const text = await cli(['apps', 'create', 'billing']);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/^Created app billing \(app_\w+\)\.\n/);
+    expect(text.stdout).toContain('cameleer deploy app.jar --app billing --env dev --wait');
+  });
+
+  it('lists the apps as JSON and as a table', async () => {
+    const json = await cli(['apps', 'list', '--json']);
+    expect(json.code).toBe(0);
+    const items = JSON.parse(json.stdout) as Array<{ name: string }>;
+    expect(items.map((a) => a.name).sort()).toEqual(['billing', 'orders']);
+
+    const table = await cli(['apps', 'list']);
+    expect(table.code).toBe(0);
+    const [header, ...rows] = table.stdout.trimEnd().split('\n');
+    expect(header?.split(/\s{2,}/)).toEqual(['NAME', 'ID', 'CREATED', 'DESCRIPTION']);
+    const cells = rows.map((r) => r.split(/\s{2,}/)).sort((a, b) => String(a[0]).localeCompare(String(b[0])));
+    expect(cells).toEqual([
+      ['billing', expect.stringMatching(/^app_/), expect.stringMatching(/ago$/), '-'],
+      ['orders', expect.stringMatching(/^app_/), expect.stringMatching(/ago$/), 'Order intake'],
+    ]);
+  });
+
+  it('refuses a duplicate name and a viewer with the API detail', async () => {
+    const duplicate = await cli(['apps', 'create', 'orders']);
+    expect(duplicate.code).toBe(1);
+    expect(duplicate.stderr).toMatch(/^cameleer: .+ \[HTTP 409\]\n$/);
+
+    const viewer = await cli(['apps', 'create', 'shipping'], { CAMELEER_TOKEN: tenant.tokens.viewer });
+    expect(viewer.code).toBe(1);
+    expect(viewer.stderr).toMatch(/apps:write.* \[HTTP 403\]\n$/);
+  });
+});
