@@ -1,11 +1,28 @@
 import { defineConfig } from 'vitest/config';
 
+const engineRestarting = 'runner/src/orchestrators/docker/docker-orchestrator.test.ts';
+
 export const config = defineConfig({
   test: {
-    include: ['{edge,runner,shared,bench}/**/*.test.ts'],
     pool: 'forks',
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'main',
+          include: ['{edge,runner,shared,bench}/**/*.test.ts'],
+          exclude: ['**/node_modules/**', engineRestarting],
+          sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        // It restarts the Docker engine, so it runs after everything else, alone.
+        extends: true,
+        test: { name: 'docker-engine', include: [engineRestarting], sequence: { groupOrder: 1 } },
+      },
+    ],
   },
 });
 
