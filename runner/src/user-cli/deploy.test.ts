@@ -102,7 +102,6 @@ describe('cameleer deploy and status', () => {
     ]);
     const commandId = await latestCommand('staging');
     await asRunner((ctx) => deploymentProgress(ctx, commandId, 'stage:STARTING'));
-    await new Promise((resolve) => setTimeout(resolve, 700));
     await asRunner((ctx) =>
       deploymentResult(ctx, {
         commandId,
