@@ -31,6 +31,11 @@ const bodies: Record<string, unknown> = {
   // JSON where a JAR belongs: allowed roles get 415, the others 403.
   'post /api/tenants/{tenant}/apps/{app}/versions': {},
   'post /api/tenants/{tenant}/apps/{app}/deployments': { environment: 'dev' },
+  'post /api/tenants/{tenant}/apps/{app}/promote': { from: 'dev', to: 'prod' },
+  'post /api/tenants/{tenant}/apps/{app}/rollback': { environment: 'dev' },
+  'post /api/tenants/{tenant}/apps/{app}/stop': { environment: 'dev' },
+  'post /api/tenants/{tenant}/apps/{app}/restart': { environment: 'dev' },
+  'post /api/tenants/{tenant}/apps/{app}/remove': { environment: 'dev' },
   'post /api/runners/register': {
     token: 'cmr_reg_unknown-token',
     name: 'x',

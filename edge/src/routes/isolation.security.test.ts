@@ -37,6 +37,11 @@ const bodies: Record<string, unknown> = {
   // A JSON body where a JAR belongs: tenant scoping must refuse it before the media type is looked at.
   'post /api/tenants/{tenant}/apps/{app}/versions': { planted: true },
   'post /api/tenants/{tenant}/apps/{app}/deployments': { environment: 'dev' },
+  'post /api/tenants/{tenant}/apps/{app}/promote': { from: 'dev', to: 'prod' },
+  'post /api/tenants/{tenant}/apps/{app}/rollback': { environment: 'dev' },
+  'post /api/tenants/{tenant}/apps/{app}/stop': { environment: 'dev' },
+  'post /api/tenants/{tenant}/apps/{app}/restart': { environment: 'dev' },
+  'post /api/tenants/{tenant}/apps/{app}/remove': { environment: 'dev' },
   'post /api/runners/register': {
     token: 'cmr_reg_not-a-token-at-all',
     name: 'x',
@@ -119,7 +124,14 @@ describe.each(databaseKinds)('tenant isolation on %s', (kind) => {
 
 const key = (op: { method: string; path: string }) => `${op.method} ${op.path}`;
 
+/** Query parameters an operation requires, so that only tenant scoping can refuse it. */
+const queries: Record<string, string> = { '/api/tenants/{tenant}/apps/{app}/logs': '?environment=dev' };
+
 function fill(path: string, ids: Ids): string {
+  return `${fillPath(path, ids)}${queries[path] ?? ''}`;
+}
+
+function fillPath(path: string, ids: Ids): string {
   return path.replace(/\{(\w+)\}/g, (_, name: keyof Ids) => encodeURIComponent(ids[name]));
 }
 

@@ -149,12 +149,12 @@ export async function addProgress(ctx: RunnerScope, runnerId: string, commandId:
     .values({ tenantId: ctx.tenantId, commandId, message, at: ctx.clock.now() });
 }
 
-/** Stores the final result once; a repeated or late result for a final command changes nothing. */
+/** Stores the final result once and returns the command; a repeated or late result changes nothing (undefined). */
 export async function completeCommand(
   ctx: RunnerScope,
   runnerId: string,
   result: { commandId: string; status: 'succeeded' | 'failed'; output?: unknown; error?: string },
-): Promise<boolean> {
+): Promise<{ id: string; kind: string; payload: Record<string, unknown> } | undefined> {
   const done = await ctx.db
     .update(commands)
     .set({
@@ -171,8 +171,8 @@ export async function completeCommand(
         notInArray(commands.state, [...finalStates]),
       ),
     )
-    .returning({ id: commands.id });
-  return done.length === 1;
+    .returning({ id: commands.id, kind: commands.kind, payload: commands.payload });
+  return done[0];
 }
 
 const deadlineReason = 'No result before the deadline; the runner was offline or did not answer';
@@ -210,4 +210,20 @@ export async function expireOverdueCommands(
     expired += rows.length;
   }
   return expired;
+}
+
+/** Waits (polling) until a command is final or `timeoutMs` passes; returns the command as it is then. */
+export async function waitForCommand(db: Db, tenantId: string, commandId: string, timeoutMs: number) {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const [row] = await withTenant(db, tenantId, (tx) =>
+      tx
+        .select()
+        .from(commands)
+        .where(and(eq(commands.tenantId, tenantId), eq(commands.id, commandId)))
+        .limit(1),
+    );
+    if (!row || (finalStates as readonly string[]).includes(row.state) || Date.now() > until) return row;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }

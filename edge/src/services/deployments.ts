@@ -1,4 +1,4 @@
-import { and, asc, desc, eq } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray } from 'drizzle-orm';
 import {
   appVersions,
   type DeploymentState,
@@ -107,6 +107,136 @@ export async function createDeployment({
     detail: { app: app.name, environment: environment.name, version: version.label, runnerId: runner.id },
   });
   return { ...row, commandId: command.id, runnerId: runner.id };
+}
+
+/** The newest deployment of an app in an environment that reached RUNNING, and the one that ran before it with another version. */
+async function runningHistory(ctx: TenantContext, appId: string, environmentId: string) {
+  const rows = await ctx.db
+    .select()
+    .from(deployments)
+    .where(
+      and(
+        eq(deployments.tenantId, ctx.tenantId),
+        eq(deployments.appId, appId),
+        eq(deployments.environmentId, environmentId),
+        inArray(deployments.state, ['RUNNING', 'STOPPED']),
+      ),
+    )
+    .orderBy(desc(deployments.id));
+  const current = rows[0];
+  const previous = rows.find((r) => r.versionId !== current?.versionId);
+  return { current, previous };
+}
+
+type DeployServices = Parameters<typeof createDeployment>[0]['services'];
+
+/** Promotion deploys the version running in one environment to another, with that environment's configuration. */
+export async function promote({
+  ctx,
+  services,
+  input,
+}: {
+  ctx: TenantContext;
+  services: DeployServices;
+  input: { app: string; from: string; to: string };
+}) {
+  const app = await getApp({ ctx, input });
+  const from = await getEnvironment({ ctx, input: { environment: input.from } });
+  const { current } = await runningHistory(ctx, app.id, from.id);
+  if (!current || current.state !== 'RUNNING')
+    throw new Conflict(`Nothing of ${app.name} is running in ${from.name} to promote`);
+  return createDeployment({
+    ctx,
+    services,
+    input: { app: app.id, environment: input.to, version: current.versionId },
+  });
+}
+
+/** Rollback deploys again the version that ran in the environment before the current one. */
+export async function rollback({
+  ctx,
+  services,
+  input,
+}: {
+  ctx: TenantContext;
+  services: DeployServices;
+  input: { app: string; environment: string };
+}) {
+  const app = await getApp({ ctx, input });
+  const environment = await getEnvironment({ ctx, input });
+  const { previous } = await runningHistory(ctx, app.id, environment.id);
+  if (!previous) throw new Conflict(`${app.name} has no earlier version that ran in ${environment.name}`);
+  return createDeployment({
+    ctx,
+    services,
+    input: { app: app.id, environment: environment.id, version: previous.versionId },
+  });
+}
+
+/** Stop, restart or remove an app in an environment: a command for the runner of its latest deployment. */
+export async function appAction({
+  ctx,
+  input,
+}: {
+  ctx: TenantContext;
+  input: { app: string; environment: string; action: 'stop' | 'restart' | 'remove' | 'logs'; tail?: number };
+}) {
+  const app = await getApp({ ctx, input });
+  const environment = await getEnvironment({ ctx, input });
+  const [latest] = await ctx.db
+    .select()
+    .from(deployments)
+    .where(
+      and(
+        eq(deployments.tenantId, ctx.tenantId),
+        eq(deployments.appId, app.id),
+        eq(deployments.environmentId, environment.id),
+      ),
+    )
+    .orderBy(desc(deployments.id))
+    .limit(1);
+  if (!latest) throw new Conflict(`${app.name} was never deployed to ${environment.name}`);
+  const ref = { tenant: await tenantSlugOf(ctx), environment: environment.name, app: app.name };
+  return createCommand({
+    ctx,
+    input: {
+      runnerId: latest.runnerId,
+      kind: input.action,
+      deadlineSeconds: 300,
+      payload: { ref, deploymentId: latest.id, ...(input.tail ? { tail: input.tail } : {}) },
+    },
+  });
+}
+
+/** A succeeded `stop` marks its deployment STOPPED, `restart` RUNNING again, `remove` STOPPED (removed). */
+export async function appActionResult(
+  ctx: Scope,
+  command: { kind: string; payload: Record<string, unknown> },
+  status: 'succeeded' | 'failed',
+) {
+  const deploymentId = command.payload.deploymentId;
+  if (status !== 'succeeded' || typeof deploymentId !== 'string') return;
+  const state: DeploymentState | undefined =
+    command.kind === 'stop'
+      ? 'STOPPED'
+      : command.kind === 'remove'
+        ? 'STOPPED'
+        : command.kind === 'restart'
+          ? 'RUNNING'
+          : undefined;
+  if (!state) return;
+  const now = ctx.clock.now();
+  const reason = command.kind === 'remove' ? 'removed' : command.kind === 'stop' ? 'stopped' : 'restarted';
+  const updated = await ctx.db
+    .update(deployments)
+    .set({ state, reason, updatedAt: now })
+    .where(and(eq(deployments.tenantId, ctx.tenantId), eq(deployments.id, deploymentId)))
+    .returning({ id: deployments.id });
+  if (updated.length) {
+    await ctx.db
+      .insert(deploymentEvents)
+      .values({ tenantId: ctx.tenantId, deploymentId, at: now, state, reason });
+  }
 }
 
 async function latestVersion(ctx: TenantContext, appId: string) {

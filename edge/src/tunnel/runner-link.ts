@@ -10,7 +10,7 @@ import {
 import { withTenant } from '../db/client.ts';
 import type { Services } from '../env.ts';
 import { addProgress, completeCommand, markAcked, markSent, openCommands } from '../services/commands.ts';
-import { deploymentProgress, deploymentResult } from '../services/deployments.ts';
+import { appActionResult, deploymentProgress, deploymentResult } from '../services/deployments.ts';
 import { recordHello, touchRunner } from '../services/runners.ts';
 import { endorseCommandKeys, signCommand } from './command-signing.ts';
 import type { RunnerIdentity } from './runner-auth.ts';
@@ -134,7 +134,10 @@ export class RunnerLink {
         return;
       case 'result':
         await this.#scope(async (ctx) => {
-          if (await completeCommand(ctx, runnerId, frame)) await deploymentResult(ctx, frame);
+          const done = await completeCommand(ctx, runnerId, frame);
+          if (!done) return;
+          await deploymentResult(ctx, frame);
+          await appActionResult(ctx, done, frame.status);
         });
         return;
       case 'heartbeat':

@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import type { DeploymentRow } from '../../db/schema/index.ts';
+import { AppError } from '../../errors.ts';
 import {
   createRouter,
   errorResponses,
@@ -8,8 +9,17 @@ import {
   TenantParam,
   tenantRoute,
 } from '../../openapi.ts';
-import { createDeployment, getDeployment, listDeployments } from '../../services/deployments.ts';
+import { waitForCommand } from '../../services/commands.ts';
+import {
+  appAction,
+  createDeployment,
+  getDeployment,
+  listDeployments,
+  promote,
+  rollback,
+} from '../../services/deployments.ts';
 import { inTenant, iso } from '../context.ts';
+import { CommandView, toCommandView } from '../runners/schema.ts';
 
 const tags = ['Deployments'];
 const State = z.enum(['BUILDING', 'STARTING', 'RUNNING', 'FAILED', 'STOPPED']);
@@ -119,6 +129,63 @@ const get = tenantRoute({
   responses: { 200: jsonResponse(DeploymentDetail, 'The deployment'), ...errorResponses },
 });
 
+const EnvironmentInput = z.strictObject({ environment: z.string().min(1).max(64) });
+
+const promoteRoute = tenantRoute({
+  method: 'post',
+  path: '/api/tenants/{tenant}/apps/{app}/promote',
+  tags,
+  summary: 'Deploy the version running in one environment to another, with that environment’s configuration',
+  'x-permission': 'deployments:write',
+  'x-audit': 'deployment.promote',
+  request: {
+    params: AppParams,
+    body: jsonBody(
+      z.strictObject({ from: z.string().min(1).max(64), to: z.string().min(1).max(64) }).openapi('Promote'),
+    ),
+  },
+  responses: { 202: jsonResponse(DeploymentView, 'Accepted'), ...errorResponses },
+});
+
+const rollbackRoute = tenantRoute({
+  method: 'post',
+  path: '/api/tenants/{tenant}/apps/{app}/rollback',
+  tags,
+  summary: 'Deploy again the version that ran in the environment before the current one',
+  'x-permission': 'deployments:write',
+  'x-audit': 'deployment.rollback',
+  request: { params: AppParams, body: jsonBody(EnvironmentInput.openapi('Rollback')) },
+  responses: { 202: jsonResponse(DeploymentView, 'Accepted'), ...errorResponses },
+});
+
+const actionRoute = (action: 'stop' | 'restart' | 'remove') =>
+  tenantRoute({
+    method: 'post',
+    path: `/api/tenants/{tenant}/apps/{app}/${action}`,
+    tags,
+    summary: `${action[0]?.toUpperCase()}${action.slice(1)} the app in an environment (a command to its runner; follow it)`,
+    'x-permission': 'deployments:write',
+    'x-audit': `deployment.${action}`,
+    request: { params: AppParams, body: jsonBody(EnvironmentInput) },
+    responses: { 202: jsonResponse(CommandView, 'Queued'), ...errorResponses },
+  });
+
+const logsRoute = tenantRoute({
+  method: 'get',
+  path: '/api/tenants/{tenant}/apps/{app}/logs',
+  tags,
+  summary: 'The last log lines of the app in an environment, asked of its runner',
+  'x-permission': 'deployments:read',
+  request: {
+    params: AppParams,
+    query: z.strictObject({
+      environment: z.string().min(1).max(64),
+      tail: z.coerce.number().int().min(1).max(5000).default(100),
+    }),
+  },
+  responses: { 200: jsonResponse(z.object({ lines: z.array(z.string()) }), 'Log lines'), ...errorResponses },
+});
+
 export const deploymentRoutes = createRouter()
   .openapi(create, async (c) => {
     const { app } = c.req.valid('param');
@@ -144,4 +211,58 @@ export const deploymentRoutes = createRouter()
       },
       200,
     );
+  })
+  .openapi(promoteRoute, async (c) => {
+    const { app } = c.req.valid('param');
+    const services = c.get('services');
+    const row = await inTenant(c, (ctx) =>
+      promote({ ctx, services, input: { app, ...c.req.valid('json') } }),
+    );
+    services.tunnel?.notify(row.runnerId);
+    return c.json(toView(row), 202);
+  })
+  .openapi(rollbackRoute, async (c) => {
+    const { app } = c.req.valid('param');
+    const services = c.get('services');
+    const row = await inTenant(c, (ctx) =>
+      rollback({ ctx, services, input: { app, ...c.req.valid('json') } }),
+    );
+    services.tunnel?.notify(row.runnerId);
+    return c.json(toView(row), 202);
+  })
+  .openapi(logsRoute, async (c) => {
+    const { app } = c.req.valid('param');
+    const { environment, tail } = c.req.valid('query');
+    const services = c.get('services');
+    const command = await inTenant(c, (ctx) =>
+      appAction({ ctx, input: { app, environment, action: 'logs', tail } }),
+    );
+    if (!services.tunnel?.connection(command.runnerId)) {
+      throw new AppError(
+        'unavailable',
+        'The runner that runs this app is offline; its logs cannot be read now',
+      );
+    }
+    services.tunnel.notify(command.runnerId);
+    const done = await waitForCommand(services.db, command.tenantId, command.id, 15_000);
+    if (done?.state === 'succeeded') {
+      const lines = (done.output as { lines?: unknown } | null)?.lines;
+      return c.json({ lines: Array.isArray(lines) ? lines.map(String) : [] }, 200);
+    }
+    throw new AppError(
+      'unavailable',
+      done?.state === 'failed'
+        ? `The runner could not read the logs: ${done.error}`
+        : 'The runner did not answer in time',
+    );
   });
+
+for (const action of ['stop', 'restart', 'remove'] as const) {
+  deploymentRoutes.openapi(actionRoute(action), async (c) => {
+    const { app } = c.req.valid('param');
+    const { environment } = c.req.valid('json');
+    const command = await inTenant(c, (ctx) => appAction({ ctx, input: { app, environment, action } }));
+    c.get('services').tunnel?.notify(command.runnerId);
+    return c.json(toCommandView(command), 202);
+  });
+}
