@@ -1,6 +1,7 @@
-import { and, asc, desc, eq, inArray } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, ne } from 'drizzle-orm';
 import {
   appVersions,
+  type DeploymentRow,
   type DeploymentState,
   deploymentEvents,
   deployments,
@@ -327,6 +328,30 @@ async function transition(
   await ctx.db
     .insert(deploymentEvents)
     .values({ tenantId: ctx.tenantId, deploymentId: row.id, at: now, state, reason });
+  if (state === 'RUNNING') await retireReplaced(ctx, row, now);
+}
+
+/** Blue/green done: the deployments the new one replaced in its environment are STOPPED, with the reason. */
+async function retireReplaced(ctx: Scope, current: DeploymentRow, now: Date) {
+  const reason = `replaced by ${current.id}`;
+  const replaced = await ctx.db
+    .update(deployments)
+    .set({ state: 'STOPPED', reason, updatedAt: now })
+    .where(
+      and(
+        eq(deployments.tenantId, ctx.tenantId),
+        eq(deployments.appId, current.appId),
+        eq(deployments.environmentId, current.environmentId),
+        eq(deployments.state, 'RUNNING'),
+        ne(deployments.id, current.id),
+      ),
+    )
+    .returning({ id: deployments.id });
+  for (const { id } of replaced) {
+    await ctx.db
+      .insert(deploymentEvents)
+      .values({ tenantId: ctx.tenantId, deploymentId: id, at: now, state: 'STOPPED', reason });
+  }
 }
 
 /** The runner's `stage:STARTING` progress line moves a deployment from BUILDING to STARTING. */

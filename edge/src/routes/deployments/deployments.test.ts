@@ -108,4 +108,63 @@ describe('deployments end to end', () => {
     expect(done.reason).toMatch(/cannot start/);
     expect(await (await fetch(running?.url ?? '')).text()).toContain('version 1');
   }, 120_000);
+
+  it('rolls back, promotes, reads logs, stops and removes', async () => {
+    const v3 = await upload('3');
+    expect((await settled((await deploy(v3.label)).id)).state).toBe('RUNNING');
+    const post = (path: string, json: unknown) =>
+      edge.request(`/api/tenants/shop/apps/orders/${path}`, {
+        method: 'POST',
+        token: t.tokens.developer,
+        json,
+      });
+
+    const rolledBack = await settled(
+      ((await (await post('rollback', { environment: 'dev' })).json()) as Deployment).id,
+    );
+    expect(rolledBack.state).toBe('RUNNING');
+    expect(await (await fetch(rolledBack.url ?? '')).text()).toContain('version 1');
+
+    const promoted = await settled(
+      ((await (await post('promote', { from: 'dev', to: 'prod' })).json()) as Deployment).id,
+    );
+    expect(promoted.state).toBe('RUNNING');
+    expect(await (await fetch(promoted.url ?? '')).text()).toContain('version 1');
+
+    const logs = (await (
+      await edge.request('/api/tenants/shop/apps/orders/logs?environment=dev&tail=50', {
+        token: t.tokens.viewer,
+      })
+    ).json()) as { lines: string[] };
+    expect(logs.lines.join('\n')).toMatch(/sample-app/);
+
+    const command = async (action: string, environment: string) => {
+      const { id } = (await (await post(action, { environment })).json()) as { id: string };
+      await until(
+        async () =>
+          ['succeeded', 'failed'].includes(
+            (
+              (await (
+                await edge.request(`/api/tenants/shop/commands/${id}`, { token: t.tokens.viewer })
+              ).json()) as { state: string }
+            ).state,
+          ),
+        30_000,
+        `${action} finished`,
+      );
+      return (await (
+        await edge.request(`/api/tenants/shop/commands/${id}`, { token: t.tokens.viewer })
+      ).json()) as { state: string };
+    };
+    expect((await command('stop', 'prod')).state).toBe('succeeded');
+    expect((await deployment(promoted.id)).state).toBe('STOPPED');
+    await expect(fetch(promoted.url ?? '')).rejects.toThrow();
+    expect((await command('remove', 'dev')).state).toBe('succeeded');
+    expect((await deployment(rolledBack.id)).events.at(-1)).toMatchObject({
+      state: 'STOPPED',
+      reason: 'removed',
+    });
+    const nothing = await post('rollback', { environment: 'staging' });
+    expect(nothing.status).toBe(409);
+  }, 180_000);
 });
