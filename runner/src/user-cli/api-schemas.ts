@@ -83,3 +83,21 @@ export const DeploymentDetail = Deployment.extend({
   events: z.array(z.looseObject({ at: z.string(), state: DeploymentState, reason: z.string() })),
 });
 export type DeploymentDetail = z.infer<typeof DeploymentDetail>;
+
+export const CommandState = z.enum(['queued', 'sent', 'acked', 'succeeded', 'failed']);
+
+/** A command the edge queued for a runner: stop, restart, remove, logs. */
+export const Command = z.looseObject({
+  id: z.string(),
+  kind: z.string(),
+  state: CommandState,
+  error: z.string().nullable(),
+});
+export type Command = z.infer<typeof Command>;
+
+export const CommandDetail = Command.extend({
+  events: z.array(z.looseObject({ at: z.string(), message: z.string() })),
+});
+export type CommandDetail = z.infer<typeof CommandDetail>;
+
+export const AppLogs = z.looseObject({ lines: z.array(z.string()) });

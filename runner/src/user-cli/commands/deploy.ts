@@ -2,19 +2,13 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { Readable } from 'node:stream';
-import { type Command, InvalidArgumentError } from 'commander';
+import type { Command } from 'commander';
 import { runnerVersion } from '../../version.ts';
 import { type ApiClient, ApiError, openApi } from '../api-client.ts';
-import {
-  AppVersion,
-  AppVersionList,
-  Deployment,
-  DeploymentDetail,
-  DeploymentList,
-  EnvironmentList,
-} from '../api-schemas.ts';
+import { AppVersion, AppVersionList, Deployment, DeploymentList, EnvironmentList } from '../api-schemas.ts';
 import { type CliContext, printJson } from '../cli-context.ts';
 import { CliError } from '../cli-error.ts';
+import { followDeployment, parseSeconds } from '../follow.ts';
 import { problemMessage, readProblem } from '../problem.ts';
 import { relativeAge } from '../relative-age.ts';
 import { formatTable } from '../table.ts';
@@ -28,9 +22,7 @@ type DeployOptions = {
   json?: boolean;
 };
 
-const pollIntervalMs = 500;
 const progressThresholdBytes = 1024 * 1024;
-const finalStates = new Set(['RUNNING', 'FAILED', 'STOPPED']);
 
 export function registerDeployCommands(program: Command, ctx: CliContext): void {
   program
@@ -75,41 +67,13 @@ async function deploy(ctx: CliContext, file: string, opts: DeployOptions) {
     ctx.write(`Follow it with \`cameleer status --app ${opts.app} --env ${opts.env}\`.\n`);
     return;
   }
-  const done = await follow(api, deployment.id, opts.timeout, say);
+  const done = await followDeployment(api, deployment.id, opts.timeout, say);
   if (opts.json) printJson(ctx, { version, deployment: done });
   if (done.state !== 'RUNNING') {
     throw new CliError(`Deployment ${done.id} ${done.state}: ${done.reason}`);
   }
   if (!opts.json)
     ctx.write(`${opts.app} ${version.label} is RUNNING in ${opts.env}${done.url ? ` at ${done.url}` : ''}\n`);
-}
-
-/** Polls the deployment, printing each new transition, until it is final or the time is up. */
-async function follow(
-  api: ApiClient,
-  id: string,
-  timeoutSeconds: number,
-  say: (text: string) => void,
-): Promise<DeploymentDetail> {
-  const deadline = Date.now() + timeoutSeconds * 1000;
-  const path = api.tenantPath(`/deployments/${encodeURIComponent(id)}`);
-  let printed = 0;
-  for (;;) {
-    const detail = await api.get(path, DeploymentDetail);
-    for (const event of detail.events.slice(printed)) {
-      say(`  ${clockTime(event.at)}  ${event.state.padEnd(8)}  ${event.reason}\n`);
-    }
-    printed = Math.max(printed, detail.events.length);
-    if (finalStates.has(detail.state)) return detail;
-    const left = deadline - Date.now();
-    if (left <= 0) {
-      throw new CliError(
-        `Timed out after ${timeoutSeconds} s: deployment ${id} is still ${detail.state} (${detail.reason}). ` +
-          'It carries on; check it with `cameleer status`.',
-      );
-    }
-    await new Promise((resolve) => setTimeout(resolve, Math.min(pollIntervalMs, left)));
-  }
 }
 
 /** Streams the JAR from disk to the edge; 200 means the edge already had these bytes. */
@@ -245,15 +209,4 @@ async function showStatus(ctx: CliContext, opts: { app: string; env?: string; js
 function oneLine(text: string): string {
   const flat = text.replace(/\s+/g, ' ').trim();
   return flat.length > 80 ? `${flat.slice(0, 79)}…` : flat || '-';
-}
-
-function clockTime(iso: string): string {
-  return new Date(iso).toTimeString().slice(0, 8);
-}
-
-function parseSeconds(value: string): number {
-  const seconds = Number(value);
-  if (!Number.isInteger(seconds) || seconds < 1)
-    throw new InvalidArgumentError('expected whole seconds, at least 1');
-  return seconds;
 }
