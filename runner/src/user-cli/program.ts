@@ -3,6 +3,7 @@ import { runnerVersion } from '../version.ts';
 import type { CliContext } from './cli-context.ts';
 import { registerAppsCommands } from './commands/apps.ts';
 import { registerDeployCommands } from './commands/deploy.ts';
+import { registerLifecycleCommands } from './commands/lifecycle.ts';
 import { registerLoginCommand } from './commands/login.ts';
 import { registerRunnersCommands } from './commands/runners.ts';
 
@@ -23,5 +24,6 @@ export function createProgram(ctx: CliContext): Command {
   registerRunnersCommands(program, ctx);
   registerAppsCommands(program, ctx);
   registerDeployCommands(program, ctx);
+  registerLifecycleCommands(program, ctx);
   return program;
 }
