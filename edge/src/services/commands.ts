@@ -190,14 +190,10 @@ export async function expireOverdueCommands(
   const all = await db.select({ id: tenants.id }).from(tenants);
   let expired = 0;
   for (const { id: tenantId } of all) {
-    const rows = await withTenant(db, tenantId, (tx) =>
-      tx
+    const rows = await withTenant(db, tenantId, async (tx) => {
+      const overdue = await tx
         .update(commands)
-        .set({
-          state: 'failed',
-          finishedAt: now,
-          error: 'No result before the deadline; the runner was offline or did not answer',
-        })
+        .set({ state: 'failed', finishedAt: now, error: deadlineReason })
         .where(
           and(
             eq(commands.tenantId, tenantId),
@@ -205,8 +201,10 @@ export async function expireOverdueCommands(
             lt(commands.deadline, now),
           ),
         )
-        .returning({ id: commands.id }),
-    );
+        .returning({ id: commands.id });
+      for (const { id } of overdue) await onExpired?.({ db: tx, tenantId, clock }, id, deadlineReason);
+      return overdue;
+    });
     expired += rows.length;
   }
   return expired;

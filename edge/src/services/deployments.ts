@@ -144,7 +144,7 @@ export async function promote({
   const app = await getApp({ ctx, input });
   const from = await getEnvironment({ ctx, input: { environment: input.from } });
   const { current } = await runningHistory(ctx, app.id, from.id);
-  if (!current || current.state !== 'RUNNING')
+  if (current?.state !== 'RUNNING')
     throw new Conflict(`Nothing of ${app.name} is running in ${from.name} to promote`);
   return createDeployment({
     ctx,
