@@ -1,7 +1,7 @@
 import { type Permission, permissions, type Role, roleHolds } from '@cameleer/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { adminToken, createTestEdge, registerTestRunner, type TestEdge } from '../test/fixtures.ts';
-import { minimalJar, uploadJar } from '../test/jars.ts';
+import { adminToken, createTestEdge, type TestEdge } from '../test/fixtures.ts';
+import { operationBodies, seedTenantResources } from '../test/tenant-resources.ts';
 
 type Operation = { method: string; path: string; permission: string; security?: unknown[] };
 
@@ -16,32 +16,7 @@ const publicRoutes = new Set([
   'POST /tunnel/poll',
 ]);
 
-const bodies: Record<string, unknown> = {
-  'post /api/tenants': { slug: 'made-by-test', name: 'x' },
-  'patch /api/tenants/{tenant}': { name: 'Renamed' },
-  'post /api/tenants/{tenant}/apps': { name: 'new-app' },
-  'patch /api/tenants/{tenant}/apps/{app}': { description: 'changed' },
-  'post /api/tenants/{tenant}/environments': { name: 'new-env' },
-  'patch /api/tenants/{tenant}/environments/{environment}': { description: 'changed' },
-  'post /api/tenants/{tenant}/members': { issuer: 'test', subject: 'someone', role: 'viewer' },
-  'patch /api/tenants/{tenant}/members/{memberId}': { role: 'viewer' },
-  'post /api/tenants/{tenant}/api-tokens': { name: 'ci', role: 'viewer' },
-  'post /api/tenants/{tenant}/runner-tokens': { environments: ['dev'] },
-  'post /api/tenants/{tenant}/runners/{runnerId}/commands': { kind: 'noop' },
-  // JSON where a JAR belongs: allowed roles get 415, the others 403.
-  'post /api/tenants/{tenant}/apps/{app}/versions': {},
-  'post /api/tenants/{tenant}/apps/{app}/deployments': { environment: 'dev' },
-  'post /api/tenants/{tenant}/apps/{app}/promote': { from: 'dev', to: 'prod' },
-  'post /api/tenants/{tenant}/apps/{app}/rollback': { environment: 'dev' },
-  'post /api/tenants/{tenant}/apps/{app}/stop': { environment: 'dev' },
-  'post /api/tenants/{tenant}/apps/{app}/restart': { environment: 'dev' },
-  'post /api/tenants/{tenant}/apps/{app}/remove': { environment: 'dev' },
-  'post /api/runners/register': {
-    token: 'cmr_reg_unknown-token',
-    name: 'x',
-    publicKey: { kty: 'OKP', crv: 'Ed25519', x: 'A'.repeat(43) },
-  },
-};
+const bodies = operationBodies;
 
 describe('permissions', () => {
   let edge: TestEdge;
@@ -97,7 +72,8 @@ describe('permissions', () => {
   });
 
   it('refuses every tenant operation to roles below its permission, and only to those', async () => {
-    const ids = await scratchResources(edge, t);
+    // Throw-away resources, so that allowed deletes and revocations hit something harmless.
+    const ids: Record<string, string> = await seedTenantResources(edge, t, 'scratch');
     const tenantOps = operations.filter((op) => op.path.startsWith('/api/tenants/{tenant}'));
     for (const role of ['viewer', 'developer', 'admin', 'owner'] as Role[]) {
       for (const op of tenantOps) {
@@ -126,37 +102,3 @@ describe('permissions', () => {
     ).toBe(201);
   });
 });
-
-/** Throw-away resources so that allowed deletes and revocations hit something harmless. */
-async function scratchResources(edge: TestEdge, t: Awaited<ReturnType<TestEdge['tenant']>>) {
-  const token = t.tokens.owner;
-  const { runnerId } = await registerTestRunner(edge, t, 'scratch');
-  const app = (await (
-    await edge.request(`/api/tenants/${t.slug}/apps`, { method: 'POST', token, json: { name: 'scratch' } })
-  ).json()) as { id: string };
-  const version = (await (
-    await uploadJar(edge, `/api/tenants/${t.slug}/apps/${app.id}/versions`, token, minimalJar())
-  ).json()) as { id: string };
-  const post = async (path: string, json: unknown) =>
-    (await (
-      await edge.request(`/api/tenants/${t.slug}/${path}`, { method: 'POST', token, json })
-    ).json()) as { id: string };
-  const deployment = await (
-    await edge.request(`/api/tenants/${t.slug}/apps/${app.id}/deployments`, {
-      method: 'POST',
-      token,
-      json: { environment: 'dev' },
-    })
-  ).json();
-  return {
-    deploymentId: (deployment as { id: string }).id,
-    tenant: t.slug,
-    app: app.id,
-    version: version.id,
-    environment: (await post('environments', { name: 'scratch' })).id,
-    memberId: (await post('members', { issuer: 'test', subject: 'scratch', role: 'viewer' })).id,
-    tokenId: (await post('api-tokens', { name: 'scratch', role: 'viewer' })).id,
-    runnerId,
-    commandId: (await post(`runners/${runnerId}/commands`, { kind: 'noop' })).id,
-  } as Record<string, string>;
-}

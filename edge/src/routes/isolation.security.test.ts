@@ -1,52 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  createTestEdge,
-  databaseKinds,
-  registerTestRunner,
-  type TestEdge,
-  tableCounts,
-} from '../../test/fixtures.ts';
-import { minimalJar, uploadJar } from '../../test/jars.ts';
+import { createTestEdge, databaseKinds, type TestEdge, tableCounts } from '../../test/fixtures.ts';
+import { operationBodies, seedTenantResources, type TenantResourceIds } from '../../test/tenant-resources.ts';
 
 type Tenant = Awaited<ReturnType<TestEdge['tenant']>>;
-type Ids = {
-  tenant: string;
-  app: string;
-  environment: string;
-  memberId: string;
-  tokenId: string;
-  runnerId: string;
-  commandId: string;
-  version: string;
-  deploymentId: string;
-};
+type Ids = TenantResourceIds;
 
 /** A valid body for every operation that takes one, so that only tenant scoping can refuse the request. */
+/** Valid bodies, the hostile kind where it matters: only tenant scoping may refuse these. */
 const bodies: Record<string, unknown> = {
-  'post /api/tenants': { slug: 'intruder', name: 'x' },
-  'patch /api/tenants/{tenant}': { name: 'renamed' },
+  ...operationBodies,
   'post /api/tenants/{tenant}/apps': { name: 'planted' },
   'patch /api/tenants/{tenant}/apps/{app}': { description: 'defaced' },
-  'post /api/tenants/{tenant}/environments': { name: 'planted' },
-  'patch /api/tenants/{tenant}/environments/{environment}': { description: 'defaced' },
   'post /api/tenants/{tenant}/members': { issuer: 'evil', subject: 'mallory', role: 'owner' },
-  'patch /api/tenants/{tenant}/members/{memberId}': { role: 'viewer' },
   'post /api/tenants/{tenant}/api-tokens': { name: 'backdoor', role: 'owner' },
-  'post /api/tenants/{tenant}/runner-tokens': {},
   'post /api/tenants/{tenant}/runners/{runnerId}/commands': { kind: 'deploy', payload: { image: 'evil' } },
-  // A JSON body where a JAR belongs: tenant scoping must refuse it before the media type is looked at.
   'post /api/tenants/{tenant}/apps/{app}/versions': { planted: true },
-  'post /api/tenants/{tenant}/apps/{app}/deployments': { environment: 'dev' },
-  'post /api/tenants/{tenant}/apps/{app}/promote': { from: 'dev', to: 'prod' },
-  'post /api/tenants/{tenant}/apps/{app}/rollback': { environment: 'dev' },
-  'post /api/tenants/{tenant}/apps/{app}/stop': { environment: 'dev' },
-  'post /api/tenants/{tenant}/apps/{app}/restart': { environment: 'dev' },
-  'post /api/tenants/{tenant}/apps/{app}/remove': { environment: 'dev' },
-  'post /api/runners/register': {
-    token: 'cmr_reg_not-a-token-at-all',
-    name: 'x',
-    publicKey: { kty: 'OKP', crv: 'Ed25519', x: 'A'.repeat(43) },
-  },
 };
 
 describe.each(databaseKinds)('tenant isolation on %s', (kind) => {
@@ -60,7 +28,7 @@ describe.each(databaseKinds)('tenant isolation on %s', (kind) => {
     edge = await createTestEdge(kind);
     a = await edge.tenant('tenant-a');
     b = await edge.tenant('tenant-b');
-    bIds = await resourcesOf(edge, b);
+    bIds = await seedTenantResources(edge, b, 'ledger');
     const doc = (await (await edge.request('/api/openapi.json')).json()) as {
       paths: Record<string, Record<string, unknown>>;
     };
@@ -137,54 +105,4 @@ function fillPath(path: string, ids: Ids): string {
 
 function call(edge: TestEdge, op: { method: string; path: string }, url: string, token: string) {
   return edge.request(url, { method: op.method.toUpperCase(), token, json: bodies[key(op)] });
-}
-
-async function resourcesOf(edge: TestEdge, t: Tenant): Promise<Ids> {
-  const token = t.tokens.owner;
-  const app = (await (
-    await edge.request(`/api/tenants/${t.slug}/apps`, { method: 'POST', token, json: { name: 'ledger' } })
-  ).json()) as { id: string };
-  const envs = (await (await edge.request(`/api/tenants/${t.slug}/environments`, { token })).json()) as {
-    items: Array<{ id: string }>;
-  };
-  const members = (await (await edge.request(`/api/tenants/${t.slug}/members`, { token })).json()) as {
-    items: Array<{ id: string }>;
-  };
-  const tokens = (await (await edge.request(`/api/tenants/${t.slug}/api-tokens`, { token })).json()) as {
-    items: Array<{ id: string }>;
-  };
-  const first = <T>(items: T[]) => {
-    const item = items[0];
-    if (!item) throw new Error('fixture tenant is missing a resource');
-    return item;
-  };
-  const { runnerId } = await registerTestRunner(edge, t);
-  const command = (await (
-    await edge.request(`/api/tenants/${t.slug}/runners/${runnerId}/commands`, {
-      method: 'POST',
-      token,
-      json: { kind: 'noop' },
-    })
-  ).json()) as { id: string };
-  const version = (await (
-    await uploadJar(edge, `/api/tenants/${t.slug}/apps/${app.id}/versions`, token, minimalJar())
-  ).json()) as { id: string };
-  const deployment = (await (
-    await edge.request(`/api/tenants/${t.slug}/apps/${app.id}/deployments`, {
-      method: 'POST',
-      token,
-      json: { environment: 'dev' },
-    })
-  ).json()) as { id: string };
-  return {
-    runnerId,
-    commandId: command.id,
-    version: version.id,
-    deploymentId: deployment.id,
-    tenant: t.slug,
-    app: app.id,
-    environment: first(envs.items).id,
-    memberId: first(members.items).id,
-    tokenId: first(tokens.items).id,
-  };
 }
