@@ -10,6 +10,7 @@ import { pipeline } from 'node:stream/promises';
 import type Docker from 'dockerode';
 import { pack } from 'tar-stream';
 import type { Progress } from '../orchestrator.ts';
+import { ensureBaseImage } from './base-image.ts';
 import { LABEL } from './labels.ts';
 
 export const DEFAULT_JRE_IMAGE = 'cameleer/jre:17';
@@ -70,6 +71,9 @@ export async function buildAppImage(
   progress: Progress,
 ): Promise<BuiltImage> {
   const tag = imageTag(spec.tenant, spec.app, spec.version);
+  await ensureBaseImage(docker, spec.baseImage ?? DEFAULT_JRE_IMAGE, progress).catch((err: Error) => {
+    throw new ImageBuildFailed(err.message, []);
+  });
   const sha256 = await fileSha256(spec.appJarPath);
   const context = await buildContext(spec);
   const output = await docker.buildImage(context, {
