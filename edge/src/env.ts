@@ -7,6 +7,7 @@ import type { Clock } from './clock.ts';
 import type { Db } from './db/client.ts';
 import type { TenantRow } from './db/schema/index.ts';
 import type { Logger } from './logger.ts';
+import type { SecretBox } from './secrets/secret-box.ts';
 import type { TunnelHub } from './tunnel/hub.ts';
 import type { ReplayGuard } from './tunnel/replay-guard.ts';
 
@@ -42,6 +43,8 @@ export type Services = {
   artifactStore?: ArtifactStore;
   /** HMAC key of the runners' short-lived artifact download links. */
   artifactUrlKey?: CryptoKey;
+  /** Seals configuration secrets at rest and in deploy commands; without one, secrets cannot be set. */
+  secretBox?: SecretBox;
   settings: EdgeSettings;
   log: Logger;
 };

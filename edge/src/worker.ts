@@ -8,6 +8,7 @@ import { systemClock } from './clock.ts';
 import type { HonoEnv, Services } from './env.ts';
 import { AppError } from './errors.ts';
 import { jsonLogger } from './logger.ts';
+import { createSecretBox, decodeSecretsKey, type SecretBox } from './secrets/secret-box.ts';
 import { ReplayGuard } from './tunnel/replay-guard.ts';
 import { parseBindings, type WorkerBindings } from './worker/bindings.ts';
 import { openNeonDatabase } from './worker/database.ts';
@@ -26,6 +27,7 @@ const replayGuard = new ReplayGuard({ max: 100_000, now: () => Date.now() });
 let commandKeys: { source: string; keys: Promise<SigningKey[]> } | undefined;
 let signingKey: { source: string; key: Promise<SigningKey> } | undefined;
 let oidcVerifier: { source: string; verify: OidcVerifier } | undefined;
+let secretBox: { source: string; box: Promise<SecretBox> } | undefined;
 
 /** Per request: services ready for the app, or the reason there are none. */
 type RequestScope = { services: Services; close(): Promise<void> } | { error: AppError };
@@ -56,6 +58,7 @@ async function openScope(env: Record<string, unknown>): Promise<RequestScope> {
       // Runner tunnels on Workers (a Durable Object hub) come later; registration already answers with these keys.
       commandKeys: await commandKeysOf(bindings),
       replayGuard,
+      secretBox: await secretBoxOf(bindings),
       settings: {
         publicUrl: bindings.PUBLIC_URL,
         appsDomain: bindings.APPS_DOMAIN,
@@ -92,6 +95,21 @@ function commandKeysOf(bindings: WorkerBindings): Promise<SigningKey[]> {
     commandKeys = { source, keys: Promise.all(list.map((jwk) => importSigningKey(jwk as JWK))) };
   }
   return commandKeys.keys;
+}
+
+function secretBoxOf(bindings: WorkerBindings): Promise<SecretBox> | undefined {
+  const source = bindings.SECRETS_KEY;
+  if (!source) return undefined;
+  if (secretBox?.source !== source) {
+    const box = Promise.resolve(source)
+      .then((s) => createSecretBox(decodeSecretsKey(s)))
+      .catch((err: unknown) => {
+        secretBox = undefined;
+        throw new AppError('internal', `The worker's bindings are invalid (SECRETS_KEY: ${String(err)})`);
+      });
+    secretBox = { source, box };
+  }
+  return secretBox.box;
 }
 
 function oidcOf(bindings: WorkerBindings): OidcVerifier | undefined {

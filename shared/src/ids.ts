@@ -46,6 +46,7 @@ export const idPrefixes = {
   commandEvent: 'cev',
   version: 'ver',
   artifact: 'art',
+  configEntry: 'cfg',
 } as const;
 
 export type IdPrefix = (typeof idPrefixes)[keyof typeof idPrefixes];

@@ -60,6 +60,8 @@ export const NodeConfig = z
       .default(200 * 1024 * 1024),
     /** HMAC key (base64url, 32+ bytes) of the runners' artifact download links; default a key file in the data directory. */
     CAMELEER_ARTIFACT_URL_KEY: optional,
+    /** AES key (base64url, 32+ bytes) of configuration secrets at rest; default a key file in the data directory. */
+    CAMELEER_SECRETS_KEY: optional,
     CAMELEER_SESSION_TTL_SECONDS: z.coerce
       .number()
       .int()

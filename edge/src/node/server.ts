@@ -20,6 +20,7 @@ import { type Database, openPglite, openPostgres } from './database.ts';
 import { FileArtifactStore } from './fs-artifact-store.ts';
 import { loadCommandKeys, loadSigningKey } from './key-files.ts';
 import { startLocalRunner } from './local-runner.ts';
+import { loadSecretBox } from './secrets-key.ts';
 import { attachWebSocketTunnel } from './ws-tunnel.ts';
 
 export type RunningEdge = {
@@ -51,6 +52,7 @@ export async function startEdge(
     config.CAMELEER_ARTIFACT_URL_KEY,
     resolve(keysDir, 'artifact-url.key'),
   );
+  const secretBox = await loadSecretBox(config.CAMELEER_SECRETS_KEY, resolve(keysDir, 'secrets.key'));
 
   const server = serve({
     fetch: () => new Response(null, { status: 503 }),
@@ -91,6 +93,7 @@ export async function startEdge(
     tunnel: hub,
     artifactStore: new FileArtifactStore(resolve(dataDir, 'artifacts')),
     artifactUrlKey,
+    secretBox,
     settings: {
       publicUrl,
       appsDomain: config.CAMELEER_APPS_DOMAIN,

@@ -46,6 +46,13 @@ export const WorkerBindings = z
         }
       })
       .pipe(z.array(PrivateEd25519Jwk).optional()),
+    /** AES key of configuration secrets (secret): base64url, 32+ bytes. Without it, secrets cannot be set or deployed. */
+    SECRETS_KEY: optional.pipe(
+      z
+        .string()
+        .regex(/^[A-Za-z0-9_-]{43,}$/, 'must be base64url of at least 32 bytes')
+        .optional(),
+    ),
     /** Where people reach the console and API, e.g. https://cameleer.example.com */
     PUBLIC_URL: z.url().transform((u) => u.replace(/\/$/, '')),
     /** Apps are served at {app}.{env}.{tenant}.APPS_DOMAIN. */

@@ -1,4 +1,4 @@
-import { pgTable, text, unique } from 'drizzle-orm/pg-core';
+import { boolean, doublePrecision, integer, pgTable, text, unique } from 'drizzle-orm/pg-core';
 import { createdAt, idColumn, tenantIdColumn, updatedAt } from './columns.ts';
 
 export const apps = pgTable(
@@ -8,6 +8,13 @@ export const apps = pgTable(
     tenantId: tenantIdColumn(),
     name: text('name').notNull(),
     description: text('description').notNull().default(''),
+    /** Deploy settings, sent with every deploy command. */
+    private: boolean('private').notNull().default(false),
+    /** The HTTP health check's path; null: the app is healthy once its process is up. */
+    healthPath: text('health_path').default('/health'),
+    writeableVolumes: text('writeable_volumes').array().notNull().default([]),
+    memoryMb: integer('memory_mb').notNull().default(512),
+    cpus: doublePrecision('cpus').notNull().default(1),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

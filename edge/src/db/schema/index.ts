@@ -2,6 +2,7 @@ export * from './api-tokens.ts';
 export * from './apps.ts';
 export * from './audit-log.ts';
 export * from './commands.ts';
+export * from './config-entries.ts';
 export * from './deployments.ts';
 export * from './environments.ts';
 export * from './login-tickets.ts';
