@@ -39,3 +39,36 @@ export function parseRunnerTiming(input: RunnerTimingInput = {}): RunnerTiming {
   }
   return parsed.data;
 }
+
+/** The front: one HTTP listener that routes `{app}.{env}.{tenant}.{domain}` to the app's serving instance. */
+export const FrontConfig = z
+  .object({
+    /** CAMELEER_FRONT_PORT: `0` takes any free port, `off` runs no front (apps keep their direct URLs). */
+    port: z.union([z.literal('off'), z.coerce.number().int().min(0).max(65_535)]).default(8880),
+    /** CAMELEER_FRONT_HOST: the interface it listens on; loopback unless apps are to be reachable from elsewhere. */
+    host: z.string().min(1).default('127.0.0.1'),
+    /** CAMELEER_FRONT_DOMAIN: browsers and curl resolve `*.localhost` to loopback without any DNS set-up. */
+    domain: z
+      .string()
+      .regex(/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/i, 'a DNS name')
+      .transform((d) => d.toLowerCase())
+      .default('localhost'),
+  })
+  .transform((c) => (c.port === 'off' ? undefined : { ...c, port: c.port }));
+export type FrontConfig = NonNullable<z.infer<typeof FrontConfig>>;
+
+/** The front's configuration from the environment; `undefined` when it is switched off. */
+export function parseFrontConfig(env: NodeJS.ProcessEnv): FrontConfig | undefined {
+  const parsed = FrontConfig.safeParse({
+    port: env.CAMELEER_FRONT_PORT?.trim().toLowerCase() || undefined,
+    host: env.CAMELEER_FRONT_HOST || undefined,
+    domain: env.CAMELEER_FRONT_DOMAIN || undefined,
+  });
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new Error(
+      `invalid front configuration: ${issue ? `CAMELEER_FRONT_${String(issue.path[0] ?? '').toUpperCase()}: ${issue.message}` : 'unknown'}`,
+    );
+  }
+  return parsed.data;
+}

@@ -1,0 +1,3 @@
+export { fetchApp } from './app-fetch.ts';
+export { appHostname } from './app-host.ts';
+export { FrontProxy, type FrontProxyOptions } from './front-proxy.ts';
