@@ -331,6 +331,36 @@ async function transition(
   if (state === 'RUNNING') await retireReplaced(ctx, row, now);
 }
 
+/**
+ * Reconciliation's own transition: unlike `transition` it may leave a final state (RUNNING that
+ * crashed is FAILED; FAILED that runs again is RUNNING), because the runner reported what is true.
+ */
+export async function reconcileTransition(
+  ctx: Scope,
+  deploymentId: string,
+  state: DeploymentState,
+  reason: string,
+  url?: string,
+) {
+  const now = ctx.clock.now();
+  const updated = await ctx.db
+    .update(deployments)
+    .set({ state, reason, updatedAt: now, ...(url ? { url } : {}) })
+    .where(
+      and(
+        eq(deployments.tenantId, ctx.tenantId),
+        eq(deployments.id, deploymentId),
+        ne(deployments.state, state),
+      ),
+    )
+    .returning({ id: deployments.id });
+  if (!updated.length) return false;
+  await ctx.db
+    .insert(deploymentEvents)
+    .values({ tenantId: ctx.tenantId, deploymentId, at: now, state, reason });
+  return true;
+}
+
 /** Blue/green done: the deployments the new one replaced in its environment are STOPPED, with the reason. */
 async function retireReplaced(ctx: Scope, current: DeploymentRow, now: Date) {
   const reason = `replaced by ${current.id}`;

@@ -102,7 +102,7 @@ export async function revokeRunner({ ctx, input }: { ctx: TenantContext; input: 
   });
 }
 
-/** What a runner reports on every connect; the edge keeps it to reconcile desired and actual state. */
+/** What a runner reports on every connect; the edge keeps its inventory to reconcile desired and actual state. */
 export async function recordHello(
   ctx: Pick<TenantContext, 'db' | 'tenantId' | 'clock'>,
   runnerId: string,
@@ -131,5 +131,17 @@ export async function touchRunner(ctx: Pick<TenantContext, 'db' | 'tenantId' | '
   await ctx.db
     .update(runners)
     .set({ lastSeenAt: ctx.clock.now() })
+    .where(and(eq(runners.tenantId, ctx.tenantId), eq(runners.id, runnerId)));
+}
+
+/** A runner's inventory, sent again whenever what it runs changed. */
+export async function recordInventory(
+  ctx: Pick<TenantContext, 'db' | 'tenantId' | 'clock'>,
+  runnerId: string,
+  inventory: InventoryItem[],
+) {
+  await ctx.db
+    .update(runners)
+    .set({ inventory, lastSeenAt: ctx.clock.now() })
     .where(and(eq(runners.tenantId, ctx.tenantId), eq(runners.id, runnerId)));
 }

@@ -1,6 +1,7 @@
 import {
   type EdgeFrame,
   type ErrorFrame,
+  type InventoryItem,
   newId,
   parseRunnerFrame,
   protocolVersion,
@@ -11,7 +12,8 @@ import { withTenant } from '../db/client.ts';
 import type { Services } from '../env.ts';
 import { addProgress, completeCommand, markAcked, markSent, openCommands } from '../services/commands.ts';
 import { appActionResult, deploymentProgress, deploymentResult } from '../services/deployments.ts';
-import { recordHello, touchRunner } from '../services/runners.ts';
+import { reconcileRunner } from '../services/reconcile.ts';
+import { recordHello, recordInventory, touchRunner } from '../services/runners.ts';
 import { endorseCommandKeys, signCommand } from './command-signing.ts';
 import type { RunnerIdentity } from './runner-auth.ts';
 
@@ -121,6 +123,17 @@ export class RunnerLink {
         });
         this.#ready = true;
         this.#lastSentSeq = 0;
+        if (frame.inventoryError) {
+          this.services.log.info('tunnel: runner could not take its inventory; not reconciling', {
+            runnerId,
+            error: frame.inventoryError,
+          });
+        } else await this.#reconcile(frame.inventory);
+        await this.#deliver();
+        return;
+      case 'inventory':
+        await this.#scope((ctx) => recordInventory(ctx, runnerId, frame.inventory));
+        await this.#reconcile(frame.inventory);
         await this.#deliver();
         return;
       case 'ack':
@@ -153,6 +166,21 @@ export class RunnerLink {
           message: frame.message,
         });
         return;
+    }
+  }
+
+  /** Acts on the difference between what the runner runs and what the edge wants; never breaks the link. */
+  async #reconcile(inventory: InventoryItem[]): Promise<void> {
+    const { runnerId } = this.runner;
+    try {
+      const actions = await this.#scope((ctx) =>
+        reconcileRunner({ ctx, services: this.services, input: { runnerId, inventory } }),
+      );
+      for (const action of actions) {
+        if (action.runnerId && action.runnerId !== runnerId) this.services.tunnel?.notify(action.runnerId);
+      }
+    } catch (err) {
+      this.services.log.error('tunnel: reconcile failed', { runnerId, error: String(err) });
     }
   }
 

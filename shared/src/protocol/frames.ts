@@ -33,7 +33,7 @@ export type CommandKind = z.infer<typeof CommandKind>;
 const Id = z.string().min(1).max(64);
 const base = { v: z.literal(protocolVersion), id: Id };
 
-/** What the runner runs right now, reported on every connect so the edge can reconcile. */
+/** What the runner runs right now, reported on connect and whenever it changes so the edge can reconcile. */
 export const InventoryItem = z.object({
   kind: z.string().max(40),
   name: z.string().max(200),
@@ -49,8 +49,18 @@ export const Hello = z.strictObject({
   capabilities: z.array(Capability).max(3),
   transport: Transport,
   inventory: z.array(InventoryItem).max(10_000),
+  /** Set when the runner could not take its inventory (engine down): `inventory` then says nothing. */
+  inventoryError: z.string().max(4096).optional(),
 });
 export type Hello = z.infer<typeof Hello>;
+
+/** The runner's full inventory again, sent when what runs changed (and now and then); never partial. */
+export const Inventory = z.strictObject({
+  ...base,
+  type: z.literal('inventory'),
+  inventory: z.array(InventoryItem).max(10_000),
+});
+export type Inventory = z.infer<typeof Inventory>;
 
 export const Ack = z.strictObject({ ...base, type: z.literal('ack'), commandId: Id });
 export type Ack = z.infer<typeof Ack>;
@@ -120,6 +130,7 @@ export type CommandFrame = z.infer<typeof CommandFrame>;
 
 export const RunnerFrame = z.discriminatedUnion('type', [
   Hello,
+  Inventory,
   Ack,
   Progress,
   Result,
