@@ -13,6 +13,7 @@ import { artifactRoutes, isArtifactUpload } from './routes/artifacts/index.ts';
 import { auditLogRoutes } from './routes/audit-log/index.ts';
 import { forwardAuthRoutes } from './routes/auth/forward-auth.ts';
 import { sessionRoutes } from './routes/auth/session.ts';
+import { configRoutes } from './routes/config/index.ts';
 import { deploymentRoutes } from './routes/deployments/index.ts';
 import { environmentRoutes } from './routes/environments/index.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -75,6 +76,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', auditLogRoutes);
   app.route('/', runnerRoutes);
   app.route('/', deploymentRoutes);
+  app.route('/', configRoutes);
   app.route('/', registerRoutes);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {

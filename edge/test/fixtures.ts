@@ -21,6 +21,7 @@ import { silentLogger } from '../src/logger.ts';
 import { type Database, openPglite, openPostgres } from '../src/node/database.ts';
 import { FileArtifactStore } from '../src/node/fs-artifact-store.ts';
 import { attachWebSocketTunnel } from '../src/node/ws-tunnel.ts';
+import { createSecretBox } from '../src/secrets/secret-box.ts';
 import { LocalHub } from '../src/tunnel/local-hub.ts';
 import { ReplayGuard } from '../src/tunnel/replay-guard.ts';
 
@@ -123,6 +124,7 @@ export async function createTestEdge(
     replayGuard: new ReplayGuard({ max: 10_000, now: () => clock.now().getTime() }),
     artifactStore: new FileArtifactStore(artifactDir),
     artifactUrlKey: await importArtifactUrlKey(crypto.getRandomValues(new Uint8Array(32))),
+    secretBox: await createSecretBox(crypto.getRandomValues(new Uint8Array(32))),
     settings,
     log: silentLogger,
   };
@@ -224,6 +226,7 @@ export async function tableCounts(db: Db, tenantId: string): Promise<Record<stri
       'app_versions',
       'deployments',
       'deployment_events',
+      'config_entries',
     ]) {
       out[t] = await count(tx, `select count(*)::int as n from ${t}`);
     }

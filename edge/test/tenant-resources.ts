@@ -12,6 +12,8 @@ export type TenantResourceIds = {
   commandId: string;
   version: string;
   deploymentId: string;
+  /** A global configuration key. */
+  key: string;
 };
 
 /** A valid body for every operation that takes one; route sweeps use it so that only what they test can refuse. */
@@ -35,6 +37,7 @@ export const operationBodies: Record<string, unknown> = {
   'post /api/tenants/{tenant}/apps/{app}/stop': { environment: 'dev' },
   'post /api/tenants/{tenant}/apps/{app}/restart': { environment: 'dev' },
   'post /api/tenants/{tenant}/apps/{app}/remove': { environment: 'dev' },
+  'put /api/tenants/{tenant}/config/{key}': { value: 'changed' },
   'post /api/runners/register': {
     token: 'cmr_reg_unknown-token',
     name: 'x',
@@ -45,7 +48,7 @@ export const operationBodies: Record<string, unknown> = {
 /**
  * One fresh resource of every kind in a tenant, named `name`, through the API:
  * an app with a version and a deployment, an environment, a member, an API
- * token, a runner with a command.
+ * token, a runner with a command, a global configuration key.
  */
 export async function seedTenantResources(
   edge: TestEdge,
@@ -60,6 +63,8 @@ export async function seedTenantResources(
       id: string;
     };
   const { runnerId } = await registerTestRunner(edge, t, name);
+  const key = `${name.toUpperCase().replace(/\W/g, '_')}_URL`;
+  await edge.request(`/api/tenants/${t.slug}/config/${key}`, { method: 'PUT', token, json: { value: name } });
   const app = await post('apps', { name });
   const version = (await (
     await uploadJar(edge, `/api/tenants/${t.slug}/apps/${app.id}/versions`, token, minimalJar())
@@ -74,5 +79,6 @@ export async function seedTenantResources(
     tokenId: (await post('api-tokens', { name, role: 'viewer' })).id,
     runnerId,
     commandId: (await post(`runners/${runnerId}/commands`, { kind: 'noop' })).id,
+    key,
   };
 }

@@ -30,6 +30,9 @@ export const permissions = {
   'commands:write': 'developer',
   'deployments:read': 'viewer',
   'deployments:write': 'developer',
+  // Secrets are write-only through the API, so whoever deploys may set them.
+  'config:read': 'viewer',
+  'config:write': 'developer',
 } as const satisfies Record<string, Role>;
 
 export type Permission = keyof typeof permissions;

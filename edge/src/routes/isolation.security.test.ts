@@ -15,6 +15,7 @@ const bodies: Record<string, unknown> = {
   'post /api/tenants/{tenant}/api-tokens': { name: 'backdoor', role: 'owner' },
   'post /api/tenants/{tenant}/runners/{runnerId}/commands': { kind: 'deploy', payload: { image: 'evil' } },
   'post /api/tenants/{tenant}/apps/{app}/versions': { planted: true },
+  'put /api/tenants/{tenant}/config/{key}': { value: 'planted', secret: true },
 };
 
 describe.each(databaseKinds)('tenant isolation on %s', (kind) => {
@@ -72,7 +73,7 @@ describe.each(databaseKinds)('tenant isolation on %s', (kind) => {
     );
     expect(audit).not.toContain(b.id);
     expect(audit).not.toContain('ledger');
-    for (const list of ['apps', 'environments', 'members', 'api-tokens']) {
+    for (const list of ['apps', 'environments', 'members', 'api-tokens', 'config']) {
       const body = JSON.stringify(
         await (await edge.request(`/api/tenants/${a.slug}/${list}`, { token: a.tokens.owner })).json(),
       );
@@ -85,18 +86,27 @@ describe.each(databaseKinds)('tenant isolation on %s', (kind) => {
   });
 
   it('has a body for every operation that needs one', () => {
-    const needed = operations.filter((op) => op.method === 'post' || op.method === 'patch').map(key);
+    const needed = operations.filter((op) => ['post', 'patch', 'put'].includes(op.method)).map(key);
     expect(needed.filter((k) => !(k in bodies))).toEqual([]);
   });
 });
 
 const key = (op: { method: string; path: string }) => `${op.method} ${op.path}`;
 
-/** Query parameters an operation requires, so that only tenant scoping can refuse it. */
-const queries: Record<string, string> = { '/api/tenants/{tenant}/apps/{app}/logs': '?environment=dev' };
+/**
+ * Query parameters an operation requires, so that only tenant scoping can refuse it. Configuration
+ * keys are names, not resources: a layer in the query makes A name B's app or environment.
+ */
+const queries: Record<string, string> = {
+  '/api/tenants/{tenant}/apps/{app}/logs': '?environment=dev',
+  '/api/tenants/{tenant}/apps/{app}/logs/stream': '?environment=dev',
+  '/api/tenants/{tenant}/config': '?app={app}',
+  '/api/tenants/{tenant}/config/{key}': '?app={app}&environment={environment}',
+  '/api/tenants/{tenant}/apps/{app}/config/resolved': '?environment={environment}',
+};
 
 function fill(path: string, ids: Ids): string {
-  return `${fillPath(path, ids)}${queries[path] ?? ''}`;
+  return fillPath(`${path}${queries[path] ?? ''}`, ids);
 }
 
 function fillPath(path: string, ids: Ids): string {

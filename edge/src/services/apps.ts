@@ -1,5 +1,5 @@
 import { and, asc, eq, or } from 'drizzle-orm';
-import { apps } from '../db/schema/index.ts';
+import { type AppRow, apps } from '../db/schema/index.ts';
 import { NotFound } from '../errors.ts';
 import { recordAudit } from './audit.ts';
 import type { TenantContext } from './context.ts';
@@ -19,16 +19,34 @@ export async function getApp({ ctx, input }: { ctx: TenantContext; input: { app:
   return row;
 }
 
+/** How an app runs; the route validates the values. Unset ones keep their defaults (or current values). */
+export type AppDeploySettings = Partial<
+  Pick<AppRow, 'private' | 'healthPath' | 'writeableVolumes' | 'memoryMb' | 'cpus'>
+>;
+
+const deploySettingsOf = (input: AppDeploySettings): AppDeploySettings => ({
+  private: input.private,
+  healthPath: input.healthPath,
+  writeableVolumes: input.writeableVolumes ? [...new Set(input.writeableVolumes)] : undefined,
+  memoryMb: input.memoryMb,
+  cpus: input.cpus,
+});
+
 export async function createApp({
   ctx,
   input,
 }: {
   ctx: TenantContext;
-  input: { name: string; description?: string };
+  input: { name: string; description?: string } & AppDeploySettings;
 }) {
   const [row] = await ctx.db
     .insert(apps)
-    .values({ tenantId: ctx.tenantId, name: input.name, description: input.description ?? '' })
+    .values({
+      tenantId: ctx.tenantId,
+      name: input.name,
+      description: input.description ?? '',
+      ...deploySettingsOf(input),
+    })
     .returning();
   if (!row) throw new Error('insert returned nothing');
   await recordAudit(ctx, { action: 'app.create', targetType: 'app', targetId: row.id, status: 201 });
@@ -40,16 +58,25 @@ export async function updateApp({
   input,
 }: {
   ctx: TenantContext;
-  input: { app: string; description?: string };
+  input: { app: string; description?: string } & AppDeploySettings;
 }) {
   const current = await getApp({ ctx, input });
   const [row] = await ctx.db
     .update(apps)
-    .set({ description: input.description ?? current.description, updatedAt: ctx.clock.now() })
+    .set({
+      description: input.description ?? current.description,
+      ...deploySettingsOf(input),
+      updatedAt: ctx.clock.now(),
+    })
     .where(and(eq(apps.tenantId, ctx.tenantId), eq(apps.id, current.id)))
     .returning();
   if (!row) throw new NotFound(`App ${input.app}`);
-  await recordAudit(ctx, { action: 'app.update', targetType: 'app', targetId: row.id });
+  await recordAudit(ctx, {
+    action: 'app.update',
+    targetType: 'app',
+    targetId: row.id,
+    detail: { changed: Object.keys(input).filter((k) => k !== 'app') },
+  });
   return row;
 }
 

@@ -10,9 +10,11 @@ import {
 } from '../db/schema/index.ts';
 import type { Services } from '../env.ts';
 import { Conflict, NotFound } from '../errors.ts';
+import { sealCommandEnv } from '../secrets/command-env.ts';
 import { getApp } from './apps.ts';
 import { recordAudit } from './audit.ts';
 import { createCommand } from './commands.ts';
+import { configEnv, resolveConfig } from './config.ts';
 import type { TenantContext } from './context.ts';
 import { getEnvironment } from './environments.ts';
 import { getVersion, signedArtifactUrl } from './versions.ts';
@@ -28,6 +30,8 @@ export const deployDefaults = {
  * Deploys a version of an app to an environment: the deployment is BUILDING
  * and a signed `deploy` command for a runner that serves the environment is
  * stored in the same transaction. The runner's progress and result move it on.
+ * The command carries the app's settings and its configuration resolved for
+ * that environment; secrets only sealed (`sealedEnv`), opened when it is signed.
  */
 export async function createDeployment({
   ctx,
@@ -35,7 +39,7 @@ export async function createDeployment({
   input,
 }: {
   ctx: TenantContext;
-  services: Pick<Services, 'clock' | 'settings' | 'artifactUrlKey' | 'tunnel'>;
+  services: Pick<Services, 'clock' | 'settings' | 'artifactUrlKey' | 'tunnel' | 'secretBox'>;
   input: { app: string; environment: string; version?: string; healthPath?: string | null };
 }) {
   const app = await getApp({ ctx, input: { app: input.app } });
@@ -44,6 +48,11 @@ export async function createDeployment({
     ? await getVersion({ ctx, input: { appId: app.id, version: input.version } })
     : await latestVersion(ctx, app.id);
   const runner = await runnerFor(ctx, environment.name, (id) => !!services.tunnel?.connection(id));
+  const config = await configEnv(
+    ctx,
+    services.secretBox,
+    await resolveConfig(ctx, { appId: app.id, environmentId: environment.id }),
+  );
   const now = ctx.clock.now();
   const [row] = await ctx.db
     .insert(deployments)
@@ -70,6 +79,15 @@ export async function createDeployment({
     versionId: version.id,
     ttlSeconds: 3600,
   });
+  const sealedEnv =
+    Object.keys(config.secrets).length && services.secretBox
+      ? await sealCommandEnv(
+          services.secretBox,
+          { tenantId: ctx.tenantId, runnerId: runner.id, deploymentId: row.id },
+          config.secrets,
+        )
+      : undefined;
+  const healthPath = input.healthPath !== undefined ? input.healthPath : app.healthPath;
   const command = await createCommand({
     ctx,
     input: {
@@ -81,21 +99,21 @@ export async function createDeployment({
         ref: { tenant: tenantSlug, environment: environment.name, app: app.name },
         version: { id: version.id, label: version.label, sha256: version.sha256, artifactUrl: artifact.url },
         env: {
+          ...config.plain,
           CAMELEER_TENANT: tenantSlug,
           CAMELEER_ENVIRONMENT: environment.name,
           CAMELEER_APP: app.name,
           CAMELEER_DEPLOYMENT: row.id,
           APP_VERSION: version.label,
         },
-        resources: deployDefaults.resources,
-        writeableVolumes: [],
+        ...(sealedEnv ? { sealedEnv } : {}),
+        resources: { ...deployDefaults.resources, memoryMb: app.memoryMb, cpus: app.cpus },
+        writeableVolumes: app.writeableVolumes,
         healthCheck: {
-          ...(input.healthPath === null
-            ? {}
-            : { httpPath: input.healthPath ?? deployDefaults.healthCheck.httpPath }),
+          ...(healthPath === null ? {} : { httpPath: healthPath }),
           timeoutSeconds: deployDefaults.healthCheck.timeoutSeconds,
         },
-        private: false,
+        private: app.private,
       },
     },
   });
@@ -105,7 +123,13 @@ export async function createDeployment({
     targetType: 'deployment',
     targetId: row.id,
     status: 202,
-    detail: { app: app.name, environment: environment.name, version: version.label, runnerId: runner.id },
+    detail: {
+      app: app.name,
+      environment: environment.name,
+      version: version.label,
+      runnerId: runner.id,
+      configKeys: [...Object.keys(config.plain), ...Object.keys(config.secrets)].sort(),
+    },
   });
   return { ...row, commandId: command.id, runnerId: runner.id };
 }

@@ -1,9 +1,19 @@
 import { type SignedCommand, type SigningKey, signProductToken } from '@cameleer/shared';
 import type { CommandRow } from '../db/schema/index.ts';
+import type { Services } from '../env.ts';
+import { openCommandEnv } from '../secrets/command-env.ts';
 
-/** Signs a command with the edge's current command key; the runner acts only on these verified claims. */
-export async function signCommand(keys: readonly SigningKey[], row: CommandRow, now: Date): Promise<string> {
-  const key = keys[0];
+/**
+ * Signs a command with the edge's current command key; the runner acts only on these verified claims.
+ * A deploy command's sealed secrets are opened here and merged into `payload.env`, so they exist in
+ * clear only inside the signed token sent to the runner.
+ */
+export async function signCommand(
+  services: Pick<Services, 'commandKeys' | 'secretBox'>,
+  row: CommandRow,
+  now: Date,
+): Promise<string> {
+  const key = services.commandKeys[0];
   if (!key) throw new Error('no command key');
   const cmd: SignedCommand = {
     commandId: row.id,
@@ -11,10 +21,28 @@ export async function signCommand(keys: readonly SigningKey[], row: CommandRow, 
     runnerId: row.runnerId,
     seq: row.seq,
     kind: row.kind as SignedCommand['kind'],
-    payload: row.payload,
+    payload: await unsealPayload(services, row),
   };
   const ttlSeconds = Math.max(1, Math.ceil((row.deadline.getTime() - now.getTime()) / 1000));
   return signProductToken('command', key, { sub: row.runnerId, tid: row.tenantId, cmd }, { now, ttlSeconds });
+}
+
+async function unsealPayload(
+  services: Pick<Services, 'secretBox'>,
+  row: CommandRow,
+): Promise<Record<string, unknown>> {
+  const { sealedEnv, ...payload } = row.payload;
+  if (sealedEnv === undefined) return row.payload;
+  if (typeof sealedEnv !== 'string' || typeof payload.deploymentId !== 'string' || !services.secretBox)
+    throw new Error(`command ${row.id} carries sealed secrets this edge cannot open`);
+  const secrets = await openCommandEnv(
+    services.secretBox,
+    { tenantId: row.tenantId, runnerId: row.runnerId, deploymentId: payload.deploymentId },
+    sealedEnv,
+  );
+  const env = (payload.env ?? {}) as Record<string, string>;
+  // The platform's own variables win over everything the tenant configured.
+  return { ...payload, env: { ...secrets, ...env } };
 }
 
 /**

@@ -190,7 +190,7 @@ export class RunnerLink {
     if (!rows.length) return;
     const now = this.services.clock.now();
     for (const row of rows) {
-      const token = await signCommand(this.services.commandKeys, row, now);
+      const token = await signCommand(this.services, row, now);
       this.#send({
         v: protocolVersion,
         id: newId('req'),
