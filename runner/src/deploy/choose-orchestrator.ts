@@ -9,11 +9,13 @@ import type { Capability, InventoryItem } from '@cameleer/shared';
 import Docker from 'dockerode';
 import { dockerSocketPath } from '../capabilities.ts';
 import type { CommandHandlers } from '../commands/handlers.ts';
+import { type FrontProxy, openFront } from '../front/index.ts';
 import { type Logger, silentLogger } from '../logger.ts';
 import { DockerOrchestrator } from '../orchestrators/docker/index.ts';
 import type { Instance, Orchestrator } from '../orchestrators/orchestrator.ts';
 import { ProcessOrchestrator } from '../orchestrators/process/index.ts';
 import type { HttpFetch } from '../proxy/http-client.ts';
+import { type FrontConfig, parseFrontConfig } from '../runner-config.ts';
 import { ensureAgentJar } from './agent.ts';
 import { deployHandlers } from './deploy-handlers.ts';
 
@@ -23,6 +25,8 @@ export type ChooseOrchestratorOptions = {
   logger?: Logger;
   /** How long the engine may take to answer `_ping`. */
   pingTimeoutMs?: number;
+  /** The new instance of a deploy is healthy: route traffic to it before the old one drains. */
+  onSwitch?: (instance: Instance) => void;
 };
 
 export async function chooseOrchestrator(opts: ChooseOrchestratorOptions): Promise<Orchestrator | undefined> {
@@ -32,12 +36,16 @@ export async function chooseOrchestrator(opts: ChooseOrchestratorOptions): Promi
   if (!forceProcess && (env.DOCKER_HOST || existsSync(dockerSocketPath))) {
     const docker = new Docker();
     if (await answers(docker, opts.pingTimeoutMs ?? 3_000)) {
-      return new DockerOrchestrator({ docker, domain: env.CAMELEER_APPS_DOMAIN || 'localhost' });
+      return new DockerOrchestrator({
+        docker,
+        domain: env.CAMELEER_APPS_DOMAIN || 'localhost',
+        onSwitch: opts.onSwitch,
+      });
     }
     logger.warn('the Docker engine does not answer; running apps as processes');
   }
   if (!hasJava(env)) return undefined;
-  return ProcessOrchestrator.open({ stateDir: join(opts.stateDir, 'apps'), logger });
+  return ProcessOrchestrator.open({ stateDir: join(opts.stateDir, 'apps'), logger, onSwitch: opts.onSwitch });
 }
 
 /** What a runner adds to itself to deploy apps: handlers, capabilities, inventory. */
@@ -46,6 +54,8 @@ export type Deployments = {
   handlers: CommandHandlers;
   capabilities: Capability[];
   inventory(): Promise<InventoryItem[]>;
+  /** Where apps answer at stable URLs; none when CAMELEER_FRONT_PORT=off or it could not listen. */
+  front?: FrontProxy;
   close(): Promise<void>;
 };
 
@@ -53,8 +63,13 @@ export async function openDeployments(
   opts: ChooseOrchestratorOptions & { fetch?: HttpFetch },
 ): Promise<Deployments | undefined> {
   const logger = opts.logger ?? silentLogger;
+  const frontConfig = frontConfigOf(opts.env ?? process.env, logger);
+  let front: FrontProxy | undefined;
+  const onSwitch = (instance: Instance) => {
+    if (instance.url) front?.route(instance.ref, instance.url);
+  };
   // A broken orchestrator must not keep the runner from connecting: it still answers status and list.
-  const orchestrator = await chooseOrchestrator(opts).catch((err: Error) => {
+  const orchestrator = await chooseOrchestrator({ ...opts, onSwitch }).catch((err: Error) => {
     logger.error('could not open an orchestrator', { error: err.message });
     return undefined;
   });
@@ -64,18 +79,23 @@ export async function openDeployments(
   }
   logger.info('apps run on this orchestrator', { orchestrator: orchestrator.kind });
   const env = opts.env ?? process.env;
+  const opened = frontConfig ? await openFront(frontConfig, orchestrator, logger) : undefined;
+  front = opened?.front;
   return {
     orchestrator,
+    front,
     handlers: deployHandlers({
       orchestrator,
       stateDir: opts.stateDir,
       agentJarPath: () => ensureAgentJar(opts.stateDir, env),
       fetch: opts.fetch,
+      front,
     }),
     capabilities:
       orchestrator.kind === 'docker' && hasJava(env) ? ['docker', 'process'] : [orchestrator.kind],
     inventory: async () => (await orchestrator.list()).map(inventoryItem),
     close: async () => {
+      await opened?.close();
       if (orchestrator instanceof ProcessOrchestrator) await orchestrator.close();
       if (orchestrator instanceof DockerOrchestrator) orchestrator.unwatchEngine();
     },
@@ -94,6 +114,15 @@ export function inventoryItem(instance: Instance): InventoryItem {
       ...(instance.url ? { url: instance.url } : {}),
     },
   };
+}
+
+function frontConfigOf(env: NodeJS.ProcessEnv, logger: Logger): FrontConfig | undefined {
+  try {
+    return parseFrontConfig(env);
+  } catch (err) {
+    logger.error('no front: its configuration is invalid', { error: (err as Error).message });
+    return undefined;
+  }
 }
 
 async function answers(docker: Docker, timeoutMs: number): Promise<boolean> {

@@ -4,6 +4,7 @@
  * messages the edge maps to deployment states; every other progress line is free text.
  */
 import { CommandFailed, type CommandHandler, type CommandHandlers } from '../commands/handlers.ts';
+import type { FrontProxy } from '../front/index.ts';
 import {
   type BuiltImage,
   buildAppImage,
@@ -34,6 +35,8 @@ export type DeployHandlersOptions = {
   /** Docker only; `buildAppImage` on the orchestrator's engine unless given. */
   imageBuilder?: ImageBuilder;
   fetch?: HttpFetch;
+  /** Gives apps their stable URL: results carry it as `instance.url`, the instance's own as `directUrl`. */
+  front?: FrontProxy;
 };
 
 export const stage = { building: 'stage:BUILDING', starting: 'stage:STARTING' } as const;
@@ -41,10 +44,20 @@ export const stage = { building: 'stage:BUILDING', starting: 'stage:STARTING' } 
 const failedLogLines = 20;
 
 export function deployHandlers(opts: DeployHandlersOptions): CommandHandlers {
-  const { orchestrator } = opts;
+  const { orchestrator, front } = opts;
   const imageBuilder = opts.imageBuilder ?? defaultImageBuilder(orchestrator);
   const agentJar = () =>
     typeof opts.agentJarPath === 'string' ? Promise.resolve(opts.agentJarPath) : opts.agentJarPath();
+
+  /** Routes the front to the instance (the switch hook did, unless it moved since) and presents it. */
+  const routed = (instance: Instance): Instance & { directUrl?: string } => {
+    if (!front) return instance;
+    if (instance.state === 'running' && instance.url) front.route(instance.ref, instance.url);
+    else front.park(instance.ref);
+    return presented(instance);
+  };
+  const presented = (instance: Instance): Instance & { directUrl?: string } =>
+    front ? { ...instance, url: front.urlFor(instance.ref), directUrl: instance.url } : instance;
 
   const deploy: CommandHandler = async ({ command, progress }) => {
     const payload = parsePayload(DeployPayload, command.payload);
@@ -88,7 +101,7 @@ export function deployHandlers(opts: DeployHandlersOptions): CommandHandlers {
     }
     progress(stage.starting);
     const instance = await orchestrator.deploy(spec, progress).catch(failedHealthCheck);
-    return { state: 'RUNNING', instance };
+    return { state: 'RUNNING', instance: routed(instance) };
   };
 
   return {
@@ -96,21 +109,25 @@ export function deployHandlers(opts: DeployHandlersOptions): CommandHandlers {
     stop: async ({ command }) => {
       const { ref } = parsePayload(RefPayload, command.payload);
       await orchestrator.stop(ref);
-      return { state: 'STOPPED', instance: (await orchestrator.status(ref)) ?? null };
+      front?.park(ref);
+      const instance = await orchestrator.status(ref);
+      return { state: 'STOPPED', instance: instance ? presented(instance) : null };
     },
     restart: async ({ command }) => {
       const { ref } = parsePayload(RefPayload, command.payload);
       const instance = await orchestrator.restart(ref).catch(failedHealthCheck);
-      return { state: deploymentState(instance), instance };
+      return { state: deploymentState(instance), instance: routed(instance) };
     },
     remove: async ({ command }) => {
       const { ref } = parsePayload(RefPayload, command.payload);
       await orchestrator.remove(ref);
+      front?.unroute(ref);
       return { state: 'REMOVED' };
     },
     status: async ({ command }) => {
       const { ref } = parsePayload(RefPayload, command.payload);
-      return { instance: (await orchestrator.status(ref)) ?? null };
+      const instance = await orchestrator.status(ref);
+      return { instance: instance ? presented(instance) : null };
     },
     logs: async ({ command }) => {
       const { ref, tail } = parsePayload(LogsPayload, command.payload);

@@ -28,6 +28,7 @@ import {
   refFromLabels,
   refLabels,
 } from './labels.ts';
+import { giveVolumesToAppUser, type VolumeMount } from './volume-owner.ts';
 
 export type DockerOrchestratorOptions = {
   /** The engine; `new Docker()` (DOCKER_HOST or the default socket) unless given. */
@@ -79,7 +80,7 @@ export class DockerOrchestrator extends TypedEmitter<EngineEvents> implements Or
     if (!image) throw new Error('DockerOrchestrator.deploy needs spec.image');
     const previous = await this.engine(() => this.containerIds(ref));
     const network = await this.ensureNetwork(ref);
-    const binds = await this.ensureVolumes(ref, spec.writeableVolumes);
+    const binds = await this.ensureVolumes(ref, spec.writeableVolumes, image);
 
     const container = await this.engine(() =>
       this.docker.createContainer({
@@ -332,17 +333,31 @@ export class DockerOrchestrator extends TypedEmitter<EngineEvents> implements Or
     return name;
   }
 
-  /** Named volumes of seed 004; creating an existing one returns it, so state survives redeploys. */
-  private async ensureVolumes(ref: AppRef, paths: string[]): Promise<string[]> {
-    const binds: string[] = [];
+  /** Named volumes of seed 004: existing ones are reused, so state survives redeploys; new ones go to the app user. */
+  private async ensureVolumes(ref: AppRef, paths: string[], image: string): Promise<string[]> {
+    const fresh: VolumeMount[] = [];
     for (const path of paths) {
       const name = volumeName(ref, path);
+      const exists = await this.engine(() => this.docker.getVolume(name).inspect()).then(
+        () => true,
+        (err) => {
+          ignoreStatus(404)(err);
+          return false;
+        },
+      );
+      if (exists) continue;
       await this.engine(() =>
         this.docker.createVolume({ Name: name, Labels: { ...refLabels(ref), [LABEL.volumePath]: path } }),
       );
-      binds.push(`${name}:${path}:rw`);
+      fresh.push({ name, path });
     }
-    return binds;
+    await this.engine(() => giveVolumesToAppUser(this.docker, image, fresh)).catch(async (err) => {
+      // Removed, so the next deploy creates them again and retries the hand-over.
+      const volumes = fresh.map(({ name }) => this.docker.getVolume(name));
+      await Promise.all(volumes.map((volume) => volume.remove().catch(() => undefined)));
+      throw err;
+    });
+    return paths.map((path) => `${volumeName(ref, path)}:${path}:rw`);
   }
 }
 

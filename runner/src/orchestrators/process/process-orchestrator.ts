@@ -32,8 +32,10 @@ export type ProcessOrchestratorOptions = {
   javaPath?: string;
   /** SIGTERM → SIGKILL delay when stopping an instance. */
   stopGraceMs?: number;
-  /** How long a replaced instance keeps serving after deploy returns, while the front switches. */
+  /** How long a replaced instance keeps serving after the switch, so its in-flight requests finish. */
   drainMs?: number;
+  /** Called once the new instance is healthy and before the old one drains: traffic goes there now. */
+  onSwitch?: (instance: Instance) => void | Promise<void>;
   maxRestarts?: number;
   restartBackoffMs?: number;
   logger?: Logger;
@@ -110,6 +112,7 @@ export class ProcessOrchestrator implements Orchestrator {
 
       const previous = app.current;
       app.current = record;
+      await this.switchTo(app.ref, record);
       if (previous) this.retire(app, previous);
       await this.save();
       progress(`${spec.version} is healthy at ${urlOf(record)}`);
@@ -216,6 +219,15 @@ export class ProcessOrchestrator implements Orchestrator {
       : `did not pass its health check within ${record.healthCheck.timeoutSeconds} s`;
     const lastLogLines = await tailLines(record.logPath, failedLogLines);
     return { ok: false, reason, lastLogLines };
+  }
+
+  /** A failing hook must not leave two instances serving: the new one is current either way. */
+  private async switchTo(ref: AppRef, record: InstanceRecord): Promise<void> {
+    try {
+      await this.opts.onSwitch?.(toInstance(ref, record));
+    } catch (error) {
+      this.logger.error('switch hook failed', { app: refKey(ref), error: (error as Error).message });
+    }
   }
 
   /** The replaced instance keeps serving for `drainMs` (the caller switches its front), then stops. */

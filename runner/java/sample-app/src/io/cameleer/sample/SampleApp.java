@@ -3,9 +3,12 @@ package io.cameleer.sample;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.concurrent.Executors;
 
@@ -22,6 +25,9 @@ import java.util.concurrent.Executors;
  *   PORT (fallback SERVER_PORT, then 8080)  the HTTP port
  *   APP_VERSION or -Dversion                overrides the version baked in at build time
  *   BROKEN=true                             exits at start with an error, to test failed deploys
+ *   SAMPLE_DATA_DIR (fallback CAMELEER_VOLUME_DATA, then /data)
+ *                                           where PUT/POST /files/{name} writes and GET reads, to
+ *                                           test writeable volumes
  */
 public final class SampleApp {
     /** Replaced by scripts/build-sample.sh with the version being built. */
@@ -41,6 +47,7 @@ public final class SampleApp {
         HttpServer server = HttpServer.create(new InetSocketAddress(port), 128);
         server.setExecutor(Executors.newFixedThreadPool(8));
         server.createContext("/health", exchange -> respond(exchange, 200, "UP\n"));
+        server.createContext("/files/", SampleApp::files);
         server.createContext("/", exchange -> {
             if (!"/".equals(exchange.getRequestURI().getPath())) {
                 respond(exchange, 404, "not found\n");
@@ -56,6 +63,40 @@ public final class SampleApp {
         server.start();
         String agent = System.getProperty("cameleer.agent", "none");
         log("sample-app " + version + " started on port " + port + " (agent: " + agent + ")");
+    }
+
+    private static void files(HttpExchange exchange) throws IOException {
+        String name = exchange.getRequestURI().getPath().substring("/files/".length());
+        if (!name.matches("[A-Za-z0-9_-][A-Za-z0-9._-]*")) {
+            respond(exchange, 400, "bad file name\n");
+            return;
+        }
+        Path file = dataDir().resolve(name);
+        try {
+            switch (exchange.getRequestMethod()) {
+                case "PUT", "POST" -> {
+                    try (InputStream in = exchange.getRequestBody()) {
+                        Files.write(file, in.readAllBytes());
+                    }
+                    respond(exchange, 201, "stored " + file + "\n");
+                }
+                case "GET" -> {
+                    if (!Files.exists(file)) respond(exchange, 404, "no " + file + "\n");
+                    else respond(exchange, 200, Files.readString(file));
+                }
+                default -> respond(exchange, 405, "GET, PUT or POST\n");
+            }
+        } catch (IOException e) {
+            respond(exchange, 500, e.getClass().getSimpleName() + ": " + e.getMessage() + "\n");
+        }
+    }
+
+    private static Path dataDir() {
+        for (String name : new String[] {"SAMPLE_DATA_DIR", "CAMELEER_VOLUME_DATA"}) {
+            String value = System.getenv(name);
+            if (value != null && !value.isBlank()) return Path.of(value.trim());
+        }
+        return Path.of("/data");
     }
 
     private static String version() {
