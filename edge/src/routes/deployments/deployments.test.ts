@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fetchApp } from '../../../../runner/src/front/index.ts';
 import { buildSampleJar } from '../../../../runner/test/java-fixtures.ts';
 import { createTestEdge, listenTestEdge, type TestEdge } from '../../../test/fixtures.ts';
 import { uploadJar } from '../../../test/jars.ts';
@@ -90,8 +91,8 @@ describe('deployments end to end', () => {
     const done = await settled(started.id);
     expect(done.state).toBe('RUNNING');
     expect(done.events.map((e) => e.state)).toEqual(['BUILDING', 'STARTING', 'RUNNING']);
-    expect(done.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+/);
-    expect(await (await fetch(done.url ?? '')).text()).toContain('version 1');
+    expect(done.url).toMatch(/^http:\/\/orders\.dev\.shop\.localhost:\d+$/);
+    expect(await (await fetchApp(done.url ?? '')).text()).toContain('version 1');
   }, 120_000);
 
   it('fails a broken version with its last log lines, while the previous version keeps serving', async () => {
@@ -106,7 +107,7 @@ describe('deployments end to end', () => {
     expect(done.state).toBe('FAILED');
     expect(done.reason).toMatch(/health check failed/);
     expect(done.reason).toMatch(/cannot start/);
-    expect(await (await fetch(running?.url ?? '')).text()).toContain('version 1');
+    expect(await (await fetchApp(running?.url ?? '')).text()).toContain('version 1');
   }, 120_000);
 
   it('rolls back, promotes, reads logs, stops and removes', async () => {
@@ -123,13 +124,13 @@ describe('deployments end to end', () => {
       ((await (await post('rollback', { environment: 'dev' })).json()) as Deployment).id,
     );
     expect(rolledBack.state).toBe('RUNNING');
-    expect(await (await fetch(rolledBack.url ?? '')).text()).toContain('version 1');
+    expect(await (await fetchApp(rolledBack.url ?? '')).text()).toContain('version 1');
 
     const promoted = await settled(
       ((await (await post('promote', { from: 'dev', to: 'prod' })).json()) as Deployment).id,
     );
     expect(promoted.state).toBe('RUNNING');
-    expect(await (await fetch(promoted.url ?? '')).text()).toContain('version 1');
+    expect(await (await fetchApp(promoted.url ?? '')).text()).toContain('version 1');
 
     const logs = (await (
       await edge.request('/api/tenants/shop/apps/orders/logs?environment=dev&tail=50', {
@@ -158,7 +159,7 @@ describe('deployments end to end', () => {
     };
     expect((await command('stop', 'prod')).state).toBe('succeeded');
     expect((await deployment(promoted.id)).state).toBe('STOPPED');
-    await expect(fetch(promoted.url ?? '')).rejects.toThrow();
+    expect((await fetchApp(promoted.url ?? '')).status).toBe(503);
     expect((await command('remove', 'dev')).state).toBe('succeeded');
     expect((await deployment(rolledBack.id)).events.at(-1)).toMatchObject({
       state: 'STOPPED',
