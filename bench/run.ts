@@ -1,3 +1,5 @@
+import { benchDeploy } from './deploy.ts';
+import { deployReport } from './deploy-report.ts';
 import { check, fmt, ms } from './format.ts';
 import { benchForwardAuth, type ForwardAuthBench } from './forward-auth.ts';
 import { benchTunnel } from './tunnel.ts';
@@ -8,11 +10,13 @@ const targets = { ratio: 0.6, addedP50Ms: 1, addedP99Ms: 3 };
 /** `npm run bench`: a report, so it exits 0 whether or not targets are met; non-zero only if it could not measure. */
 async function main() {
   const only = process.env.BENCH_ONLY;
-  if (only && only !== 'forward-auth' && only !== 'tunnel')
-    throw new Error('BENCH_ONLY must be forward-auth or tunnel');
-  if (only !== 'tunnel') await forwardAuth();
-  if (only !== 'forward-auth') await tunnel();
+  if (only && !parts.includes(only)) throw new Error(`BENCH_ONLY must be one of ${parts.join(', ')}`);
+  if (!only || only === 'forward-auth') await forwardAuth();
+  if (!only || only === 'tunnel') await tunnel();
+  if (!only || only === 'deploy') await deploy();
 }
+
+const parts = ['forward-auth', 'tunnel', 'deploy'];
 
 async function forwardAuth() {
   const plan = {
@@ -47,6 +51,15 @@ async function tunnel() {
       `in ${plan.latency.rounds} blocks alternating with as many ws echoes; then ${plan.idle.runners} idle runners`,
   );
   log(tunnelReport(await benchTunnel(plan, log)));
+}
+
+async function deploy() {
+  const plan = { rounds: envInt('BENCH_DEPLOY_ROUNDS', 3) };
+  log(
+    `Deploy bench: ${plan.rounds} rounds of (first and next version of an app, plain docker build + run, ` +
+      'a new app) on the Docker engine, after one warm-up of each',
+  );
+  log(deployReport(await benchDeploy(plan, log)));
 }
 
 function report({ bare, verify }: ForwardAuthBench): string {

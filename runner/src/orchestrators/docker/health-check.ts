@@ -11,7 +11,8 @@ export async function waitHealthy(opts: {
   intervalMs?: number;
 }): Promise<HealthResult> {
   const deadline = Date.now() + opts.timeoutSeconds * 1000;
-  const interval = opts.intervalMs ?? 250;
+  // Short: each poll is one loopback GET and one inspect, and a JVM answers within a poll of being up.
+  const interval = opts.intervalMs ?? 100;
   let last = 'no answer yet';
   // Without an HTTP path, "healthy" means still running after a short grace.
   const graceUntil = Date.now() + Math.min(3000, opts.timeoutSeconds * 1000);
