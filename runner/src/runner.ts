@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import {
   type Capability,
   type EdgeFrame,
+  type Hello,
   type InventoryItem,
   protocolVersion,
   type SignedCommand,
@@ -14,6 +15,7 @@ import { CommandVerifier } from './commands/command-verifier.ts';
 import { type CommandHandlers, defaultHandlers, type RunnerInfo } from './commands/handlers.ts';
 import { edgeEndpoint, type RunnerCredentials, runnerBearer } from './credentials.ts';
 import { type Deployments, openDeployments } from './deploy/choose-orchestrator.ts';
+import { watchInventoryChanges } from './deploy/inventory-changes.ts';
 import { createFileLogger, type Logger } from './logger.ts';
 import { type HttpFetch, proxiedFetch } from './proxy/http-client.ts';
 import { describeProxy } from './proxy/proxy-for-url.ts';
@@ -23,6 +25,7 @@ import { CommandJournal, type CommandOutcome, type JournalEntry } from './state/
 import { ensureStateDir } from './state/state-dir.ts';
 import { StatusReporter } from './state/status-reporter.ts';
 import { Backoff } from './tunnel/backoff.ts';
+import { InventoryReporter } from './tunnel/inventory-reporter.ts';
 import { LongPollSession } from './tunnel/long-poll-session.ts';
 import { TransportPolicy } from './tunnel/transport-policy.ts';
 import { newFrameId, type SessionEnd, type TransportSession } from './tunnel/transport-session.ts';
@@ -43,7 +46,16 @@ export type RunnerOptions = {
   fetch?: HttpFetch;
   /** Deploy apps: pick Docker or processes at start, add the deploy handlers, report what runs as inventory. */
   deployments?: boolean;
+  /** The inventory is sent again this often even when nothing changed (default 60 s; 0: only on changes). */
+  inventoryIntervalMs?: number;
+  /** Changes closer together than this are reported in one inventory frame (default 500 ms). */
+  inventorySettleMs?: number;
 };
+
+/** Commands whose effect changes what runs: the inventory follows each of them. */
+const changesWhatRuns = new Set<SignedCommand['kind']>(['deploy', 'stop', 'restart', 'remove']);
+
+type HelloInventory = Pick<Hello, 'inventory' | 'inventoryError'>;
 
 export type RunnerEvents = {
   /** The edge welcomed the runner: commands flow. */
@@ -82,6 +94,8 @@ export class Runner extends TypedEmitter<RunnerEvents> {
   private readonly startedAt = Date.now();
   private readonly stopSignal = new AbortController();
   private loop: Promise<void> = Promise.resolve();
+  private reporter: InventoryReporter | undefined;
+  private unwatchInventory: () => void = () => {};
 
   constructor(private readonly opts: RunnerOptions) {
     super();
@@ -120,6 +134,16 @@ export class Runner extends TypedEmitter<RunnerEvents> {
       });
       this.handlers = { ...defaultHandlers, ...this.deployments?.handlers, ...this.opts.handlers };
     }
+    const reporter = new InventoryReporter({
+      take: () => this.takeInventory(),
+      send: async (inventory) => this.sendInventory(inventory),
+      intervalMs: this.opts.inventoryIntervalMs ?? 60_000,
+      settleMs: this.opts.inventorySettleMs ?? 500,
+      logger: this.logger,
+    });
+    this.reporter = reporter;
+    if (this.deployments)
+      this.unwatchInventory = watchInventoryChanges(this.deployments.orchestrator, () => reporter.changed());
     const verifier = await CommandVerifier.fromJwks(identity.commandKeys, identity);
     this.verifier = verifier;
     this.status = new StatusReporter(this.opts.stateDir, identity.edgeUrl);
@@ -136,9 +160,14 @@ export class Runner extends TypedEmitter<RunnerEvents> {
         this.effects.set(command.commandId, count);
         this.emit('effect', { commandId: command.commandId, kind: command.kind, count });
       },
-      onFinished: (command, outcome) => this.emit('result', { commandId: command.commandId, outcome }),
+      onFinished: (command, outcome) => {
+        // Before the result is sent: an inventory taken while the command ran is taken again.
+        if (changesWhatRuns.has(command.kind)) reporter.changed();
+        this.emit('result', { commandId: command.commandId, outcome });
+      },
     });
     this.running = true;
+    reporter.start();
     this.logger.info('runner started', {
       runnerId: identity.runnerId,
       edgeUrl: identity.edgeUrl,
@@ -153,8 +182,11 @@ export class Runner extends TypedEmitter<RunnerEvents> {
     if (!this.running) return;
     this.running = false;
     this.stopSignal.abort();
+    this.reporter?.stop();
+    this.unwatchInventory();
     this.session?.stop();
     await this.loop;
+    this.executor?.interrupt();
     await this.executor?.idle();
     this.journal?.close();
     await this.deployments?.close();
@@ -179,7 +211,7 @@ export class Runner extends TypedEmitter<RunnerEvents> {
     const policy = new TransportPolicy(this.timing.fallbackAfterFailures);
     while (this.running) {
       const began = Date.now();
-      const inventory = await this.inventory();
+      const inventory = await this.helloInventory();
       const end = await this.runSession(identity, policy, inventory);
       if (!this.running) return;
       if (end.kind === 'revoked') {
@@ -222,7 +254,7 @@ export class Runner extends TypedEmitter<RunnerEvents> {
   private runSession(
     identity: RunnerIdentity,
     policy: TransportPolicy,
-    inventory: InventoryItem[],
+    inventory: HelloInventory,
   ): Promise<SessionEnd> {
     const session = this.createSession(identity, policy.mode, inventory);
     this.session = session;
@@ -260,12 +292,12 @@ export class Runner extends TypedEmitter<RunnerEvents> {
   private createSession(
     identity: RunnerIdentity,
     transport: Transport,
-    inventory: InventoryItem[],
+    inventory: HelloInventory,
   ): TransportSession {
     const common = {
       edgeUrl: identity.edgeUrl,
       authorization: () => this.bearer(),
-      hello: () => ({ runnerVersion, capabilities: this.capabilities(), inventory }),
+      hello: () => ({ runnerVersion, capabilities: this.capabilities(), ...inventory }),
       logger: this.logger,
       maxSilenceMs: this.timing.maxSilenceMs,
     };
@@ -384,11 +416,36 @@ export class Runner extends TypedEmitter<RunnerEvents> {
 
   private async inventory(): Promise<InventoryItem[]> {
     try {
-      const inventory = this.opts.inventory ?? this.deployments?.inventory;
-      return (await inventory?.()) ?? [];
+      return await this.takeInventory();
     } catch (err) {
       this.logger.warn('inventory failed', { error: (err as Error).message });
       return [];
     }
+  }
+
+  private async takeInventory(): Promise<InventoryItem[]> {
+    const inventory = this.opts.inventory ?? this.deployments?.inventory;
+    return (await inventory?.()) ?? [];
+  }
+
+  /** An inventory that could not be taken says so, lest the edge read "nothing runs here". */
+  private async helloInventory(): Promise<HelloInventory> {
+    try {
+      return { inventory: await this.takeInventory() };
+    } catch (err) {
+      const error = (err as Error).message;
+      this.logger.warn('inventory failed', { error });
+      return { inventory: [], inventoryError: error || 'the inventory could not be taken' };
+    }
+  }
+
+  /** Fire and forget: frames keep their order on the tunnel, so it lands after any result sent before it. */
+  private sendInventory(inventory: InventoryItem[]): boolean {
+    const session = this.session;
+    if (!session || !this.connectedTransport) return false;
+    session.send({ v: protocolVersion, id: newFrameId(), type: 'inventory', inventory }).catch(() => {
+      // the next hello carries it
+    });
+    return true;
   }
 }

@@ -4,11 +4,13 @@ import { appendFile, mkdir, rm } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type Logger, silentLogger } from '../../logger.ts';
+import { TypedEmitter } from '../../typed-emitter.ts';
 import {
   type AppRef,
   DeployFailed,
   type DeploySpec,
   type Instance,
+  type InstanceState,
   type Orchestrator,
   type Progress,
   volumeName,
@@ -41,6 +43,11 @@ export type ProcessOrchestratorOptions = {
   logger?: Logger;
 };
 
+export type ProcessEvents = {
+  /** A supervised instance changed on its own or by a command (crashed, restarted, gave up, stopped). */
+  'instance-changed': { deploymentId: string; state: InstanceState };
+};
+
 const host = '127.0.0.1';
 const failedLogLines = 30;
 const slugPattern = /^[a-z0-9][a-z0-9_-]*$/i;
@@ -51,7 +58,7 @@ const slugPattern = /^[a-z0-9][a-z0-9_-]*$/i;
  * directories, announced to the app as `CAMELEER_VOLUME_<PATH>` since a process cannot mount.
  * Pids and ports live in `state.json`, so a restarted runner finds and adopts its processes.
  */
-export class ProcessOrchestrator implements Orchestrator {
+export class ProcessOrchestrator extends TypedEmitter<ProcessEvents> implements Orchestrator {
   readonly kind = 'process' as const;
   private readonly supervisors = new Map<string, SupervisedProcess>();
   private readonly locks = new Map<string, Promise<unknown>>();
@@ -66,6 +73,7 @@ export class ProcessOrchestrator implements Orchestrator {
     private readonly javaPath: string,
     private readonly state: ProcessState,
   ) {
+    super();
     this.stopGraceMs = opts.stopGraceMs ?? 10_000;
     this.drainMs = opts.drainMs ?? 2_000;
     this.logger = opts.logger ?? silentLogger;
@@ -286,7 +294,10 @@ export class ProcessOrchestrator implements Orchestrator {
         restartBackoffMs: this.opts.restartBackoffMs ?? 1_000,
         stableAfterMs: 10 * 60_000,
         probe,
-        onChange: () => void this.save(),
+        onChange: () => {
+          void this.save();
+          this.emit('instance-changed', { deploymentId: record.deploymentId, state: record.state });
+        },
       });
       this.supervisors.set(record.instanceId, supervisor);
     }
