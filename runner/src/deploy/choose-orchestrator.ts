@@ -93,7 +93,8 @@ export async function openDeployments(
     }),
     capabilities:
       orchestrator.kind === 'docker' && hasJava(env) ? ['docker', 'process'] : [orchestrator.kind],
-    inventory: async () => (await orchestrator.list()).map(inventoryItem),
+    // The edge keeps a deployment's URL in step with the inventory: it must be the stable one.
+    inventory: async () => (await orchestrator.list()).map((i) => inventoryItem(front?.present(i) ?? i)),
     close: async () => {
       await opened?.close();
       if (orchestrator instanceof ProcessOrchestrator) await orchestrator.close();

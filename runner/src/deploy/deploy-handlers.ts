@@ -56,8 +56,7 @@ export function deployHandlers(opts: DeployHandlersOptions): CommandHandlers {
     else front.park(instance.ref);
     return presented(instance);
   };
-  const presented = (instance: Instance): Instance & { directUrl?: string } =>
-    front ? { ...instance, url: front.urlFor(instance.ref), directUrl: instance.url } : instance;
+  const presented = (instance: Instance) => front?.present(instance) ?? instance;
 
   const deploy: CommandHandler = async ({ command, progress }) => {
     const payload = parsePayload(DeployPayload, command.payload);

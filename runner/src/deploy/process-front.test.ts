@@ -8,6 +8,7 @@ import { buildSampleJar, buildTestAgentJar } from '../../test/java-fixtures.ts';
 import { FrontProxy, fetchApp, openFront } from '../front/index.ts';
 import { type AppRef, type Instance, volumeName } from '../orchestrators/orchestrator.ts';
 import { ProcessOrchestrator } from '../orchestrators/process/index.ts';
+import { openDeployments } from './choose-orchestrator.ts';
 import { deployHandlers } from './deploy-handlers.ts';
 import {
   type ArtifactServer,
@@ -109,5 +110,47 @@ describe('apps as processes behind the front', { timeout: 120_000 }, () => {
     await runCommand(after, 'remove', { ref });
     expect((await fetchApp(`${url}/`)).status).toBe(404);
     expect(existsSync(join(stateDir, 'apps', 'volumes', volumeName(ref, '/data')))).toBe(false);
+  });
+
+  it('is wired by openDeployments: results and inventory carry the front URL, unless the front is off', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'cameleer-open-deployments-'));
+    const env = {
+      ...process.env,
+      CAMELEER_ORCHESTRATOR: 'process',
+      CAMELEER_AGENT_JAR: await buildTestAgentJar(),
+      CAMELEER_FRONT_PORT: '0',
+      CAMELEER_FRONT_DOMAIN: 'apps.localhost',
+    };
+    const app = { ...ref, app: 'wired' };
+    const deployments = await openDeployments({ stateDir: dir, env });
+    let off: Awaited<ReturnType<typeof openDeployments>>;
+    try {
+      const front = deployments?.front;
+      if (!deployments || !front) throw new Error('no deployments with a front');
+      const artifact = await artifacts.serve(await buildSampleJar({ version: '1' }));
+      const out = (await runCommand(
+        deployments.handlers,
+        'deploy',
+        deployPayload(app, '1', artifact),
+      )) as Deployed;
+      const url = `http://wired.dev.acme.apps.localhost:${front.port}`;
+      expect(out.instance.url).toBe(url);
+      expect(await (await fetchApp(`${url}/`)).text()).toContain('version 1');
+      expect(await deployments.inventory()).toEqual([
+        expect.objectContaining({ name: 'acme/dev/wired', labels: expect.objectContaining({ url }) }),
+      ]);
+
+      // The runner restarts with the front off: apps answer at their direct URLs.
+      await deployments.close();
+      off = await openDeployments({ stateDir: dir, env: { ...env, CAMELEER_FRONT_PORT: 'off' } });
+      expect(off?.front).toBeUndefined();
+      const status = (await runCommand(off?.handlers ?? {}, 'status', { ref: app })) as Deployed;
+      expect(status.instance.url).toBe(out.instance.directUrl);
+      await runCommand(off?.handlers ?? {}, 'remove', { ref: app });
+    } finally {
+      await deployments?.close();
+      await off?.close();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

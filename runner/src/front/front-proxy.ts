@@ -86,6 +86,11 @@ export class FrontProxy {
     return `http://${appHostname(ref, this.opts.domain)}${port}`;
   }
 
+  /** The instance as users see it: `url` is the app's stable URL, `directUrl` the instance's own. */
+  present(instance: Instance): Instance & { directUrl?: string } {
+    return { ...instance, url: this.urlFor(instance.ref), directUrl: instance.url };
+  }
+
   /** New requests for the app go to `url` from now on. */
   route(ref: AppRef, url: string): void {
     const previous = this.routes.get(routeKey(ref))?.url;
