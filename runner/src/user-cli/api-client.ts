@@ -44,6 +44,14 @@ export class ApiClient {
     return parseBody(await this.send('POST', path, body), schema);
   }
 
+  async put<S extends z.ZodType>(path: string, body: unknown, schema: S): Promise<z.infer<S>> {
+    return parseBody(await this.send('PUT', path, body), schema);
+  }
+
+  async patch<S extends z.ZodType>(path: string, body: unknown, schema: S): Promise<z.infer<S>> {
+    return parseBody(await this.send('PATCH', path, body), schema);
+  }
+
   async delete(path: string): Promise<void> {
     await this.send('DELETE', path, undefined);
   }

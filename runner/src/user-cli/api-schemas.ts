@@ -42,10 +42,25 @@ export const App = z.looseObject({
   name: z.string(),
   description: z.string(),
   createdAt: z.string(),
+  private: z.boolean().optional(),
+  healthPath: z.string().nullable().optional(),
+  writeableVolumes: z.array(z.string()).optional(),
+  memoryMb: z.number().optional(),
+  cpus: z.number().optional(),
 });
 export type App = z.infer<typeof App>;
 
 export const AppList = z.looseObject({ items: z.array(App) });
+
+export const ConfigEntry = z.looseObject({
+  key: z.string(),
+  value: z.string().nullable(),
+  secret: z.boolean(),
+  layer: z.string(),
+});
+export type ConfigEntry = z.infer<typeof ConfigEntry>;
+
+export const ConfigList = z.looseObject({ items: z.array(ConfigEntry) });
 
 export const Environment = z.looseObject({ id: z.string(), name: z.string() });
 export const EnvironmentList = z.looseObject({ items: z.array(Environment) });

@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { runnerVersion } from '../version.ts';
 import type { CliContext } from './cli-context.ts';
 import { registerAppsCommands } from './commands/apps.ts';
+import { registerConfigCommands } from './commands/config.ts';
 import { registerDeployCommands } from './commands/deploy.ts';
 import { registerLifecycleCommands } from './commands/lifecycle.ts';
 import { registerLoginCommand } from './commands/login.ts';
@@ -23,6 +24,7 @@ export function createProgram(ctx: CliContext): Command {
   registerLoginCommand(program, ctx);
   registerRunnersCommands(program, ctx);
   registerAppsCommands(program, ctx);
+  registerConfigCommands(program, ctx);
   registerDeployCommands(program, ctx);
   registerLifecycleCommands(program, ctx);
   return program;
