@@ -15,6 +15,7 @@ import { forwardAuthRoutes } from './routes/auth/forward-auth.ts';
 import { sessionRoutes } from './routes/auth/session.ts';
 import { configRoutes } from './routes/config/index.ts';
 import { deploymentRoutes } from './routes/deployments/index.ts';
+import { logStreamRoutes } from './routes/deployments/log-stream.ts';
 import { environmentRoutes } from './routes/environments/index.ts';
 import { healthRoutes } from './routes/health.ts';
 import { meRoutes } from './routes/me.ts';
@@ -77,6 +78,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', runnerRoutes);
   app.route('/', deploymentRoutes);
   app.route('/', configRoutes);
+  app.route('/', logStreamRoutes);
   app.route('/', registerRoutes);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {

@@ -97,6 +97,21 @@ describe('Runner over WebSocket', () => {
     ]);
   });
 
+  it('runs a log follow beside the queue: a later command does not wait for it, stop interrupts it', async () => {
+    const { edge, runner } = await connectedRunner({
+      handlers: {
+        logs: ({ signal }) =>
+          new Promise((resolve) => signal.addEventListener('abort', () => resolve({ interrupted: true }))),
+        stop: () => ({ stopped: true }),
+      },
+    });
+    await edge.command('logs', { follow: true });
+    const stop = await edge.command('stop', {});
+    await until(() => resultOf(edge, stop.commandId)?.status === 'succeeded');
+    expect(edge.framesOf('result')).toHaveLength(1);
+    await runner.stop();
+  });
+
   it('runs a redelivered command once and resends its stored result', async () => {
     const { edge, runner } = await connectedRunner();
     const cmd = await edge.command('echo', { n: 1 });

@@ -1,5 +1,5 @@
 import type { CommandKind } from '@cameleer/shared';
-import { and, asc, desc, eq, inArray, lt, max, notInArray, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, lt, max, notInArray, sql } from 'drizzle-orm';
 import type { Clock } from '../clock.ts';
 import { type Db, withTenant } from '../db/client.ts';
 import { commandEvents, commands, tenants } from '../db/schema/index.ts';
@@ -224,4 +224,27 @@ export async function waitForCommand(db: Db, tenantId: string, commandId: string
     if (!row || (finalStates as readonly string[]).includes(row.state) || Date.now() > until) return row;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
+}
+
+/** A command's state and the progress messages stored after `afterId` (all when absent), oldest first. */
+export async function commandEventsSince(db: Db, tenantId: string, commandId: string, afterId?: string) {
+  return withTenant(db, tenantId, async (tx) => {
+    const [row] = await tx
+      .select({ state: commands.state, error: commands.error })
+      .from(commands)
+      .where(and(eq(commands.tenantId, tenantId), eq(commands.id, commandId)))
+      .limit(1);
+    const events = await tx
+      .select({ id: commandEvents.id, message: commandEvents.message })
+      .from(commandEvents)
+      .where(
+        and(
+          eq(commandEvents.tenantId, tenantId),
+          eq(commandEvents.commandId, commandId),
+          ...(afterId ? [gt(commandEvents.id, afterId)] : []),
+        ),
+      )
+      .orderBy(asc(commandEvents.id));
+    return { state: row?.state, error: row?.error ?? null, events };
+  });
 }

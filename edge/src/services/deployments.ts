@@ -9,7 +9,7 @@ import {
   tenants,
 } from '../db/schema/index.ts';
 import type { Services } from '../env.ts';
-import { Conflict, NotFound } from '../errors.ts';
+import { AppError, Conflict, NotFound } from '../errors.ts';
 import { sealCommandEnv } from '../secrets/command-env.ts';
 import { getApp } from './apps.ts';
 import { recordAudit } from './audit.ts';
@@ -202,9 +202,19 @@ export async function rollback({
 export async function appAction({
   ctx,
   input,
+  online,
 }: {
   ctx: TenantContext;
-  input: { app: string; environment: string; action: 'stop' | 'restart' | 'remove' | 'logs'; tail?: number };
+  input: {
+    app: string;
+    environment: string;
+    action: 'stop' | 'restart' | 'remove' | 'logs';
+    tail?: number;
+    /** `logs` only: stream new lines as progress for this many seconds. */
+    followSeconds?: number;
+  };
+  /** Refuse (503) rather than queue when the runner is offline: for reads someone waits on. */
+  online?: (runnerId: string) => boolean;
 }) {
   const app = await getApp({ ctx, input });
   const environment = await getEnvironment({ ctx, input });
@@ -221,14 +231,22 @@ export async function appAction({
     .orderBy(desc(deployments.id))
     .limit(1);
   if (!latest) throw new Conflict(`${app.name} was never deployed to ${environment.name}`);
+  if (online && !online(latest.runnerId)) {
+    throw new AppError('unavailable', `The runner that runs ${app.name} in ${environment.name} is offline`);
+  }
   const ref = { tenant: await tenantSlugOf(ctx), environment: environment.name, app: app.name };
   return createCommand({
     ctx,
     input: {
       runnerId: latest.runnerId,
       kind: input.action,
-      deadlineSeconds: 300,
-      payload: { ref, deploymentId: latest.id, ...(input.tail ? { tail: input.tail } : {}) },
+      deadlineSeconds: 300 + (input.followSeconds ?? 0),
+      payload: {
+        ref,
+        deploymentId: latest.id,
+        ...(input.tail !== undefined ? { tail: input.tail } : {}),
+        ...(input.followSeconds ? { follow: true, seconds: input.followSeconds } : {}),
+      },
     },
   });
 }

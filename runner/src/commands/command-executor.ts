@@ -22,14 +22,19 @@ export type CommandExecutorDeps = {
 
 const frameId = () => randomUUID();
 
+/** Reads that may last (a log follow): they run at once beside the queue, so they never hold up a deploy. */
+const besideQueue = new Set<SignedCommand['kind']>(['logs']);
+
 /**
- * Verifies, acknowledges, de-duplicates and executes commands one at a time in the order they arrived,
- * journaling each before and after it runs.
+ * Verifies, acknowledges, de-duplicates and executes commands, journaling each before and after it
+ * runs: one at a time in the order they arrived, but for log reads, which run at once.
  */
 export class CommandExecutor {
   private receiving: Promise<void> = Promise.resolve();
   private executing: Promise<void> = Promise.resolve();
+  private readonly aside = new Set<Promise<void>>();
   private readonly queued = new Set<string>();
+  private readonly interruption = new AbortController();
 
   constructor(private readonly deps: CommandExecutorDeps) {}
 
@@ -43,6 +48,12 @@ export class CommandExecutor {
   async idle(): Promise<void> {
     await this.receiving;
     await this.executing;
+    await Promise.all(this.aside);
+  }
+
+  /** Asks running handlers to stop early (a log follow ends); used when the runner stops. */
+  interrupt(): void {
+    this.interruption.abort();
   }
 
   private async accept(frame: CommandFrame): Promise<void> {
@@ -80,6 +91,16 @@ export class CommandExecutor {
     }
     if (known || this.queued.has(command.commandId)) return;
     this.queued.add(command.commandId);
+    if (besideQueue.has(command.kind)) {
+      const running: Promise<void> = this.execute(command)
+        .catch((err) => this.logFailure(err))
+        .finally(() => {
+          this.queued.delete(command.commandId);
+          this.aside.delete(running);
+        });
+      this.aside.add(running);
+      return;
+    }
     this.executing = this.executing
       .then(() => this.execute(command))
       .catch((err) => this.logFailure(err))
@@ -109,6 +130,7 @@ export class CommandExecutor {
       const output = await handler({
         command,
         runner: this.deps.runner,
+        signal: this.interruption.signal,
         progress: (message) =>
           this.deps.send({
             v: protocolVersion,

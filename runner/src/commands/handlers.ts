@@ -15,6 +15,8 @@ export type CommandContext = {
   runner: RunnerInfo;
   /** Streams a progress line to the edge (best effort: progress is not replayed after a disconnect). */
   progress(message: string): void;
+  /** Aborted when the runner stops: long handlers (a log follow) end early. */
+  signal: AbortSignal;
 };
 
 /** Runs one command; what it returns is the result's `output`, what it throws makes the command fail. */

@@ -23,6 +23,7 @@ import {
 import type { HttpFetch } from '../proxy/http-client.ts';
 import { fetchArtifact } from './artifact-fetch.ts';
 import { DeployPayload, LogsPayload, parsePayload, RefPayload } from './deploy-payload.ts';
+import { followLogs } from './follow-logs.ts';
 
 export type ImageBuilder = (spec: ImageBuildSpec, progress: Progress) => Promise<BuiltImage>;
 
@@ -128,8 +129,9 @@ export function deployHandlers(opts: DeployHandlersOptions): CommandHandlers {
       const instance = await orchestrator.status(ref);
       return { instance: instance ? presented(instance) : null };
     },
-    logs: async ({ command }) => {
-      const { ref, tail } = parsePayload(LogsPayload, command.payload);
+    logs: async ({ command, progress, signal }) => {
+      const { ref, tail, follow, seconds } = parsePayload(LogsPayload, command.payload);
+      if (follow) return followLogs(orchestrator, ref, { tail, seconds, signal }, progress);
       return { lines: await tailLogs(orchestrator, ref, tail) };
     },
   };

@@ -36,7 +36,10 @@ export type RefPayload = z.infer<typeof RefPayload>;
 
 export const LogsPayload = z.object({
   ref: AppRefPayload,
-  tail: z.number().int().positive().max(10_000).default(100),
+  tail: z.number().int().nonnegative().max(10_000).default(100),
+  /** Stream new lines as progress for `seconds` instead of answering the last `tail` lines. */
+  follow: z.boolean().default(false),
+  seconds: z.number().int().positive().max(3600).default(300),
 });
 export type LogsPayload = z.infer<typeof LogsPayload>;
 

@@ -85,5 +85,10 @@ export async function runCommand(
     kind,
     payload,
   };
-  return handler({ command, runner: runnerInfo, progress: (m) => progress.push(m) });
+  return handler({
+    command,
+    runner: runnerInfo,
+    progress: (m) => progress.push(m),
+    signal: new AbortController().signal,
+  });
 }

@@ -56,12 +56,25 @@ export class ApiClient {
     await this.send('DELETE', path, undefined);
   }
 
+  /** A streaming GET (server-sent events); the body stays open for up to `seconds`. */
+  async stream(path: string, seconds: number): Promise<Response> {
+    return this.send('GET', path, undefined, {
+      accept: 'text/event-stream',
+      timeoutMs: (seconds + 30) * 1000,
+    });
+  }
+
   /** A successful response, or the failure as a one-line error. */
-  private async send(method: string, path: string, body: unknown): Promise<Response> {
+  private async send(
+    method: string,
+    path: string,
+    body: unknown,
+    opts: { accept?: string; timeoutMs?: number } = {},
+  ): Promise<Response> {
     const url = `${this.session.url}${path}`;
     const headers: Record<string, string> = {
       authorization: `Bearer ${this.session.token}`,
-      accept: 'application/json, application/problem+json',
+      accept: `${opts.accept ?? 'application/json'}, application/problem+json`,
       'user-agent': `cameleer-cli/${runnerVersion}`,
     };
     if (body !== undefined) headers['content-type'] = 'application/json';
@@ -71,7 +84,7 @@ export class ApiClient {
         method,
         headers,
         body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(timeoutMs),
+        signal: AbortSignal.timeout(opts.timeoutMs ?? timeoutMs),
       });
     } catch (err) {
       throw new CliError(`Could not reach ${url}: ${networkReason(err)}`);

@@ -179,7 +179,7 @@ describe('cameleer promote, rollback, stop, restart, remove and logs', () => {
 
     expect(run.code).toBe(1);
     expect(run.stderr).toBe(
-      'cameleer: The runner that runs this app is offline; its logs cannot be read now [HTTP 503]\n',
+      'cameleer: The runner that runs orders in prod is offline [HTTP 503]\n',
     );
   });
 

@@ -4,6 +4,7 @@ import { AppLogs, AppVersionList, Deployment, Command as RunnerCommand } from '.
 import { type CliContext, printJson } from '../cli-context.ts';
 import { CliError } from '../cli-error.ts';
 import { followCommand, followDeployment, parseSeconds } from '../follow.ts';
+import { followLogs } from '../follow-logs.ts';
 
 type FollowOptions = { app: string; wait?: boolean; timeout: number; json?: boolean };
 type ActionOptions = { app: string; env: string; timeout: number; json?: boolean };
@@ -62,8 +63,10 @@ export function registerLifecycleCommands(program: Command, ctx: CliContext): vo
     .requiredOption('--app <name>', 'the app')
     .requiredOption('--env <name>', 'the environment')
     .option('-n, --lines <count>', 'how many lines', parseCount, 100)
+    .option('-f, --follow', 'keep printing new lines as the app writes them (Ctrl-C stops)')
+    .option('--for <seconds>', 'with --follow, stop after this many seconds', parseSeconds)
     .option('--json', 'print the lines as a JSON array')
-    .action((opts: { app: string; env: string; lines: number; json?: boolean }) => showLogs(ctx, opts));
+    .action((opts: LogsOptions) => showLogs(ctx, opts));
 }
 
 function withFollowOptions(command: Command): Command {
@@ -122,8 +125,34 @@ async function runAction(ctx: CliContext, action: Action, opts: ActionOptions) {
   if (!opts.json) ctx.write(`${actions[action].done(opts.app, opts.env)}\n`);
 }
 
-async function showLogs(ctx: CliContext, opts: { app: string; env: string; lines: number; json?: boolean }) {
+type LogsOptions = {
+  app: string;
+  env: string;
+  lines: number;
+  follow?: boolean;
+  for?: number;
+  json?: boolean;
+};
+
+async function showLogs(ctx: CliContext, opts: LogsOptions) {
   const api = await openApi(ctx);
+  if (opts.follow) {
+    if (opts.json) throw new CliError('--json and --follow do not go together');
+    const stop = new AbortController();
+    const interrupt = () => stop.abort();
+    process.once('SIGINT', interrupt);
+    try {
+      const bounded = opts.for ? { once: true, seconds: opts.for } : {};
+      return await followLogs(
+        api,
+        appPath(api, opts.app, ''),
+        { ...opts, ...bounded, signal: stop.signal },
+        ctx.write,
+      );
+    } finally {
+      process.off('SIGINT', interrupt);
+    }
+  }
   const query = new URLSearchParams({ environment: opts.env, tail: String(opts.lines) });
   const { lines } = await api.get(`${appPath(api, opts.app, '/logs')}?${query}`, AppLogs);
   if (opts.json) return printJson(ctx, lines);
