@@ -100,6 +100,11 @@ describe('apps on Docker behind the front', { timeout: 240_000 }, () => {
     expect(await (await fetchApp(`${url}/`)).text()).toContain('version 2');
     expect(await (await fetchApp(`${url}/files/note.txt`)).text()).toBe('written by v1');
 
+    // The engine may publish a restarted container on another port: the front follows.
+    const restarted = (await runCommand(handlers, 'restart', { ref })) as Deployed;
+    expect(restarted).toMatchObject({ state: 'RUNNING', instance: { url } });
+    expect(await (await fetchApp(`${url}/files/note.txt`)).text()).toBe('written by v1');
+
     await runCommand(handlers, 'stop', { ref });
     expect((await fetchApp(`${url}/`)).status).toBe(503);
 
