@@ -52,7 +52,7 @@ public final class SampleApp {
             if (!"/".equals(exchange.getRequestURI().getPath())) {
                 respond(exchange, 404, "not found\n");
             } else {
-                respond(exchange, 200, "cameleer sample-app version " + version + "\n");
+                respond(exchange, 200, "cameleer sample-app version " + version + "\n" + greeting());
             }
         });
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -89,6 +89,12 @@ public final class SampleApp {
         } catch (IOException e) {
             respond(exchange, 500, e.getClass().getSimpleName() + ": " + e.getMessage() + "\n");
         }
+    }
+
+    /** GREETING from the app's configuration, to show which environment's values an instance runs with. */
+    private static String greeting() {
+        String value = System.getenv("GREETING");
+        return value == null || value.isBlank() ? "" : value + "\n";
     }
 
     private static Path dataDir() {
