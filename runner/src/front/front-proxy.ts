@@ -43,6 +43,8 @@ export class FrontProxy {
 
   constructor(private readonly opts: FrontProxyOptions) {
     this.logger = opts.logger ?? silentLogger;
+    // Every call passes its own error callback; this only keeps a stray 'error' from ending the runner.
+    this.proxy.on('error', (err) => this.logger.warn('front proxy error', { error: err.message }));
     this.server = createServer((req, res) => this.forward(req, res));
     this.server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) =>
       this.forwardUpgrade(req, socket, head),
