@@ -88,6 +88,7 @@ export async function openDeployments(
       orchestrator,
       stateDir: opts.stateDir,
       agentJarPath: () => ensureAgentJar(opts.stateDir, env),
+      baseImage: env.CAMELEER_JRE_IMAGE?.trim() || undefined,
       fetch: opts.fetch,
       front,
     }),

@@ -35,6 +35,8 @@ export type DeployHandlersOptions = {
   stateDir: string;
   /** Docker only; `buildAppImage` on the orchestrator's engine unless given. */
   imageBuilder?: ImageBuilder;
+  /** Docker only: the JRE image apps are built on (`CAMELEER_JRE_IMAGE`); made locally when it is the default. */
+  baseImage?: string;
   fetch?: HttpFetch;
   /** Gives apps their stable URL: results carry it as `instance.url`, the instance's own as `directUrl`. */
   front?: FrontProxy;
@@ -91,6 +93,7 @@ export function deployHandlers(opts: DeployHandlersOptions): CommandHandlers {
           version: version.id,
           appJarPath: jarPath,
           agentJarPath: agentPath,
+          ...(opts.baseImage ? { baseImage: opts.baseImage } : {}),
         },
         progress,
       ).catch((err: unknown) => {

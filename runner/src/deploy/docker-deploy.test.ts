@@ -64,4 +64,17 @@ describe('deploy handlers on Docker', { timeout: 180_000 }, () => {
     expect(progress.indexOf(stage.building)).toBe(0);
     expect(progress.slice(0, starting).some((line) => line.includes('COPY app.jar'))).toBe(true);
   });
+
+  it('fails the deploy, saying why, when the configured base image cannot be had', async () => {
+    const baseImage = '127.0.0.1:1/nowhere/jre:17';
+    const handlers = deployHandlers({
+      orchestrator,
+      stateDir,
+      baseImage,
+      agentJarPath: await buildTestAgentJar(),
+    });
+    const artifact = await artifacts.serve(await buildSampleJar({ version: '1' }));
+    const failed = runCommand(handlers, 'deploy', deployPayload(ref, '1', artifact), []);
+    await expect(failed).rejects.toThrow(`could not pull the base image ${baseImage}`);
+  });
 });
