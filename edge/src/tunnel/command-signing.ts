@@ -32,7 +32,8 @@ async function unsealPayload(
   row: CommandRow,
 ): Promise<Record<string, unknown>> {
   const { sealedEnv, ...payload } = row.payload;
-  if (sealedEnv === undefined) return row.payload;
+  // Only a deploy opens secrets into its env; anything else carries the ciphertext as it is.
+  if (sealedEnv === undefined || row.kind !== 'deploy') return row.payload;
   if (typeof sealedEnv !== 'string' || typeof payload.deploymentId !== 'string' || !services.secretBox)
     throw new Error(`command ${row.id} carries sealed secrets this edge cannot open`);
   const secrets = await openCommandEnv(

@@ -184,13 +184,31 @@ export class RunnerLink {
     }
   }
 
+  /** A command that cannot be signed (its sealed secrets no longer open) fails at once: it must not hold up the queue. */
+  async #failUndeliverable(commandId: string, err: unknown): Promise<void> {
+    const { runnerId } = this.runner;
+    const result = {
+      commandId,
+      status: 'failed' as const,
+      error: `the edge could not prepare this command: ${err instanceof Error ? err.message : String(err)}`,
+    };
+    this.services.log.error('tunnel: command not deliverable', { runnerId, commandId, error: result.error });
+    await this.#scope(async (ctx) => {
+      if (await completeCommand(ctx, runnerId, result)) await deploymentResult(ctx, result);
+    });
+  }
+
   async #deliver(): Promise<void> {
     if (!this.#ready || this.#closed) return;
     const rows = await this.#scope((ctx) => openCommands(ctx, this.runner.runnerId, this.#lastSentSeq));
     if (!rows.length) return;
     const now = this.services.clock.now();
     for (const row of rows) {
-      const token = await signCommand(this.services, row, now);
+      const token = await signCommand(this.services, row, now).catch(async (err: unknown) => {
+        await this.#failUndeliverable(row.id, err);
+        return undefined;
+      });
+      if (!token) continue;
       this.#send({
         v: protocolVersion,
         id: newId('req'),

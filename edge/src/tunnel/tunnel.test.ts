@@ -97,6 +97,24 @@ describe('a real runner on the real tunnel', () => {
     await back.stop();
   });
 
+  it('fails a deploy whose sealed secrets no longer open, at once, and delivers the commands after it', async () => {
+    const { runner, runnerId } = await startRealRunner(server.url, t.tokens.admin, 'ops', {
+      handlers,
+      name: 'sealed',
+    });
+    await runner.connected(5000);
+    const sealed = await send(runnerId, {
+      kind: 'deploy',
+      payload: { deploymentId: 'dep_elsewhere', sealedEnv: 'v1.AAAAAAAAAAAAAAAA.AAAAAAAAAAAAAAAAAAAAAA' },
+    });
+    const after = await send(runnerId, { kind: 'echo', payload: { after: true } });
+    await until(async () => (await command(after.id)).state === 'succeeded', 10_000, 'the next command');
+    const failed = await command(sealed.id);
+    expect(failed.state).toBe('failed');
+    expect(failed.error).toMatch(/could not prepare this command/);
+    await runner.stop();
+  });
+
   it('fails a command that gets no result by its deadline, with a reason', async () => {
     const { runner, runnerId } = await startRealRunner(server.url, t.tokens.admin, 'ops', { name: 'gone' });
     await runner.connected(5000);
