@@ -1,7 +1,7 @@
 /**
  * Cameleer's side of the deploy bench: the real edge in this process (embedded PGlite, listening on
  * loopback) and a real runner with the Docker orchestrator, driven over HTTP as the CLI would:
- * upload the JAR, POST a deployment, poll it every 50 ms until RUNNING.
+ * upload the JAR, POST a deployment, read it until RUNNING.
  */
 import { randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
@@ -102,7 +102,11 @@ export async function startCameleer(opts: { docker: Docker; agentJar: string }) 
       await api('POST', '/apps', { name });
     },
 
-    /** Upload → RUNNING for one new version of `app` in dev. */
+    /**
+     * Upload → RUNNING for one new version of `app` in dev. The API is polled once the runner has
+     * sent its result: each GET costs the edge (in this process, on PGlite) several ms of CPU, so
+     * polling all along would slow the very deployment it watches.
+     */
     async deploy(app: string, jar: Uint8Array, label: string): Promise<CameleerRun> {
       const start = now();
       await api('POST', `/apps/${app}/versions?label=${label}`, jar);
@@ -111,6 +115,10 @@ export async function startCameleer(opts: { docker: Docker; agentJar: string }) 
         version: label,
       });
       const deadline = Date.now() + 120_000;
+      while (!finished.has(created.commandId)) {
+        if (Date.now() > deadline) throw new Error(`deployment of ${app} ${label}: no result within 120 s`);
+        await new Promise((r) => setTimeout(r, 5));
+      }
       for (;;) {
         const d = await api<Deployment>('GET', `/deployments/${created.id}`);
         if (d.state === 'RUNNING') {
@@ -132,7 +140,7 @@ export async function startCameleer(opts: { docker: Docker; agentJar: string }) 
         }
         if (d.state === 'FAILED') throw new Error(`deployment of ${app} ${label} failed: ${d.reason}`);
         if (Date.now() > deadline) throw new Error(`deployment of ${app} ${label} not RUNNING within 120 s`);
-        await new Promise((r) => setTimeout(r, pollMs));
+        await new Promise((r) => setTimeout(r, 10));
       }
     },
 

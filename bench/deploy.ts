@@ -79,7 +79,9 @@ export async function benchDeploy(plan: DeployPlan, log: (line: string) => void)
         }
         result.baseline.push(b);
         result.cameleer.push(c);
-        log(`  round ${i + 1}: baseline ${ms(b.totalMs)}, cameleer ${ms(c.totalMs)} (upload → RUNNING)`);
+        log(
+          `  round ${i + 1}: baseline ${ms(b.totalMs)} (${phases(b)}), cameleer ${ms(c.totalMs)} (${phases(c)})`,
+        );
       }
     } finally {
       await cameleer.close();
@@ -91,3 +93,8 @@ export async function benchDeploy(plan: DeployPlan, log: (line: string) => void)
 }
 
 const ms = (n: number) => `${Math.round(n)} ms`;
+const phases = (run: BaselineRun | CameleerRun) =>
+  Object.entries(run)
+    .filter(([k]) => k !== 'totalMs')
+    .map(([k, v]) => `${k.replace(/Ms$/, '')} ${Math.round(v)}`)
+    .join(', ');

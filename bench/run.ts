@@ -54,7 +54,7 @@ async function tunnel() {
 }
 
 async function deploy() {
-  const plan = { rounds: envInt('BENCH_DEPLOY_ROUNDS', 3) };
+  const plan = { rounds: envInt('BENCH_DEPLOY_ROUNDS', 5) };
   log(
     `Deploy bench: ${plan.rounds} rounds of (first and next version of an app, plain docker build + run, ` +
       'a new app) on the Docker engine, after one warm-up of each',

@@ -16,21 +16,22 @@ export async function waitHealthy(opts: {
   let last = 'no answer yet';
   // Without an HTTP path, "healthy" means still running after a short grace.
   const graceUntil = Date.now() + Math.min(3000, opts.timeoutSeconds * 1000);
-  while (Date.now() < deadline) {
-    const exited = await opts.exited();
-    if (exited) return { healthy: false, reason: exited };
-    if (opts.path) {
-      try {
-        const res = await fetch(new URL(opts.path, opts.url), { signal: AbortSignal.timeout(2000) });
-        await res.body?.cancel();
-        if (res.ok) return { healthy: true };
-        last = `GET ${opts.path} answered ${res.status}`;
-      } catch (err) {
-        last = `GET ${opts.path} failed: ${(err as Error).cause ?? (err as Error).message}`;
-      }
-    } else if (Date.now() >= graceUntil) {
-      return { healthy: true };
+  const probe = async (path: string): Promise<boolean> => {
+    try {
+      const res = await fetch(new URL(path, opts.url), { signal: AbortSignal.timeout(2000) });
+      await res.body?.cancel();
+      if (res.ok) return true;
+      last = `GET ${path} answered ${res.status}`;
+    } catch (err) {
+      last = `GET ${path} failed: ${(err as Error).cause ?? (err as Error).message}`;
     }
+    return false;
+  };
+  while (Date.now() < deadline) {
+    // Side by side: the engine's answer and the app's do not wait for each other.
+    const [exited, answered] = await Promise.all([opts.exited(), opts.path ? probe(opts.path) : false]);
+    if (exited) return { healthy: false, reason: exited };
+    if (answered || (!opts.path && Date.now() >= graceUntil)) return { healthy: true };
     await new Promise((r) => setTimeout(r, interval));
   }
   return { healthy: false, reason: `not healthy within ${opts.timeoutSeconds} s (${last})` };

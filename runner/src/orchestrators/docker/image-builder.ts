@@ -96,6 +96,13 @@ export async function buildAppImage(
   const context = await buildContext(spec, renderDockerfile({ baseImage: spec.baseImage, labels }));
   const output = await docker.buildImage(context, { t: tag, rm: true, forcerm: true });
   const lines: string[] = [];
+  // Lines the engine sends together go out as one progress message: each message is a frame and a
+  // stored event at the edge, and cached steps arrive by the dozen at once.
+  const pending: string[] = [];
+  const flush = () => {
+    if (pending.length) progress(pending.splice(0).join('\n'));
+  };
+  let flushScheduled = false;
   let id = '';
   await new Promise<void>((resolve, reject) => {
     docker.modem.followProgress(
@@ -108,15 +115,24 @@ export async function buildAppImage(
         for (const line of text.split('\n')) {
           if (!line.trim()) continue;
           lines.push(line);
-          progress(line);
+          pending.push(line);
+        }
+        if (!flushScheduled) {
+          flushScheduled = true;
+          setImmediate(() => {
+            flushScheduled = false;
+            flush();
+          });
         }
         if (event.error) reject(new ImageBuildFailed(`image build failed: ${event.error}`, lines.slice(-30)));
       },
     );
-  }).catch((err: unknown) => {
-    if (err instanceof ImageBuildFailed) throw err;
-    throw new ImageBuildFailed(`image build failed: ${(err as Error).message}`, lines.slice(-30));
-  });
+  })
+    .catch((err: unknown) => {
+      if (err instanceof ImageBuildFailed) throw err;
+      throw new ImageBuildFailed(`image build failed: ${(err as Error).message}`, lines.slice(-30));
+    })
+    .finally(flush);
   if (!id) id = (await docker.getImage(tag).inspect()).Id;
   return { tag, id, sha256 };
 }
