@@ -1,9 +1,10 @@
 /**
  * Picks where this machine runs apps: the Docker engine when it answers, else supervised Java
  * processes when a `java` is at hand, else nothing (deployment commands then stay unsupported).
- * `CAMELEER_ORCHESTRATOR=process` keeps apps out of Docker even where the engine runs.
+ * The choice sticks across restarts; `CAMELEER_ORCHESTRATOR=docker|process` sets it.
  */
 import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
 import type { Capability, InventoryItem } from '@cameleer/shared';
 import Docker from 'dockerode';
@@ -32,20 +33,60 @@ export type ChooseOrchestratorOptions = {
 export async function chooseOrchestrator(opts: ChooseOrchestratorOptions): Promise<Orchestrator | undefined> {
   const env = opts.env ?? process.env;
   const logger = opts.logger ?? silentLogger;
-  const forceProcess = env.CAMELEER_ORCHESTRATOR === 'process';
-  if (!forceProcess && (env.DOCKER_HOST || existsSync(dockerSocketPath))) {
-    const docker = new Docker();
-    if (await answers(docker, opts.pingTimeoutMs ?? 3_000)) {
-      return new DockerOrchestrator({
-        docker,
-        domain: env.CAMELEER_APPS_DOMAIN || 'localhost',
-        onSwitch: opts.onSwitch,
-      });
-    }
-    logger.warn('the Docker engine does not answer; running apps as processes');
+  const kind = await pickKind(opts, env, logger);
+  if (kind === 'docker') {
+    return new DockerOrchestrator({
+      docker: new Docker(),
+      domain: env.CAMELEER_APPS_DOMAIN || 'localhost',
+      onSwitch: opts.onSwitch,
+    });
   }
-  if (!hasJava(env)) return undefined;
-  return ProcessOrchestrator.open({ stateDir: join(opts.stateDir, 'apps'), logger, onSwitch: opts.onSwitch });
+  if (kind === 'process') {
+    return ProcessOrchestrator.open({
+      stateDir: join(opts.stateDir, 'apps'),
+      logger,
+      onSwitch: opts.onSwitch,
+    });
+  }
+  return undefined;
+}
+
+/**
+ * The first choice is kept in the state dir: a runner whose engine is slow to come back after a
+ * reboot must not start the same apps again as processes (nor the reverse). `CAMELEER_ORCHESTRATOR`
+ * overrides it.
+ */
+async function pickKind(
+  opts: ChooseOrchestratorOptions,
+  env: NodeJS.ProcessEnv,
+  logger: Logger,
+): Promise<Orchestrator['kind'] | undefined> {
+  const forced = env.CAMELEER_ORCHESTRATOR;
+  if (forced === 'docker' || forced === 'process') return remember(opts.stateDir, forced);
+  const hasEngine = !!env.DOCKER_HOST || existsSync(dockerSocketPath);
+  const previous = await recalled(opts.stateDir);
+  if (previous === 'docker' && hasEngine) {
+    if (!(await answers(new Docker(), opts.pingTimeoutMs ?? 3_000)))
+      logger.warn('the Docker engine does not answer yet; apps stay on Docker and wait for it');
+    return 'docker';
+  }
+  if (previous === 'process' && hasJava(env)) return 'process';
+  if (hasEngine && (await answers(new Docker(), opts.pingTimeoutMs ?? 3_000)))
+    return remember(opts.stateDir, 'docker');
+  if (hasEngine) logger.warn('the Docker engine does not answer; running apps as processes');
+  return hasJava(env) ? remember(opts.stateDir, 'process') : undefined;
+}
+
+const choiceFile = (stateDir: string) => join(stateDir, 'orchestrator');
+
+async function recalled(stateDir: string): Promise<string | undefined> {
+  return (await readFile(choiceFile(stateDir), 'utf8').catch(() => '')).trim() || undefined;
+}
+
+async function remember<K extends Orchestrator['kind']>(stateDir: string, kind: K): Promise<K> {
+  await mkdir(stateDir, { recursive: true, mode: 0o700 });
+  await writeFile(choiceFile(stateDir), `${kind}\n`, { mode: 0o600 });
+  return kind;
 }
 
 /** What a runner adds to itself to deploy apps: handlers, capabilities, inventory. */
