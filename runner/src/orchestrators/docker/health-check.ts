@@ -11,8 +11,10 @@ export async function waitHealthy(opts: {
   intervalMs?: number;
 }): Promise<HealthResult> {
   const deadline = Date.now() + opts.timeoutSeconds * 1000;
-  // Short: each poll is one loopback GET and one inspect, and a JVM answers within a poll of being up.
-  const interval = opts.intervalMs ?? 100;
+  // Each poll is one loopback GET and one inspect: cheap enough to poll often while a quick app
+  // comes up, then less often for one that takes its time (a large Spring context).
+  const started = Date.now();
+  const interval = () => opts.intervalMs ?? (Date.now() - started < 5000 ? 50 : 250);
   let last = 'no answer yet';
   // Without an HTTP path, "healthy" means still running after a short grace.
   const graceUntil = Date.now() + Math.min(3000, opts.timeoutSeconds * 1000);
@@ -32,7 +34,7 @@ export async function waitHealthy(opts: {
     const [exited, answered] = await Promise.all([opts.exited(), opts.path ? probe(opts.path) : false]);
     if (exited) return { healthy: false, reason: exited };
     if (answered || (!opts.path && Date.now() >= graceUntil)) return { healthy: true };
-    await new Promise((r) => setTimeout(r, interval));
+    await new Promise((r) => setTimeout(r, interval()));
   }
   return { healthy: false, reason: `not healthy within ${opts.timeoutSeconds} s (${last})` };
 }
