@@ -39,7 +39,7 @@ export async function startCameleer(opts: { docker: Docker; agentJar: string }) 
   const saved = { agent: process.env.CAMELEER_AGENT_JAR, orchestrator: process.env.CAMELEER_ORCHESTRATOR };
   // The runner attaches the bench's agent, so its layer is the one the baseline builds too.
   process.env.CAMELEER_AGENT_JAR = opts.agentJar;
-  delete process.env.CAMELEER_ORCHESTRATOR;
+  process.env.CAMELEER_ORCHESTRATOR = 'docker';
   const slug = `bench${randomBytes(3).toString('hex')}`;
   const edge = await createTestEdge('pglite');
   const server = await listenTestEdge(edge);
