@@ -33,8 +33,6 @@ type Deployment = { id: string; state: string; reason: string; createdAt: string
 const pollMs = 50;
 const now = () => performance.timeOrigin + performance.now();
 
-export type CameleerDeployer = Awaited<ReturnType<typeof startCameleer>>;
-
 export async function startCameleer(opts: { docker: Docker; agentJar: string }) {
   const saved = { agent: process.env.CAMELEER_AGENT_JAR, orchestrator: process.env.CAMELEER_ORCHESTRATOR };
   // The runner attaches the bench's agent, so its layer is the one the baseline builds too.
