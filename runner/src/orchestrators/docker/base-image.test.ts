@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { testDocker } from '../../../test/docker-fixtures.ts';
 import { BaseImageUnavailable, ensureBaseImage, imageExists } from './base-image.ts';
+import { collect, demuxLines } from './container-logs.ts';
 import { buildJreImage } from './jre-image.ts';
 
 const docker = testDocker();
@@ -20,8 +21,7 @@ async function runIn(image: string, cmd: string[]): Promise<string> {
     await container.start();
     await container.wait();
     const logs = await container.logs({ stdout: true, stderr: true });
-    // Multiplexed frames: drop the 8-byte headers.
-    return logs.toString('latin1').replace(/[\x00-\x08]/g, '');
+    return (await collect(demuxLines([logs]))).join('\n');
   } finally {
     await container.remove({ force: true });
   }
