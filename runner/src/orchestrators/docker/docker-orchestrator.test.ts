@@ -5,7 +5,7 @@ import { buildSampleJar, buildTestAgentJar } from '../../../test/java-fixtures.t
 import { type AppRef, DeployFailed, type DeploySpec, type Instance, volumeName } from '../orchestrator.ts';
 import { collect, demuxLines } from './container-logs.ts';
 import { DockerOrchestrator } from './docker-orchestrator.ts';
-import { type BuiltImage, buildAppImage } from './image-builder.ts';
+import { APP_UID, type BuiltImage, buildAppImage } from './image-builder.ts';
 import { networkName } from './labels.ts';
 
 const docker = testDocker();
@@ -42,10 +42,11 @@ async function get(url: string): Promise<string> {
   return res.text();
 }
 
+/** Runs a shell command in the container as the app's user, as the app itself would. */
 async function exec(containerId: string, cmd: string): Promise<string> {
   const run = await docker
     .getContainer(containerId)
-    .exec({ Cmd: ['sh', '-c', cmd], User: '0', AttachStdout: true, AttachStderr: true });
+    .exec({ Cmd: ['sh', '-c', cmd], User: String(APP_UID), AttachStdout: true, AttachStderr: true });
   const stream = await run.start({});
   return (await collect(demuxLines(stream as AsyncIterable<Buffer>))).join('\n');
 }
