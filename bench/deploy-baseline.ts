@@ -4,8 +4,7 @@
  * until the first 200. All through the `docker` CLI.
  */
 import { execFile } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -53,15 +52,7 @@ export async function baselineDeploy(opts: {
   const context = await mkdtemp(join(tmpdir(), 'cameleer-bench-context-'));
   let container = '';
   try {
-    const sha256 = createHash('sha256')
-      .update(await readFile(opts.appJar))
-      .digest('hex');
-    const labels = {
-      [LABEL.tenant]: 'bench',
-      [LABEL.app]: 'baseline',
-      [LABEL.version]: opts.tag,
-      [LABEL.sha256]: sha256,
-    };
+    const labels = { [LABEL.tenant]: 'bench', [LABEL.app]: 'baseline' };
     await writeFile(join(context, 'Dockerfile'), renderDockerfile({ baseImage: opts.baseImage, labels }));
     await copyFile(opts.agentJar, join(context, 'agent.jar'));
     await copyFile(opts.appJar, join(context, 'app.jar'));

@@ -11,6 +11,8 @@ export type DeploySpec = {
   deploymentId: string;
   /** The app version (id or label) this deployment runs. */
   version: string;
+  /** SHA-256 of the app JAR, labelled on the instance. */
+  artifactSha256?: string;
   /** Docker: the image built for this version. */
   image?: string;
   /** Process: the app JAR on this machine. */

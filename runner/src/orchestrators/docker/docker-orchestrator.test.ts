@@ -90,12 +90,9 @@ describe('image builder', () => {
   it('tags and labels the image, and a new version rebuilds only the app layer', async () => {
     expect(images.v1.tag).toBe(`cameleer/${tenant}-orders:1.0.0`);
     const v1 = await docker.getImage(images.v1.tag).inspect();
-    expect(v1.Config.Labels).toMatchObject({
-      'cameleer.tenant': tenant,
-      'cameleer.app': 'orders',
-      'cameleer.version': '1.0.0',
-      'cameleer.sha256': images.v1.sha256,
-    });
+    // Per-version identity is the tag and the container's labels: one step less per rebuild.
+    expect(v1.Config.Labels).toMatchObject({ 'cameleer.tenant': tenant, 'cameleer.app': 'orders' });
+    expect(v1.Config.Labels).not.toHaveProperty('cameleer.version');
     expect(v1.Config.Entrypoint).toEqual([
       'java',
       '-javaagent:/opt/cameleer/agent.jar',
@@ -120,7 +117,9 @@ describe('DockerOrchestrator', () => {
 
   it('deploys v1: running, answering through its published port, labelled and routed', async () => {
     const progress: string[] = [];
-    v1 = await orchestrator.deploy(spec('1.0.0', images.v1.tag), (m) => progress.push(m));
+    v1 = await orchestrator.deploy(spec('1.0.0', images.v1.tag, { artifactSha256: images.v1.sha256 }), (m) =>
+      progress.push(m),
+    );
     expect(v1.state).toBe('running');
     expect(v1.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(await get(`${v1.url}/`)).toContain('version 1.0.0');
@@ -132,6 +131,7 @@ describe('DockerOrchestrator', () => {
       'cameleer.environment': 'dev',
       'cameleer.app': 'orders',
       'cameleer.version': '1.0.0',
+      'cameleer.sha256': images.v1.sha256,
       [`traefik.http.routers.cameleer-${tenant}-dev-orders.rule`]: `Host(\`orders.dev.${tenant}.apps.test\`)`,
       [`traefik.http.routers.cameleer-${tenant}-dev-orders.middlewares`]: 'cameleer-auth@docker',
       [`traefik.http.services.cameleer-${tenant}-dev-orders.loadbalancer.server.port`]: '8080',

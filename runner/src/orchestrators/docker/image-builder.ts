@@ -25,6 +25,8 @@ export type ImageBuildSpec = {
   agentJarPath: string;
   /** The JRE base image; `cameleer/jre:17` unless configured. */
   baseImage?: string;
+  /** The app JAR's SHA-256 when already known (checked on download); computed otherwise. */
+  sha256?: string;
 };
 
 export type BuiltImage = { tag: string; id: string; sha256: string };
@@ -41,8 +43,10 @@ export class ImageBuildFailed extends Error {
 }
 
 /**
- * Labels go in one `LABEL` line after the app's COPY: the engine's `labels` build option would add
- * one step per label, each a container commit (~120 ms apiece), to every build.
+ * The app's labels (tenant, app) go in one `LABEL` line just before the app's COPY, so they are
+ * cached with everything else and a new version commits exactly one layer. Per-version identity is
+ * the tag (the version id, immutable) and the container's labels (version, SHA-256): on the image it
+ * would cost every rebuild a second step, a container commit of its own.
  */
 export function renderDockerfile({
   baseImage = DEFAULT_JRE_IMAGE,
@@ -60,9 +64,9 @@ export function renderDockerfile({
     'ENV PORT=8080 SERVER_PORT=8080',
     'EXPOSE 8080',
     'ENTRYPOINT ["java", "-javaagent:/opt/cameleer/agent.jar", "-jar", "/opt/app/app.jar"]',
+    ...(label.length ? [`LABEL ${label.join(' ')}`] : []),
     // Last: everything above is cached across the app's versions.
     'COPY app.jar /opt/app/app.jar',
-    ...(label.length ? [`LABEL ${label.join(' ')}`] : []),
     '',
   ].join('\n');
 }
@@ -86,13 +90,8 @@ export async function buildAppImage(
   await ensureBaseImage(docker, spec.baseImage ?? DEFAULT_JRE_IMAGE, progress).catch((err: Error) => {
     throw new ImageBuildFailed(err.message, []);
   });
-  const sha256 = await fileSha256(spec.appJarPath);
-  const labels = {
-    [LABEL.tenant]: spec.tenant,
-    [LABEL.app]: spec.app,
-    [LABEL.version]: spec.version,
-    [LABEL.sha256]: sha256,
-  };
+  const sha256 = spec.sha256 ?? (await fileSha256(spec.appJarPath));
+  const labels = { [LABEL.tenant]: spec.tenant, [LABEL.app]: spec.app };
   const context = await buildContext(spec, renderDockerfile({ baseImage: spec.baseImage, labels }));
   const output = await docker.buildImage(context, { t: tag, rm: true, forcerm: true });
   const lines: string[] = [];

@@ -48,6 +48,7 @@ export function containerLabels(spec: DeploySpec, domain: string): Record<string
     ...refLabels(spec.ref),
     [LABEL.deployment]: spec.deploymentId,
     [LABEL.version]: spec.version,
+    ...(spec.artifactSha256 ? { [LABEL.sha256]: spec.artifactSha256 } : {}),
     ...(spec.healthCheck.httpPath ? { [LABEL.healthPath]: spec.healthCheck.httpPath } : {}),
     [LABEL.healthTimeout]: String(spec.healthCheck.timeoutSeconds),
     ...traefikLabels(spec.ref, domain, spec.private),
