@@ -157,7 +157,7 @@ describe.each(['docker', 'process'] as const)('the app lifecycle on %s', (orches
     expect(await text(`${devUrl}/files/note`)).toBe('kept across versions');
   }, 180_000);
 
-  it('removes the app from both environments: nothing answers, its volumes are pruned', async () => {
+  it('removes the app from both environments: nothing answers, its volumes and images are pruned', async () => {
     for (const environment of ['dev', 'prod']) {
       expect(await commandDone((await action('remove', { environment })).id)).toBe('succeeded');
     }
@@ -167,6 +167,7 @@ describe.each(['docker', 'process'] as const)('the app lifecycle on %s', (orches
       const filters = { label: [`cameleer.tenant=${tenant}`] };
       expect(await docker.listContainers({ all: true, filters })).toEqual([]);
       expect((await docker.listVolumes({ filters })).Volumes ?? []).toEqual([]);
+      expect(await docker.listImages({ filters })).toEqual([]);
     }
     const again = await deploy('1');
     expect(again.state).toBe('RUNNING');

@@ -19,6 +19,7 @@ import {
 } from '../orchestrator.ts';
 import { collect, demuxLines } from './container-logs.ts';
 import { waitHealthy } from './health-check.ts';
+import { defaultImagesKept, pruneAppImages } from './image-retention.ts';
 import {
   APP_PORT,
   containerLabels,
@@ -47,6 +48,8 @@ export type DockerOrchestratorOptions = {
   tmpSize?: string;
   /** Engine health poll of `watchEngine()`. */
   pingIntervalMs?: number;
+  /** Images kept per app for quick rollbacks (default 3); older ones are removed after a deploy. */
+  imagesKept?: number;
 };
 
 export class EngineUnavailable extends Error {
@@ -143,6 +146,9 @@ export class DockerOrchestrator extends TypedEmitter<EngineEvents> implements Or
         await this.removeContainer(id, true);
       }
     }
+    await this.engine(() =>
+      pruneAppImages(this.docker, ref, this.options.imagesKept ?? defaultImagesKept),
+    ).catch((err: Error) => progress(`could not prune old images: ${err.message}`));
     return instance;
   }
 
@@ -177,6 +183,7 @@ export class DockerOrchestrator extends TypedEmitter<EngineEvents> implements Or
     for (const volume of Volumes ?? []) {
       await this.engine(() => this.docker.getVolume(volume.Name).remove()).catch(ignoreStatus(404));
     }
+    await this.engine(() => pruneAppImages(this.docker, ref, 0));
   }
 
   async status(ref: AppRef): Promise<Instance | undefined> {
