@@ -95,6 +95,7 @@ export type Deployment = z.infer<typeof Deployment>;
 export const DeploymentList = z.looseObject({ items: z.array(Deployment) });
 
 export const DeploymentDetail = Deployment.extend({
+  commandId: z.string().nullable().optional(),
   events: z.array(z.looseObject({ at: z.string(), state: DeploymentState, reason: z.string() })),
 });
 export type DeploymentDetail = z.infer<typeof DeploymentDetail>;

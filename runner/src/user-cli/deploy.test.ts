@@ -3,6 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withTenant } from '../../../edge/src/db/client.ts';
+import { addProgress } from '../../../edge/src/services/commands.ts';
 import { deploymentProgress, deploymentResult } from '../../../edge/src/services/deployments.ts';
 import {
   createTestEdge,
@@ -28,6 +29,7 @@ describe('cameleer deploy and status', () => {
   let server: Awaited<ReturnType<typeof listenTestEdge>>;
   let tenant: Tenant;
   let temp: Awaited<ReturnType<typeof tempConfigDir>>;
+  let runnerId = '';
   let jar = '';
 
   beforeAll(async () => {
@@ -36,7 +38,7 @@ describe('cameleer deploy and status', () => {
     tenant = await edge.tenant('acme');
     temp = await tempConfigDir();
     // Registered but never connected: deployments are accepted and stay BUILDING until the test moves them.
-    await registerTestRunner(edge, tenant);
+    runnerId = (await registerTestRunner(edge, tenant)).runnerId;
     jar = await buildSampleJar({ version: '1' });
     const login = await runCli(['login', '--url', server.url, '--token', tenant.tokens.developer], {
       CAMELEER_CONFIG: temp.config,
@@ -101,7 +103,11 @@ describe('cameleer deploy and status', () => {
       '--json',
     ]);
     const commandId = await latestCommand('staging');
+    await asRunner((ctx) =>
+      addProgress(ctx, runnerId, commandId, 'Step 8/8 : COPY app.jar /opt/app/app.jar'),
+    );
     await asRunner((ctx) => deploymentProgress(ctx, commandId, 'stage:STARTING'));
+    await asRunner((ctx) => addProgress(ctx, runnerId, commandId, 'stage:STARTING'));
     await asRunner((ctx) =>
       deploymentResult(ctx, {
         commandId,
@@ -115,6 +121,9 @@ describe('cameleer deploy and status', () => {
     expect(run.stderr).toMatch(timeline('BUILDING', 'deploying v1 to staging'));
     expect(run.stderr).toMatch(timeline('STARTING', 'image built; starting the new instance'));
     expect(run.stderr).toMatch(timeline('RUNNING', 'healthy and serving'));
+    // What the runner reports while it works shows under the timeline; its stage markers do not.
+    expect(run.stderr).toMatch(/^ +│ Step 8\/8 : COPY app\.jar \/opt\/app\/app\.jar$/m);
+    expect(run.stderr).not.toContain('stage:');
     const out = JSON.parse(run.stdout) as DeployJson;
     expect(out.deployment).toMatchObject({ state: 'RUNNING', url: 'http://127.0.0.1:18080' });
   });

@@ -9,7 +9,11 @@ const pollIntervalMs = 500;
 const finalDeploymentStates = new Set(['RUNNING', 'FAILED', 'STOPPED']);
 const finalCommandStates = new Set(['succeeded', 'failed']);
 
-/** Polls the deployment, printing each new transition, until it is final or the time is up. */
+/**
+ * Polls the deployment, printing each new transition and, indented below, what the runner reports
+ * while it works (image build steps, container start, health checks), until it is final or the
+ * time is up.
+ */
 export async function followDeployment(
   api: ApiClient,
   id: string,
@@ -18,14 +22,30 @@ export async function followDeployment(
 ): Promise<DeploymentDetail> {
   const path = api.tenantPath(`/deployments/${encodeURIComponent(id)}`);
   let printed = 0;
+  let printedProgress = 0;
   return pollUntil({
     timeoutSeconds,
     read: async () => {
       const detail = await api.get(path, DeploymentDetail);
-      for (const event of detail.events.slice(printed)) {
-        say(`  ${clockTime(event.at)}  ${event.state.padEnd(8)}  ${event.reason}\n`);
-      }
+      const progress = detail.commandId
+        ? (await api.get(api.tenantPath(`/commands/${encodeURIComponent(detail.commandId)}`), CommandDetail))
+            .events
+        : [];
+      const lines = [
+        ...detail.events.slice(printed).map((e) => ({
+          at: e.at,
+          text: `  ${clockTime(e.at)}  ${e.state.padEnd(8)}  ${e.reason}\n`,
+        })),
+        ...progress.slice(printedProgress).flatMap((e) =>
+          e.message
+            .split('\n')
+            .filter((line) => line.trim() && !line.startsWith('stage:'))
+            .map((line) => ({ at: e.at, text: `                      │ ${line.trimEnd()}\n` })),
+        ),
+      ];
+      for (const line of lines.sort((a, b) => a.at.localeCompare(b.at))) say(line.text);
       printed = Math.max(printed, detail.events.length);
+      printedProgress = Math.max(printedProgress, progress.length);
       return detail;
     },
     isFinal: (detail) => finalDeploymentStates.has(detail.state),
