@@ -1,3 +1,4 @@
+import type { Runner } from '@cameleer/runner';
 import { parseNodeConfig } from './node/config.ts';
 import { startEdge } from './node/server.ts';
 
@@ -19,6 +20,7 @@ async function main() {
       `  API:      ${publicUrl}/api  (OpenAPI: ${publicUrl}/api/openapi.json)`,
       `  Data:     ${config.CAMELEER_DATA_DIR} (${edge.database.kind})`,
       runnerLine,
+      ...appsLine(edge.localRunner),
       '',
       '  Sign in as administrator with this one-time link (valid 1 hour):',
       `  ${edge.loginUrl}`,
@@ -39,3 +41,11 @@ main().catch((err: unknown) => {
   process.stderr.write(`cameleer: ${err instanceof Error ? err.message : String(err)}\n`);
   process.exit(1);
 });
+
+/** Where the local runner runs apps and the URL they open at, when it deploys at all. */
+function appsLine(runner: Runner | undefined): string[] {
+  const host = runner?.appsHost();
+  if (!host) return [];
+  const where = host.orchestrator === 'docker' ? 'Docker containers' : 'java processes (no Docker engine)';
+  return [`  Apps:     ${where}${host.urlPattern ? `, opened at ${host.urlPattern}` : ''}`];
+}

@@ -177,6 +177,14 @@ export class Runner extends TypedEmitter<RunnerEvents> {
     this.loop = this.keepConnected(identity);
   }
 
+  /** Where this runner runs apps and where they answer, once started with `deployments`. */
+  appsHost(): { orchestrator: 'docker' | 'process'; urlPattern?: string } | undefined {
+    if (!this.deployments) return undefined;
+    const { orchestrator, front } = this.deployments;
+    const urlPattern = front?.urlFor({ tenant: '{tenant}', environment: '{env}', app: '{app}' });
+    return { orchestrator: orchestrator.kind, ...(urlPattern ? { urlPattern } : {}) };
+  }
+
   /** Closes the tunnel, waits for the running command to finish and writes the final status. */
   async stop(reason = 'stopped'): Promise<void> {
     if (!this.running) return;
