@@ -218,18 +218,7 @@ export async function appAction({
 }) {
   const app = await getApp({ ctx, input });
   const environment = await getEnvironment({ ctx, input });
-  const [latest] = await ctx.db
-    .select()
-    .from(deployments)
-    .where(
-      and(
-        eq(deployments.tenantId, ctx.tenantId),
-        eq(deployments.appId, app.id),
-        eq(deployments.environmentId, environment.id),
-      ),
-    )
-    .orderBy(desc(deployments.id))
-    .limit(1);
+  const [latest] = await latestDeployments(ctx, { appId: app.id, environmentId: environment.id }, 1);
   if (!latest) throw new Conflict(`${app.name} was never deployed to ${environment.name}`);
   if (online && !online(latest.runnerId)) {
     throw new AppError('unavailable', `The runner that runs ${app.name} in ${environment.name} is offline`);
@@ -280,6 +269,26 @@ export async function appActionResult(
       .insert(deploymentEvents)
       .values({ tenantId: ctx.tenantId, deploymentId, at: now, state, reason });
   }
+}
+
+/** The newest deployments of an app in an environment, newest first. */
+export function latestDeployments(
+  ctx: Scope,
+  where: { appId: string; environmentId: string },
+  limit: number,
+): Promise<DeploymentRow[]> {
+  return ctx.db
+    .select()
+    .from(deployments)
+    .where(
+      and(
+        eq(deployments.tenantId, ctx.tenantId),
+        eq(deployments.appId, where.appId),
+        eq(deployments.environmentId, where.environmentId),
+      ),
+    )
+    .orderBy(desc(deployments.id))
+    .limit(limit);
 }
 
 async function latestVersion(ctx: TenantContext, appId: string) {

@@ -1,5 +1,5 @@
 import { type InventoryItem, newId } from '@cameleer/shared';
-import { and, desc, eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import {
   apps,
   commands,
@@ -13,7 +13,7 @@ import type { Services } from '../env.ts';
 import { recordAudit } from './audit.ts';
 import { createCommand, openCommands } from './commands.ts';
 import type { Actor, TenantContext } from './context.ts';
-import { createDeployment, reconcileTransition } from './deployments.ts';
+import { createDeployment, latestDeployments, reconcileTransition } from './deployments.ts';
 import { type Decision, decide, type ReportedInstance, reportedInstances } from './reconcile-plan.ts';
 import { getRunner } from './runners.ts';
 
@@ -92,18 +92,7 @@ export async function reconcileRunner({
     const envRow = envRows.find((e) => e.name === environment);
     const rows =
       appRow && envRow
-        ? await ctx.db
-            .select()
-            .from(deployments)
-            .where(
-              and(
-                eq(deployments.tenantId, ctx.tenantId),
-                eq(deployments.appId, appRow.id),
-                eq(deployments.environmentId, envRow.id),
-              ),
-            )
-            .orderBy(desc(deployments.id))
-            .limit(history)
+        ? await latestDeployments(ctx, { appId: appRow.id, environmentId: envRow.id }, history)
         : [];
     const decision = decide({
       runnerId: runner.id,
