@@ -24,6 +24,10 @@ export type EdgeSettings = {
   sessionTtlSeconds: number;
   /** How often the edge and runners exchange heartbeats on the tunnel. */
   heartbeatIntervalMs: number;
+  /** How long an issued licence is valid (default 365 days). */
+  licenceTtlDays?: number;
+  /** Days after a licence expires before new deployments are refused (default 14). */
+  licenceGraceDays?: number;
 };
 
 /** Everything a request handler may use. Built once on Node, per request from bindings on Workers. */
@@ -37,6 +41,8 @@ export type Services = {
   /** The first key signs commands; all are announced to runners (rotation without downtime). */
   commandKeys: readonly SigningKey[];
   replayGuard: ReplayGuard;
+  /** The first key signs licences; all are published and verify (rotation without breaking issued licences). */
+  licenceKeys?: readonly SigningKey[];
   /** Live runner connections; absent where this process holds none. */
   tunnel?: TunnelHub;
   /** Where uploaded JARs live; without one, the artifact routes answer 503. */

@@ -11,6 +11,8 @@ export const errorStatus = {
   unauthenticated: 401,
   forbidden: 403,
   'runner-revoked': 403,
+  'limit-exceeded': 403,
+  'licence-invalid': 403,
   'not-found': 404,
   conflict: 409,
   'payload-too-large': 413,
@@ -28,6 +30,8 @@ const titles: Record<ErrorCode, string> = {
   unauthenticated: 'Authentication is required',
   forbidden: 'Your role does not allow this',
   'runner-revoked': 'This runner is revoked',
+  'limit-exceeded': "The tenant's tier does not allow this",
+  'licence-invalid': "The tenant's licence does not allow this",
   'not-found': 'Not found',
   conflict: 'Conflict with the current state',
   'payload-too-large': 'The request body is too large',
@@ -43,6 +47,8 @@ export class AppError extends Error {
     readonly code: ErrorCode,
     readonly detail: string,
     readonly errors?: FieldError[],
+    /** Problem extension members (RFC 9457), e.g. the limit and tier of `limit-exceeded`. */
+    readonly extensions?: Record<string, unknown>,
   ) {
     super(detail);
     this.name = 'AppError';
@@ -78,6 +84,34 @@ export class InvalidRequest extends AppError {
   }
 }
 
+/** A tier limit or gated feature refused the request; says which, the tier, and how to upgrade. */
+export class LimitExceeded extends AppError {
+  constructor(input: {
+    limit: string;
+    tier: string;
+    allowed: number | string;
+    upgradeTo?: string;
+    detail: string;
+  }) {
+    const upgrade = input.upgradeTo
+      ? `upgrade the tenant to the ${input.upgradeTo} tier to raise it`
+      : 'this is the highest tier; ask your Cameleer operator';
+    super('limit-exceeded', `${input.detail} (tier ${input.tier}); ${upgrade}`, undefined, {
+      limit: input.limit,
+      tier: input.tier,
+      allowed: input.allowed,
+      ...(input.upgradeTo ? { upgradeTo: input.upgradeTo } : {}),
+    });
+  }
+}
+
+/** The tenant's licence is revoked, or expired past its grace period. */
+export class LicenceInvalid extends AppError {
+  constructor(state: string, detail: string) {
+    super('licence-invalid', detail, undefined, { licenceState: state });
+  }
+}
+
 export const problemTypeBase = 'https://cameleer.dev/problems/';
 
 export function problemBody(error: AppError, requestId: string) {
@@ -88,6 +122,7 @@ export function problemBody(error: AppError, requestId: string) {
     detail: error.detail,
     requestId,
     ...(error.errors ? { errors: error.errors } : {}),
+    ...error.extensions,
   };
 }
 

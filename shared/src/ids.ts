@@ -47,6 +47,8 @@ export const idPrefixes = {
   version: 'ver',
   artifact: 'art',
   configEntry: 'cfg',
+  licence: 'lic',
+  usageEvent: 'use',
 } as const;
 
 export type IdPrefix = (typeof idPrefixes)[keyof typeof idPrefixes];

@@ -3,6 +3,7 @@ import { type AppRow, apps } from '../db/schema/index.ts';
 import { NotFound } from '../errors.ts';
 import { recordAudit } from './audit.ts';
 import type { TenantContext } from './context.ts';
+import { assertMemoryAllowed, assertRoomFor } from './limits.ts';
 
 export async function listApps({ ctx }: { ctx: TenantContext }) {
   return ctx.db.select().from(apps).where(eq(apps.tenantId, ctx.tenantId)).orderBy(asc(apps.name));
@@ -39,6 +40,8 @@ export async function createApp({
   ctx: TenantContext;
   input: { name: string; description?: string } & AppDeploySettings;
 }) {
+  await assertRoomFor(ctx, 'apps');
+  await assertMemoryAllowed(ctx, input.memoryMb);
   const [row] = await ctx.db
     .insert(apps)
     .values({
@@ -61,6 +64,7 @@ export async function updateApp({
   input: { app: string; description?: string } & AppDeploySettings;
 }) {
   const current = await getApp({ ctx, input });
+  await assertMemoryAllowed(ctx, input.memoryMb);
   const [row] = await ctx.db
     .update(apps)
     .set({

@@ -17,6 +17,9 @@ import { createCommand } from './commands.ts';
 import { configEnv, resolveConfig } from './config.ts';
 import type { TenantContext } from './context.ts';
 import { getEnvironment } from './environments.ts';
+import { assertLicenceAllowsDeploy } from './licences.ts';
+import { assertEnvironmentAllowed, assertMemoryAllowed } from './limits.ts';
+import { recordUsage, usageCodes } from './usage.ts';
 import { getVersion, signedArtifactUrl } from './versions.ts';
 
 type Scope = Pick<TenantContext, 'db' | 'tenantId' | 'clock'>;
@@ -44,6 +47,9 @@ export async function createDeployment({
 }) {
   const app = await getApp({ ctx, input: { app: input.app } });
   const environment = await getEnvironment({ ctx, input: { environment: input.environment } });
+  await assertLicenceAllowsDeploy(ctx, services.settings);
+  await assertEnvironmentAllowed(ctx, environment.name);
+  await assertMemoryAllowed(ctx, app.memoryMb);
   const version = input.version
     ? await getVersion({ ctx, input: { appId: app.id, version: input.version } })
     : await latestVersion(ctx, app.id);
@@ -73,6 +79,17 @@ export async function createDeployment({
   await ctx.db
     .insert(deploymentEvents)
     .values({ tenantId: ctx.tenantId, deploymentId: row.id, at: now, state: 'BUILDING', reason: row.reason });
+  await recordUsage(ctx, {
+    transactionId: `deployment:${row.id}`,
+    code: usageCodes.deployment,
+    at: now,
+    properties: {
+      deployment_id: row.id,
+      app_id: app.id,
+      environment: environment.name,
+      version: version.label,
+    },
+  });
   const tenantSlug = await tenantSlugOf(ctx);
   const artifact = await signedArtifactUrl(services as Services, {
     tenantId: ctx.tenantId,

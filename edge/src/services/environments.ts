@@ -3,6 +3,7 @@ import { environments } from '../db/schema/index.ts';
 import { NotFound } from '../errors.ts';
 import { recordAudit } from './audit.ts';
 import type { TenantContext } from './context.ts';
+import { assertEnvironmentAllowed, assertRoomFor } from './limits.ts';
 
 export const defaultEnvironments = ['dev', 'staging', 'prod'] as const;
 
@@ -37,6 +38,8 @@ export async function createEnvironment({
   ctx: TenantContext;
   input: { name: string; description?: string };
 }) {
+  await assertEnvironmentAllowed(ctx, input.name);
+  await assertRoomFor(ctx, 'environments');
   const [row] = await ctx.db
     .insert(environments)
     .values({ tenantId: ctx.tenantId, name: input.name, description: input.description ?? '' })

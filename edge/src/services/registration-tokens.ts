@@ -5,6 +5,7 @@ import { environments, registrationTokens } from '../db/schema/index.ts';
 import { InvalidRequest } from '../errors.ts';
 import { recordAudit } from './audit.ts';
 import type { TenantContext } from './context.ts';
+import { assertRoomFor } from './limits.ts';
 
 export const registrationTokenTtlMinutes = 60;
 
@@ -19,6 +20,7 @@ export async function createRegistrationToken({
   ctx: TenantContext;
   input: { environments: string[]; ttlMinutes?: number };
 }) {
+  await assertRoomFor(ctx, 'runners');
   if (input.environments.length) {
     const known = await ctx.db
       .select({ name: environments.name })

@@ -8,7 +8,9 @@ import { runners, tenants } from '../db/schema/index.ts';
 import { NotFound, Unauthenticated } from '../errors.ts';
 import { recordAudit } from './audit.ts';
 import type { TenantContext } from './context.ts';
+import { assertRoomFor } from './limits.ts';
 import { consumeRegistrationToken } from './registration-tokens.ts';
+import { recordUsage, usageCodes } from './usage.ts';
 
 export type RegisterRunnerInput = {
   token: string;
@@ -36,6 +38,7 @@ export async function registerRunner({
   );
   if (!token) throw refused;
   return withTenant(db, token.tenantId, async (tx) => {
+    await assertRoomFor({ db: tx, tenantId: token.tenantId }, 'runners');
     const [runner] = await tx
       .insert(runners)
       .values({
@@ -50,6 +53,12 @@ export async function registerRunner({
     if (!runner) throw new Error('insert returned nothing');
     const ctx = { db: tx, tenantId: token.tenantId, clock };
     if (!(await consumeRegistrationToken(ctx, token.id, runner.id))) throw refused;
+    await recordUsage(ctx, {
+      transactionId: `runner:${runner.id}`,
+      code: usageCodes.runner,
+      at: clock.now(),
+      properties: { runner_id: runner.id },
+    });
     const [tenant] = await tx.select().from(tenants).where(eq(tenants.id, token.tenantId));
     await recordAudit(
       { ...ctx, requestId, actor: { type: 'system', id: `registration-token:${token.id}`, role: 'system' } },

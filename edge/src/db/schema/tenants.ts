@@ -1,4 +1,4 @@
-import { newId } from '@cameleer/shared';
+import { defaultTier, newId, tierNames } from '@cameleer/shared';
 import { pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 
 export const tenants = pgTable('tenants', {
@@ -10,6 +10,8 @@ export const tenants = pgTable('tenants', {
   status: text('status', { enum: ['active', 'deleted'] })
     .notNull()
     .default('active'),
+  /** What the tenant may use and how much (see `tiers` in @cameleer/shared). */
+  tier: text('tier', { enum: tierNames }).notNull().default(defaultTier),
   /** The identity provider's organization id (Logto `organization_id`) that maps onto this tenant. */
   oidcOrganizationId: text('oidc_organization_id').unique(),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
