@@ -1,31 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestEdge, listenTestEdge, type TestEdge } from '../../../edge/test/fixtures.ts';
-import { runCli, tempConfigDir } from './cli-fixture.ts';
+import { startCliEdge } from './cli-fixture.ts';
 
 describe('cameleer apps', () => {
-  let edge: TestEdge;
-  let server: Awaited<ReturnType<typeof listenTestEdge>>;
-  let tenant: Awaited<ReturnType<TestEdge['tenant']>>;
-  let temp: Awaited<ReturnType<typeof tempConfigDir>>;
+  let stack: Awaited<ReturnType<typeof startCliEdge>>;
 
   beforeAll(async () => {
-    edge = await createTestEdge('pglite');
-    server = await listenTestEdge(edge);
-    tenant = await edge.tenant('acme');
-    temp = await tempConfigDir();
-    const login = await runCli(['login', '--url', server.url, '--token', tenant.tokens.developer], {
-      CAMELEER_CONFIG: temp.config,
-    });
-    if (login.code !== 0) throw new Error(`login: ${login.stderr}`);
+    stack = await startCliEdge({ loginAs: 'developer' });
   });
   afterAll(async () => {
-    await server?.close();
-    await edge?.close();
-    await temp?.remove();
+    await stack?.close();
   });
 
-  const cli = (args: string[], env: Record<string, string> = {}) =>
-    runCli(args, { CAMELEER_CONFIG: temp.config, ...env });
+  const cli = (args: string[], env: Record<string, string> = {}) => stack.cli(args, env);
 
   it('says there are no apps yet', async () => {
     const run = await cli(['apps', 'list']);
@@ -72,7 +58,7 @@ describe('cameleer apps', () => {
     expect(duplicate.code).toBe(1);
     expect(duplicate.stderr).toMatch(/^cameleer: .+ \[HTTP 409\]\n$/);
 
-    const viewer = await cli(['apps', 'create', 'shipping'], { CAMELEER_TOKEN: tenant.tokens.viewer });
+    const viewer = await cli(['apps', 'create', 'shipping'], { CAMELEER_TOKEN: stack.tenant.tokens.viewer });
     expect(viewer.code).toBe(1);
     expect(viewer.stderr).toMatch(/apps:write.* \[HTTP 403\]\n$/);
   });

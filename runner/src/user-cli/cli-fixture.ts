@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createTestEdge, listenTestEdge } from '../../../edge/test/fixtures.ts';
 
 const bin = fileURLToPath(new URL('../../bin/cameleer.js', import.meta.url));
 
@@ -53,4 +54,34 @@ export async function unreachableUrl(): Promise<string> {
   const port = typeof address === 'object' && address ? address.port : 0;
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return `http://127.0.0.1:${port}`;
+}
+
+type Role = 'owner' | 'admin' | 'developer' | 'viewer';
+
+/**
+ * A test edge served over HTTP with one tenant and a temporary config file, logged in there with
+ * the tenant's token of `loginAs` when one is given. `cli` runs `cameleer` with that config.
+ */
+export async function startCliEdge(opts: { tenant?: string; loginAs?: Role } = {}) {
+  const edge = await createTestEdge('pglite');
+  const server = await listenTestEdge(edge);
+  const temp = await tempConfigDir();
+  const close = async () => {
+    await server.close();
+    await edge.close();
+    await temp.remove();
+  };
+  const cli = (args: string[], env: Record<string, string> = {}) =>
+    runCli(args, { CAMELEER_CONFIG: temp.config, ...env });
+  try {
+    const tenant = await edge.tenant(opts.tenant ?? 'acme');
+    if (opts.loginAs) {
+      const login = await cli(['login', '--url', server.url, '--token', tenant.tokens[opts.loginAs]]);
+      if (login.code !== 0) throw new Error(`login: ${login.stderr}`);
+    }
+    return { edge, server, tenant, temp, cli, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
 }

@@ -1,33 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestEdge, listenTestEdge, type TestEdge } from '../../../edge/test/fixtures.ts';
-import { runCli, tempConfigDir } from './cli-fixture.ts';
+import { startCliEdge } from './cli-fixture.ts';
 
 describe('cameleer config and apps update', () => {
-  let edge: TestEdge;
-  let server: Awaited<ReturnType<typeof listenTestEdge>>;
-  let tenant: Awaited<ReturnType<TestEdge['tenant']>>;
-  let temp: Awaited<ReturnType<typeof tempConfigDir>>;
+  let stack: Awaited<ReturnType<typeof startCliEdge>>;
 
   beforeAll(async () => {
-    edge = await createTestEdge('pglite');
-    server = await listenTestEdge(edge);
-    tenant = await edge.tenant('acme');
-    temp = await tempConfigDir();
-    const login = await runCli(['login', '--url', server.url, '--token', tenant.tokens.developer], {
-      CAMELEER_CONFIG: temp.config,
-    });
-    if (login.code !== 0) throw new Error(`login: ${login.stderr}`);
+    stack = await startCliEdge({ loginAs: 'developer' });
     const app = await cli(['apps', 'create', 'orders']);
     if (app.code !== 0) throw new Error(`apps create: ${app.stderr}`);
   });
   afterAll(async () => {
-    await server?.close();
-    await edge?.close();
-    await temp?.remove();
+    await stack?.close();
   });
 
-  const cli = (args: string[], env: Record<string, string> = {}) =>
-    runCli(args, { CAMELEER_CONFIG: temp.config, ...env });
+  const cli = (args: string[], env: Record<string, string> = {}) => stack.cli(args, env);
 
   it('sets values and secrets per layer and lists them with secrets masked', async () => {
     const set = await cli(['config', 'set', 'LOG_LEVEL=info', 'GREETING=a=b c']);

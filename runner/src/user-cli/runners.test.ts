@@ -1,39 +1,23 @@
 import { generateSigningKeyJwk } from '@cameleer/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestEdge, listenTestEdge, type TestEdge } from '../../../edge/test/fixtures.ts';
-import { runCli, tempConfigDir } from './cli-fixture.ts';
-
-type Tenant = Awaited<ReturnType<TestEdge['tenant']>>;
+import { runCli, startCliEdge } from './cli-fixture.ts';
 
 describe('cameleer runners', () => {
-  let edge: TestEdge;
-  let server: Awaited<ReturnType<typeof listenTestEdge>>;
-  let tenant: Tenant;
-  let temp: Awaited<ReturnType<typeof tempConfigDir>>;
+  let stack: Awaited<ReturnType<typeof startCliEdge>>;
 
   beforeAll(async () => {
-    edge = await createTestEdge('pglite');
-    server = await listenTestEdge(edge);
-    tenant = await edge.tenant('acme');
-    temp = await tempConfigDir();
-    const login = await runCli(['login', '--url', server.url, '--token', tenant.tokens.admin], {
-      CAMELEER_CONFIG: temp.config,
-    });
-    if (login.code !== 0) throw new Error(`login: ${login.stderr}`);
+    stack = await startCliEdge({ loginAs: 'admin' });
   });
   afterAll(async () => {
-    await server?.close();
-    await edge?.close();
-    await temp?.remove();
+    await stack?.close();
   });
 
-  const cli = (args: string[], env: Record<string, string> = {}) =>
-    runCli(args, { CAMELEER_CONFIG: temp.config, ...env });
+  const cli = (args: string[], env: Record<string, string> = {}) => stack.cli(args, env);
 
   /** Registers a runner over HTTP with a registration token, as `cameleer-runner register` does. */
   async function register(token: string, name: string) {
     const jwk = await generateSigningKeyJwk();
-    return fetch(`${server.url}/api/runners/register`, {
+    return fetch(`${stack.server.url}/api/runners/register`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({
@@ -57,7 +41,7 @@ describe('cameleer runners', () => {
     expect(created.register).toBe(
       `npx cameleer-runner register --url http://console.test --token ${created.token}`,
     );
-    const minutes = (Date.parse(String(created.expiresAt)) - edge.clock.now().getTime()) / 60_000;
+    const minutes = (Date.parse(String(created.expiresAt)) - stack.edge.clock.now().getTime()) / 60_000;
     expect(minutes).toBeCloseTo(15, 0);
 
     const res = await register(String(created.token), 'build-box');
@@ -120,7 +104,7 @@ describe('cameleer runners', () => {
   });
 
   it('refuses a viewer with the 403 detail and exit 1', async () => {
-    const run = await cli(['runners', 'token'], { CAMELEER_TOKEN: tenant.tokens.viewer });
+    const run = await cli(['runners', 'token'], { CAMELEER_TOKEN: stack.tenant.tokens.viewer });
 
     expect(run.code).toBe(1);
     expect(run.stdout).toBe('');
@@ -149,9 +133,9 @@ describe('cameleer runners', () => {
 
   it('works from CAMELEER_* variables alone, without a stored login', async () => {
     const run = await runCli(['runners', 'list', '--json'], {
-      CAMELEER_CONFIG: `${temp.dir}/none/config.json`,
-      CAMELEER_URL: server.url,
-      CAMELEER_TOKEN: tenant.tokens.viewer,
+      CAMELEER_CONFIG: `${stack.temp.dir}/none/config.json`,
+      CAMELEER_URL: stack.server.url,
+      CAMELEER_TOKEN: stack.tenant.tokens.viewer,
       CAMELEER_TENANT: 'acme',
     });
 
@@ -160,7 +144,7 @@ describe('cameleer runners', () => {
   });
 
   it('tells a user who is not logged in how to log in', async () => {
-    const run = await runCli(['runners', 'list'], { CAMELEER_CONFIG: `${temp.dir}/none/config.json` });
+    const run = await runCli(['runners', 'list'], { CAMELEER_CONFIG: `${stack.temp.dir}/none/config.json` });
 
     expect(run.code).toBe(1);
     expect(run.stderr).toBe(
