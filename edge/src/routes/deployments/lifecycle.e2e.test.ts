@@ -1,19 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fetchApp } from '../../../../runner/src/front/index.ts';
 import { testDocker } from '../../../../runner/test/docker-fixtures.ts';
-import { buildSampleJar } from '../../../../runner/test/java-fixtures.ts';
-import { createTestEdge, listenTestEdge, type TestEdge } from '../../../test/fixtures.ts';
-import { uploadJar } from '../../../test/jars.ts';
-import { startRealRunner, until } from '../../../test/runners.ts';
-
-type Deployment = {
-  id: string;
-  state: string;
-  reason: string;
-  url: string | null;
-  events: Array<{ state: string; reason: string }>;
-};
+import { type DeployStack, startDeployStack } from '../../../test/deploy-fixture.ts';
 
 /**
  * The issue's whole lifecycle through the edge's API with a real runner, once on the Docker engine
@@ -22,80 +10,33 @@ type Deployment = {
  */
 describe.each(['docker', 'process'] as const)('the app lifecycle on %s', (orchestrator) => {
   const tenant = `life-${orchestrator}`;
-  let edge: TestEdge;
-  let server: Awaited<ReturnType<typeof listenTestEdge>>;
-  let t: Awaited<ReturnType<TestEdge['tenant']>>;
-  let runner: Awaited<ReturnType<typeof startRealRunner>>['runner'];
-  const saved = process.env.CAMELEER_ORCHESTRATOR;
+  let stack: DeployStack;
   let devUrl = '';
 
-  const api = (path: string, init: { method?: string; json?: unknown } = {}) =>
-    edge.request(`/api/tenants/${tenant}/${path}`, { token: t.tokens.developer, ...init });
-  const deployment = async (id: string) => (await (await api(`deployments/${id}`)).json()) as Deployment;
-  const settled = async (id: string) => {
-    await until(async () => ['RUNNING', 'FAILED'].includes((await deployment(id)).state), 150_000, 'final');
-    return deployment(id);
-  };
-  const upload = async (version: string, broken = false) => {
-    const jar = new Uint8Array(readFileSync(await buildSampleJar({ version, broken })));
-    const label = broken ? `${version}-broken` : version;
-    const res = await uploadJar(
-      edge,
-      `/api/tenants/${tenant}/apps/shop/versions?label=${label}`,
-      t.tokens.developer,
-      jar,
-    );
-    expect([200, 201]).toContain(res.status);
-    return label;
-  };
-  const deploy = async (version: string, environment = 'dev') => {
-    const res = await api('apps/shop/deployments', { method: 'POST', json: { environment, version } });
-    expect(res.status).toBe(202);
-    return settled(((await res.json()) as Deployment).id);
-  };
-  const action = async (path: string, json: unknown) => {
-    const res = await api(`apps/shop/${path}`, { method: 'POST', json });
-    expect(res.status).toBe(202);
-    return (await res.json()) as { id: string };
-  };
-  const commandDone = async (id: string) => {
-    let state = '';
-    await until(
-      async () => {
-        ({ state } = (await (await api(`commands/${id}`)).json()) as { state: string });
-        return state === 'succeeded' || state === 'failed';
-      },
-      60_000,
-      'command finished',
-    );
-    return state;
-  };
+  const upload = async (version: string, broken = false) => (await stack.upload(version, { broken })).label;
+  /** Deploys and waits for RUNNING or FAILED. */
+  const deploy = async (version: string, environment = 'dev') =>
+    stack.settled((await stack.deploy(version, { environment })).id);
   const text = async (url: string) => (await fetchApp(url, { signal: AbortSignal.timeout(5_000) })).text();
 
   beforeAll(async () => {
-    process.env.CAMELEER_ORCHESTRATOR = orchestrator;
-    edge = await createTestEdge('pglite');
-    server = await listenTestEdge(edge);
-    edge.services.settings.publicUrl = server.url;
-    t = await edge.tenant(tenant);
-    ({ runner } = await startRealRunner(server.url, t.tokens.admin, tenant, { deployments: true }));
-    await runner.connected(10_000);
-    const app = await api('apps', { method: 'POST', json: { name: 'shop', writeableVolumes: ['/data'] } });
-    expect(app.status).toBe(201);
+    stack = await startDeployStack({
+      tenant,
+      orchestrator,
+      app: { name: 'shop', writeableVolumes: ['/data'] },
+      settleMs: 150_000,
+    });
     for (const [query, value] of [
       ['', 'hello from every environment'],
       ['?environment=prod', 'hello from prod'],
     ] as const) {
-      const res = await api(`config/GREETING${query}`, { method: 'PUT', json: { value } });
+      const res = await stack.api(`config/GREETING${query}`, { method: 'PUT', json: { value } });
       expect(res.status).toBe(201);
     }
   }, 120_000);
 
   afterAll(async () => {
-    await runner?.stop();
-    await server?.close();
-    await edge?.close();
-    process.env.CAMELEER_ORCHESTRATOR = saved;
+    await stack?.close();
   });
 
   it('takes an upload to RUNNING in dev; the app answers at its URL with its configuration', async () => {
@@ -144,14 +85,14 @@ describe.each(['docker', 'process'] as const)('the app lifecycle on %s', (orches
   }, 180_000);
 
   it("promotes v2 to prod with prod's configuration, then rolls dev back to v1", async () => {
-    const promoted = await settled((await action('promote', { from: 'dev', to: 'prod' })).id);
+    const promoted = await stack.settled((await stack.action('promote', { from: 'dev', to: 'prod' })).id);
     expect(promoted.state).toBe('RUNNING');
     expect(promoted.url).not.toBe(devUrl);
     const prod = await text(promoted.url ?? '');
     expect(prod).toContain('version 2');
     expect(prod).toContain('hello from prod');
 
-    const rolledBack = await settled((await action('rollback', { environment: 'dev' })).id);
+    const rolledBack = await stack.settled((await stack.action('rollback', { environment: 'dev' })).id);
     expect(rolledBack.state).toBe('RUNNING');
     expect(await text(devUrl)).toContain('version 1');
     expect(await text(`${devUrl}/files/note`)).toBe('kept across versions');
@@ -159,7 +100,7 @@ describe.each(['docker', 'process'] as const)('the app lifecycle on %s', (orches
 
   it('removes the app from both environments: nothing answers, its volumes and images are pruned', async () => {
     for (const environment of ['dev', 'prod']) {
-      expect(await commandDone((await action('remove', { environment })).id)).toBe('succeeded');
+      expect(await stack.commandDone((await stack.action('remove', { environment })).id)).toBe('succeeded');
     }
     expect((await fetchApp(devUrl)).status).toBeGreaterThanOrEqual(404);
     if (orchestrator === 'docker') {
@@ -172,6 +113,8 @@ describe.each(['docker', 'process'] as const)('the app lifecycle on %s', (orches
     const again = await deploy('1');
     expect(again.state).toBe('RUNNING');
     expect((await fetchApp(`${again.url}/files/note`)).status).toBe(404);
-    expect(await commandDone((await action('remove', { environment: 'dev' })).id)).toBe('succeeded');
+    expect(await stack.commandDone((await stack.action('remove', { environment: 'dev' })).id)).toBe(
+      'succeeded',
+    );
   }, 240_000);
 });

@@ -1,50 +1,21 @@
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fetchApp } from '../../../../runner/src/front/index.ts';
 import { runCli, tempConfigDir } from '../../../../runner/src/user-cli/cli-fixture.ts';
-import { buildSampleJar } from '../../../../runner/test/java-fixtures.ts';
-import { createTestEdge, listenTestEdge, type TestEdge } from '../../../test/fixtures.ts';
-import { uploadJar } from '../../../test/jars.ts';
-import { startRealRunner, until } from '../../../test/runners.ts';
+import { type DeployStack, startDeployStack } from '../../../test/deploy-fixture.ts';
+import { until } from '../../../test/runners.ts';
 
 /** Following an app's log through the edge, from a real runner running the sample app as a process. */
 describe('log follow', () => {
-  let edge: TestEdge;
-  let server: Awaited<ReturnType<typeof listenTestEdge>>;
-  let t: Awaited<ReturnType<TestEdge['tenant']>>;
-  let runner: Awaited<ReturnType<typeof startRealRunner>>['runner'];
-  let makeRunner: Awaited<ReturnType<typeof startRealRunner>>['make'];
+  let stack: DeployStack;
   let appUrl = '';
-  const saved = process.env.CAMELEER_ORCHESTRATOR;
 
   beforeAll(async () => {
-    process.env.CAMELEER_ORCHESTRATOR = 'process';
-    edge = await createTestEdge('pglite');
-    server = await listenTestEdge(edge);
-    edge.services.settings.publicUrl = server.url;
-    t = await edge.tenant('shop');
-    ({ runner, make: makeRunner } = await startRealRunner(server.url, t.tokens.admin, 'shop', {
-      deployments: true,
-    }));
-    await runner.connected(10_000);
-    await edge.request('/api/tenants/shop/apps', {
-      method: 'POST',
-      token: t.tokens.developer,
-      json: { name: 'orders' },
-    });
-    const jar = new Uint8Array(readFileSync(await buildSampleJar({ version: '1' })));
-    await uploadJar(edge, '/api/tenants/shop/apps/orders/versions?label=1', t.tokens.developer, jar);
-    const res = await edge.request('/api/tenants/shop/apps/orders/deployments', {
-      method: 'POST',
-      token: t.tokens.developer,
-      json: { environment: 'dev' },
-    });
-    const { id } = (await res.json()) as { id: string };
+    stack = await startDeployStack({ tenant: 'shop', orchestrator: 'process', app: { name: 'orders' } });
+    await stack.upload('1');
+    const { id } = await stack.deploy();
     await until(
       async () => {
-        const d = (await (
-          await edge.request(`/api/tenants/shop/deployments/${id}`, { token: t.tokens.viewer })
-        ).json()) as { state: string; url: string | null };
+        const d = await stack.deployment(id);
         appUrl = d.url ?? '';
         return d.state === 'RUNNING';
       },
@@ -53,36 +24,17 @@ describe('log follow', () => {
     );
   }, 120_000);
   afterAll(async () => {
-    const removal = await edge.request('/api/tenants/shop/apps/orders/remove', {
-      method: 'POST',
-      token: t.tokens.developer,
-      json: { environment: 'dev' },
-    });
+    if (!stack) return;
+    const removal = await stack.api('apps/orders/remove', { method: 'POST', json: { environment: 'dev' } });
     const { id } = (await removal.json()) as { id: string };
-    await until(
-      async () =>
-        ['succeeded', 'failed'].includes(
-          (
-            (await (
-              await edge.request(`/api/tenants/shop/commands/${id}`, { token: t.tokens.viewer })
-            ).json()) as {
-              state: string;
-            }
-          ).state,
-        ),
-      30_000,
-      'removed',
-    ).catch(() => {});
-    await runner.stop();
-    await server.close();
-    await edge.close();
-    process.env.CAMELEER_ORCHESTRATOR = saved;
+    await stack.commandDone(id, 30_000).catch(() => {});
+    await stack.close();
   });
 
   it('streams new lines as server-sent events to a viewer, then ends', async () => {
     const res = await fetch(
-      `${server.url}/api/tenants/shop/apps/orders/logs/stream?environment=dev&tail=0&seconds=4`,
-      { headers: { authorization: `Bearer ${t.tokens.viewer}` } },
+      `${stack.server.url}/api/tenants/shop/apps/orders/logs/stream?environment=dev&tail=0&seconds=4`,
+      { headers: { authorization: `Bearer ${stack.t.tokens.viewer}` } },
     );
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
@@ -96,7 +48,11 @@ describe('log follow', () => {
   it('`cameleer logs -f --for N` prints the tail and new lines, then exits 0', async () => {
     const temp = await tempConfigDir();
     try {
-      const env = { CAMELEER_URL: server.url, CAMELEER_TOKEN: t.tokens.viewer, CAMELEER_TENANT: 'shop' };
+      const env = {
+        CAMELEER_URL: stack.server.url,
+        CAMELEER_TOKEN: stack.t.tokens.viewer,
+        CAMELEER_TENANT: 'shop',
+      };
       const poke = setInterval(() => void fetchApp(`${appUrl}/?poke=cli`).catch(() => {}), 300);
       const run = await runCli(['logs', '--app', 'orders', '--env', 'dev', '-n', '5', '-f', '--for', '3'], {
         ...env,
@@ -111,18 +67,13 @@ describe('log follow', () => {
   }, 30_000);
 
   it('answers 404 for an app that is not there and 503 when the runner is offline', async () => {
-    const missing = await edge.request('/api/tenants/shop/apps/nope/logs/stream?environment=dev', {
-      token: t.tokens.viewer,
-    });
+    const { api, t } = stack;
+    const missing = await api('apps/nope/logs/stream?environment=dev', { token: t.tokens.viewer });
     expect(missing.status).toBe(404);
-    await runner.stop();
-    const offline = await edge.request('/api/tenants/shop/apps/orders/logs/stream?environment=dev', {
-      token: t.tokens.viewer,
+    await stack.restartRunner(async () => {
+      const offline = await api('apps/orders/logs/stream?environment=dev', { token: t.tokens.viewer });
+      expect(offline.status).toBe(503);
+      expect(offline.headers.get('content-type')).toMatch(/problem\+json/);
     });
-    expect(offline.status).toBe(503);
-    expect(offline.headers.get('content-type')).toMatch(/problem\+json/);
-    runner = makeRunner();
-    await runner.start();
-    await runner.connected(10_000);
   }, 30_000);
 });
