@@ -18,6 +18,9 @@ import { deploymentRoutes } from './routes/deployments/index.ts';
 import { logStreamRoutes } from './routes/deployments/log-stream.ts';
 import { environmentRoutes } from './routes/environments/index.ts';
 import { healthRoutes } from './routes/health.ts';
+import { licenceRoutes } from './routes/licences/index.ts';
+import { licenceVerifyRoutes } from './routes/licences/verify.ts';
+import { licenceKeyRoutes } from './routes/licences/well-known.ts';
 import { meRoutes } from './routes/me.ts';
 import { memberRoutes } from './routes/members/index.ts';
 import { runnerRoutes } from './routes/runners/index.ts';
@@ -46,6 +49,7 @@ export function createApp(deps: AppDeps) {
   // ForwardAuth first: it is on the hot path of every proxied request and needs nothing else.
   app.route('/', forwardAuthRoutes);
   app.route('/', healthRoutes);
+  app.route('/', licenceKeyRoutes);
   app.route('/', sessionRoutes);
 
   app.use('/api/*', (c, next) =>
@@ -78,6 +82,8 @@ export function createApp(deps: AppDeps) {
   app.route('/', runnerRoutes);
   app.route('/', deploymentRoutes);
   app.route('/', configRoutes);
+  app.route('/', licenceRoutes);
+  app.route('/', licenceVerifyRoutes);
   app.route('/', logStreamRoutes);
   app.route('/', registerRoutes);
 

@@ -12,6 +12,7 @@ const publicRoutes = new Set([
   'GET /login',
   'GET /healthz',
   'GET /readyz',
+  'GET /.well-known/license-keys',
   'GET /api/openapi.json',
   'POST /tunnel/poll',
 ]);

@@ -121,6 +121,7 @@ export async function createTestEdge(
       now: () => clock.now().getTime(),
     }),
     commandKeys: [await importSigningKey(await generateSigningKeyJwk())],
+    licenceKeys: [await importSigningKey(await generateSigningKeyJwk())],
     replayGuard: new ReplayGuard({ max: 10_000, now: () => clock.now().getTime() }),
     artifactStore: new FileArtifactStore(artifactDir),
     artifactUrlKey: await importArtifactUrlKey(crypto.getRandomValues(new Uint8Array(32))),

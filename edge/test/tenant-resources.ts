@@ -38,6 +38,10 @@ export const operationBodies: Record<string, unknown> = {
   'post /api/tenants/{tenant}/apps/{app}/restart': { environment: 'dev' },
   'post /api/tenants/{tenant}/apps/{app}/remove': { environment: 'dev' },
   'put /api/tenants/{tenant}/config/{key}': { value: 'changed' },
+  'put /api/tenants/{tenant}/tier': { tier: 'high' },
+  'post /api/tenants/{tenant}/licence': {},
+  'post /api/tenants/{tenant}/licence/revoke': {},
+  'post /api/licences/verify': { token: 'not-a-licence' },
   'post /api/runners/register': {
     token: 'cmr_reg_unknown-token',
     name: 'x',

@@ -32,6 +32,12 @@ export const NodeConfig = z
     CAMELEER_SESSION_KEY: optional,
     /** The edge's command keys: a private Ed25519 JWK or an array, newest first; default key files in the data directory. */
     CAMELEER_COMMAND_KEYS: optional,
+    /** The edge's licence signing keys: a private Ed25519 JWK or an array, newest first; default `licence-*.jwk` files in the data directory. */
+    CAMELEER_LICENCE_KEYS: optional,
+    /** How long an issued licence is valid, in days. */
+    CAMELEER_LICENCE_TTL_DAYS: z.coerce.number().int().min(1).max(3650).default(365),
+    /** Days after a licence expires before new deployments are refused; running apps keep running. */
+    CAMELEER_LICENCE_GRACE_DAYS: z.coerce.number().int().min(0).max(365).default(14),
     /** Start a local runner beside the edge, connected over the tunnel on loopback. */
     CAMELEER_LOCAL_RUNNER: z
       .enum(['true', 'false', '1', '0'])

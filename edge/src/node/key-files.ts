@@ -22,7 +22,16 @@ export async function loadSigningKey(envValue: string | undefined, file: string)
  * name sorting last signing. Rotate by adding a newer file and restarting;
  * remove the old one once every runner has connected since. One is made on first start.
  */
-export async function loadCommandKeys(envValue: string | undefined, dir: string): Promise<SigningKey[]> {
+export function loadCommandKeys(envValue: string | undefined, dir: string): Promise<SigningKey[]> {
+  return loadKeyRing(envValue, dir, 'command');
+}
+
+/** The edge's licence keys, newest first, from `licence-*.jwk` files: rotated like the command keys. */
+export function loadLicenceKeys(envValue: string | undefined, dir: string): Promise<SigningKey[]> {
+  return loadKeyRing(envValue, dir, 'licence');
+}
+
+async function loadKeyRing(envValue: string | undefined, dir: string, kind: string): Promise<SigningKey[]> {
   if (envValue) {
     const jwks = JSON.parse(envValue) as JWK | JWK[];
     return Promise.all((Array.isArray(jwks) ? jwks : [jwks]).map((jwk) => importSigningKey(jwk)));
@@ -30,10 +39,10 @@ export async function loadCommandKeys(envValue: string | undefined, dir: string)
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const files = () =>
     readdirSync(dir)
-      .filter((f) => /^command-.+\.jwk$/.test(f))
+      .filter((f) => f.startsWith(`${kind}-`) && f.endsWith('.jwk'))
       .sort()
       .reverse();
   if (!files().length)
-    await loadSigningKey(undefined, join(dir, `command-${new Date().toISOString().slice(0, 10)}.jwk`));
+    await loadSigningKey(undefined, join(dir, `${kind}-${new Date().toISOString().slice(0, 10)}.jwk`));
   return Promise.all(files().map((f) => loadSigningKey(undefined, join(dir, f))));
 }

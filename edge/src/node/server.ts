@@ -12,13 +12,14 @@ import type { Services } from '../env.ts';
 import { jsonLogger, type Logger } from '../logger.ts';
 import { expireOverdueCommands } from '../services/commands.ts';
 import { deploymentResult } from '../services/deployments.ts';
+import { recordAppHours } from '../services/usage.ts';
 import { LocalHub } from '../tunnel/local-hub.ts';
 import { ReplayGuard } from '../tunnel/replay-guard.ts';
 import { loadArtifactUrlKey } from './artifact-url-key.ts';
 import type { NodeConfig } from './config.ts';
 import { type Database, openPglite, openPostgres } from './database.ts';
 import { FileArtifactStore } from './fs-artifact-store.ts';
-import { loadCommandKeys, loadSigningKey } from './key-files.ts';
+import { loadCommandKeys, loadLicenceKeys, loadSigningKey } from './key-files.ts';
 import { startLocalRunner } from './local-runner.ts';
 import { loadSecretBox } from './secrets-key.ts';
 import { attachWebSocketTunnel } from './ws-tunnel.ts';
@@ -48,6 +49,7 @@ export async function startEdge(
   const keysDir = resolve(dataDir, 'keys');
   const sessionKey = await loadSigningKey(config.CAMELEER_SESSION_KEY, resolve(keysDir, 'session.jwk'));
   const commandKeys = await loadCommandKeys(config.CAMELEER_COMMAND_KEYS, keysDir);
+  const licenceKeys = await loadLicenceKeys(config.CAMELEER_LICENCE_KEYS, keysDir);
   const artifactUrlKey = await loadArtifactUrlKey(
     config.CAMELEER_ARTIFACT_URL_KEY,
     resolve(keysDir, 'artifact-url.key'),
@@ -71,6 +73,7 @@ export async function startEdge(
     clock,
     sessionKeys: [sessionKey],
     commandKeys,
+    licenceKeys,
     oidc:
       config.CAMELEER_OIDC_ISSUER && config.CAMELEER_OIDC_AUDIENCE
         ? createOidcVerifier({
@@ -102,6 +105,8 @@ export async function startEdge(
       maxArtifactBytes: config.CAMELEER_MAX_ARTIFACT_BYTES,
       sessionTtlSeconds: config.CAMELEER_SESSION_TTL_SECONDS,
       heartbeatIntervalMs: config.CAMELEER_TUNNEL_HEARTBEAT_MS,
+      licenceTtlDays: config.CAMELEER_LICENCE_TTL_DAYS,
+      licenceGraceDays: config.CAMELEER_LICENCE_GRACE_DAYS,
     },
     log: opts.log ?? jsonLogger,
   };
@@ -122,6 +127,13 @@ export async function startEdge(
     ).catch((err: unknown) => services.log.error('command deadline sweep failed', { error: String(err) }));
   }, config.CAMELEER_COMMAND_SWEEP_MS);
   sweeper.unref();
+  // Idempotent per deployment and hour, so a few sweeps an hour count each running hour once.
+  const usageSweeper = setInterval(() => {
+    recordAppHours(database.db, clock).catch((err: unknown) =>
+      services.log.error('app-hours usage sweep failed', { error: String(err) }),
+    );
+  }, 5 * 60_000);
+  usageSweeper.unref();
 
   const url = `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${port}`;
   const loopback = ['0.0.0.0', '::'].includes(config.HOST) ? `http://127.0.0.1:${port}` : url;
@@ -140,6 +152,7 @@ export async function startEdge(
     close: async () => {
       await localRunner?.stop();
       clearInterval(sweeper);
+      clearInterval(usageSweeper);
       hub.stop();
       wss.close();
       const closed = new Promise<void>((ok) => server.close(() => ok()));
