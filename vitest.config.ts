@@ -1,6 +1,10 @@
 import { defineConfig } from 'vitest/config';
 
-const engineRestarting = 'runner/src/orchestrators/docker/docker-orchestrator.test.ts';
+// These restart the Docker engine: they run after everything else, one file at a time.
+const engineRestarting = [
+  'runner/src/orchestrators/docker/docker-orchestrator.test.ts',
+  'edge/src/routes/deployments/engine-restart.e2e.test.ts',
+];
 
 export const config = defineConfig({
   test: {
@@ -13,14 +17,18 @@ export const config = defineConfig({
         test: {
           name: 'main',
           include: ['{edge,runner,shared,bench}/**/*.test.ts'],
-          exclude: ['**/node_modules/**', engineRestarting],
+          exclude: ['**/node_modules/**', ...engineRestarting],
           sequence: { groupOrder: 0 },
         },
       },
       {
-        // It restarts the Docker engine, so it runs after everything else, alone.
         extends: true,
-        test: { name: 'docker-engine', include: [engineRestarting], sequence: { groupOrder: 1 } },
+        test: {
+          name: 'docker-engine',
+          include: engineRestarting,
+          fileParallelism: false,
+          sequence: { groupOrder: 1 },
+        },
       },
     ],
   },
