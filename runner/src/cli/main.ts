@@ -1,7 +1,9 @@
+import { defaultLicenceGraceDays } from '@cameleer/shared';
 import { Command, CommanderError } from 'commander';
 import { defaultStateDir } from '../state/state-dir.ts';
 import { runnerVersion } from '../version.ts';
 import { doctorCommand } from './doctor-command.ts';
+import { licenseVerifyCommand } from './license-command.ts';
 import { logsCommand } from './logs-command.ts';
 import { registerCommand } from './register-command.ts';
 import { startCommand } from './start-command.ts';
@@ -65,6 +67,22 @@ program
   .option(...stateDirOption)
   .option('--url <url>', 'check this edge URL instead of the registered one')
   .action((opts) => doctorCommand(opts));
+
+program
+  .command('license')
+  .description('work with Cameleer licences offline')
+  .command('verify')
+  .description(
+    'verify a licence file offline: signature, key id and expiry; exits non-zero and says why on any failure',
+  )
+  .argument('<file>', 'the licence token, as saved from `cameleer license show`')
+  .option(
+    '--keys <file|url>',
+    "a JWKS to trust instead of the embedded keys (your edge's /.well-known/license-keys)",
+  )
+  .option('--grace-days <n>', 'days an expired licence is still accepted', String(defaultLicenceGraceDays))
+  .option('--json', 'print the verdict as JSON')
+  .action((file: string, opts) => licenseVerifyCommand(file, opts));
 
 try {
   await program.parseAsync(process.argv);

@@ -4,6 +4,7 @@ import type { CliContext } from './cli-context.ts';
 import { registerAppsCommands } from './commands/apps.ts';
 import { registerConfigCommands } from './commands/config.ts';
 import { registerDeployCommands } from './commands/deploy.ts';
+import { registerLicenseCommands } from './commands/license.ts';
 import { registerLifecycleCommands } from './commands/lifecycle.ts';
 import { registerLoginCommand } from './commands/login.ts';
 import { registerRunnersCommands } from './commands/runners.ts';
@@ -27,5 +28,6 @@ export function createProgram(ctx: CliContext): Command {
   registerConfigCommands(program, ctx);
   registerDeployCommands(program, ctx);
   registerLifecycleCommands(program, ctx);
+  registerLicenseCommands(program, ctx);
   return program;
 }
