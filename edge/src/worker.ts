@@ -25,6 +25,7 @@ import { openNeonDatabase } from './worker/database.ts';
 const authCache = new AuthCache({ max: 10_000, ttlMs: 30_000, negativeTtlMs: 5_000, now: () => Date.now() });
 const replayGuard = new ReplayGuard({ max: 100_000, now: () => Date.now() });
 let commandKeys: { source: string; keys: Promise<SigningKey[]> } | undefined;
+let licenceKeys: { source: string; keys: Promise<SigningKey[]> } | undefined;
 let signingKey: { source: string; key: Promise<SigningKey> } | undefined;
 let oidcVerifier: { source: string; verify: OidcVerifier } | undefined;
 let secretBox: { source: string; box: Promise<SecretBox> } | undefined;
@@ -57,6 +58,7 @@ async function openScope(env: Record<string, unknown>): Promise<RequestScope> {
       authCache,
       // Runner tunnels on Workers (a Durable Object hub) come later; registration already answers with these keys.
       commandKeys: await commandKeysOf(bindings),
+      licenceKeys: await licenceKeysOf(bindings),
       replayGuard,
       secretBox: await secretBoxOf(bindings),
       settings: {
@@ -95,6 +97,15 @@ function commandKeysOf(bindings: WorkerBindings): Promise<SigningKey[]> {
     commandKeys = { source, keys: Promise.all(list.map((jwk) => importSigningKey(jwk as JWK))) };
   }
   return commandKeys.keys;
+}
+
+function licenceKeysOf(bindings: WorkerBindings): Promise<SigningKey[]> {
+  const source = JSON.stringify(bindings.LICENCE_KEYS ?? []);
+  if (licenceKeys?.source !== source) {
+    const list = bindings.LICENCE_KEYS ?? [];
+    licenceKeys = { source, keys: Promise.all(list.map((jwk) => importSigningKey(jwk as JWK))) };
+  }
+  return licenceKeys.keys;
 }
 
 function secretBoxOf(bindings: WorkerBindings): Promise<SecretBox> | undefined {

@@ -46,6 +46,21 @@ export const WorkerBindings = z
         }
       })
       .pipe(z.array(PrivateEd25519Jwk).optional()),
+    /** The edge's licence signing keys (secret), like COMMAND_KEYS; without them licences cannot be issued. */
+    LICENCE_KEYS: z
+      .string()
+      .optional()
+      .transform((s, ctx) => {
+        if (!s) return undefined;
+        try {
+          const parsed = JSON.parse(s) as unknown;
+          return Array.isArray(parsed) ? parsed : [parsed];
+        } catch {
+          ctx.addIssue({ code: 'custom', message: 'must be JSON: a private JWK or an array of them' });
+          return z.NEVER;
+        }
+      })
+      .pipe(z.array(PrivateEd25519Jwk).optional()),
     /** AES key of configuration secrets (secret): base64url, 32+ bytes. Without it, secrets cannot be set or deployed. */
     SECRETS_KEY: optional.pipe(
       z
