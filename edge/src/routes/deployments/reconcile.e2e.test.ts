@@ -89,9 +89,11 @@ describe.each(databaseKinds)('reconciliation end to end on %s', (kind) => {
 
   it('marks a deployment FAILED when its JVM died while the runner was down, and RUNNING after a restart', async () => {
     const id = await deployed('billing');
-    await stack.restartRunner(() => {
+    await stack.restartRunner(async () => {
       const pid = pidOf('billing');
       if (pid) process.kill(pid, 'SIGKILL');
+      // Dead before the runner is back: one it finds alive is adopted, and restarted when it dies.
+      if (pid) await until(() => !alive(pid), 10_000, 'the JVM dead');
     });
     await until(async () => (await stack.deployment(id)).state === 'FAILED', 30_000, 'FAILED');
     expect((await stack.deployment(id)).reason).toBe('reported failed by runner keeper');
@@ -105,9 +107,11 @@ describe.each(databaseKinds)('reconciliation end to end on %s', (kind) => {
 
   it('redeploys an app whose instance vanished while the runner was down', async () => {
     const id = await deployed('audit');
-    await stack.restartRunner(() => {
+    await stack.restartRunner(async () => {
       const pid = pidOf('audit');
       if (pid) process.kill(pid, 'SIGKILL');
+      // Dead before the runner is back: one it finds alive is adopted, and restarted when it dies.
+      if (pid) await until(() => !alive(pid), 10_000, 'the JVM dead');
       const state = processState();
       delete state.apps['fix/dev/audit'];
       writeFileSync(statePath(), JSON.stringify(state));
