@@ -2,6 +2,7 @@ import { generateSigningKeyJwk, importSigningKey, registrationTokenPrefix } from
 import { z } from 'zod';
 import { detectCapabilities } from './capabilities.ts';
 import { edgeEndpoint } from './credentials.ts';
+import { refreshLicenceKeys } from './licence/stored-keys.ts';
 import { type HttpFetch, proxiedFetch, readProblem } from './proxy/http-client.ts';
 import { hasIdentity, type RunnerIdentity, writeIdentity, writePrivateKey } from './state/identity.ts';
 import { ensureStateDir } from './state/state-dir.ts';
@@ -33,7 +34,8 @@ export type RegisterRunnerInput = {
 
 /**
  * Registers this runner with the edge using a one-time token: generates its Ed25519 key pair, keeps
- * the private key in the state directory (0600) and sends only the public key.
+ * the private key in the state directory (0600) and sends only the public key. Also keeps the
+ * edge's licence public keys, so licences verify offline.
  */
 export async function registerRunner(input: RegisterRunnerInput): Promise<RunnerIdentity> {
   if (!input.token.startsWith(registrationTokenPrefix)) {
@@ -93,5 +95,7 @@ export async function registerRunner(input: RegisterRunnerInput): Promise<Runner
     commandKeys: parsed.data.commandKeys.keys,
   };
   writeIdentity(input.stateDir, identity);
+  // Best effort: the runner fetches them again on every connect.
+  await refreshLicenceKeys({ edgeUrl, stateDir: input.stateDir, fetch: doFetch }).catch(() => undefined);
   return identity;
 }

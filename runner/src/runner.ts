@@ -16,6 +16,7 @@ import { type CommandHandlers, defaultHandlers, type RunnerInfo } from './comman
 import { edgeEndpoint, type RunnerCredentials, runnerBearer } from './credentials.ts';
 import { type Deployments, openDeployments } from './deploy/choose-orchestrator.ts';
 import { watchInventoryChanges } from './deploy/inventory-changes.ts';
+import { refreshLicenceKeys } from './licence/stored-keys.ts';
 import { createFileLogger, type Logger } from './logger.ts';
 import { type HttpFetch, proxiedFetch } from './proxy/http-client.ts';
 import { describeProxy } from './proxy/proxy-for-url.ts';
@@ -83,6 +84,7 @@ export class Runner extends TypedEmitter<RunnerEvents> {
   private deployments: Deployments | undefined;
   private readonly effects = new Map<string, number>();
   private identity: RunnerIdentity | undefined;
+  private licenceKeysRefresh: Promise<unknown> | undefined;
   private credentials: RunnerCredentials | undefined;
   private journal: CommandJournal | undefined;
   private verifier: CommandVerifier | undefined;
@@ -376,6 +378,21 @@ export class Runner extends TypedEmitter<RunnerEvents> {
       edgeUrl: identity.edgeUrl,
     });
     for (const entry of this.journal?.undelivered() ?? []) this.sendResult(entry);
+    this.refreshLicenceKeys(identity);
+  }
+
+  /** Best effort, off the tunnel's path: `license verify` then trusts the edge's current keys offline. */
+  private refreshLicenceKeys(identity: RunnerIdentity): void {
+    if (this.licenceKeysRefresh) return;
+    this.licenceKeysRefresh = refreshLicenceKeys({
+      edgeUrl: identity.edgeUrl,
+      stateDir: this.opts.stateDir,
+      fetch: this.opts.fetch,
+    })
+      .catch((err: Error) => this.logger.warn('cannot refresh the licence keys', { error: err.message }))
+      .finally(() => {
+        this.licenceKeysRefresh = undefined;
+      });
   }
 
   private sendResult(entry: JournalEntry): void {

@@ -162,9 +162,11 @@ describe('cameleer-runner license verify', () => {
 
   it('says what is missing when there are no keys to trust or no file', async () => {
     const licence = await file('plain.jwt', token);
-    const noKeys = await runRunnerCli(['license', 'verify', licence]);
+    const noKeys = await runRunnerCli(['license', 'verify', licence, '--state-dir', join(dir, 'no-state')]);
     expect(noKeys.code).toBe(1);
-    expect(noKeys.stderr).toMatch(/embeds no licence keys; pass --keys/);
+    expect(noKeys.stderr).toMatch(
+      /no-state\/licence-keys\.json does not exist .* embeds none; .*pass --keys/,
+    );
     const missing = await runRunnerCli(['license', 'verify', join(dir, 'nope.jwt'), '--keys', keysFile]);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/nope\.jwt/);

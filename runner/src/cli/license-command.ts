@@ -1,14 +1,17 @@
 import { defaultLicenceGraceDays } from '@cameleer/shared';
 import { licenceKeys, verifyLicenceFile } from '../licence/licence-file.ts';
 
-export type LicenseVerifyOptions = { keys?: string; graceDays?: string; json?: boolean };
+export type LicenseVerifyOptions = { keys?: string; stateDir: string; graceDays?: string; json?: boolean };
 
-/** `license verify FILE`: offline, with the embedded keys or a JWKS; exits non-zero and says why on any failure. */
+/** `license verify FILE`: offline, with a given JWKS, the stored edge keys or the embedded ones; exits non-zero and says why on any failure. */
 export async function licenseVerifyCommand(file: string, opts: LicenseVerifyOptions): Promise<void> {
   const graceDays = opts.graceDays === undefined ? defaultLicenceGraceDays : Number(opts.graceDays);
   if (!Number.isInteger(graceDays) || graceDays < 0)
     throw new Error('--grace-days must be a whole number ≥ 0');
-  const verdict = await verifyLicenceFile(file, await licenceKeys(opts.keys), { now: new Date(), graceDays });
+  const verdict = await verifyLicenceFile(file, await licenceKeys(opts.keys, opts.stateDir), {
+    now: new Date(),
+    graceDays,
+  });
   if (!verdict.ok) {
     if (opts.json)
       process.stdout.write(

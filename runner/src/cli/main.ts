@@ -78,8 +78,9 @@ program
   .argument('<file>', 'the licence token, as saved from `cameleer license show`')
   .option(
     '--keys <file|url>',
-    "a JWKS to trust instead of the embedded keys (your edge's /.well-known/license-keys)",
+    "a JWKS to trust instead of the keys stored in the state directory (your edge's /.well-known/license-keys)",
   )
+  .option(...stateDirOption)
   .option('--grace-days <n>', 'days an expired licence is still accepted', String(defaultLicenceGraceDays))
   .option('--json', 'print the verdict as JSON')
   .action((file: string, opts) => licenseVerifyCommand(file, opts));

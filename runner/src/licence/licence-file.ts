@@ -9,6 +9,7 @@ import {
 } from '@cameleer/shared';
 import type { JWK } from 'jose';
 import { embeddedLicenceKeys } from './embedded-keys.ts';
+import { licenceKeysFile, readStoredLicenceKeys } from './stored-keys.ts';
 
 /** One exit code per reason, so scripts can tell them apart; 1 is anything else (unreadable file, bad keys). */
 export const licenceExitCodes: Record<LicenceFailure, number> = {
@@ -19,17 +20,25 @@ export const licenceExitCodes: Record<LicenceFailure, number> = {
   'not-yet-valid': 6,
 };
 
-/** The trusted keys: a JWKS from a file or URL when given, else the ones embedded in this package. */
-export async function licenceKeys(source: string | undefined): Promise<VerifyingKey[]> {
-  const jwks = source ? await readJwks(source) : { keys: [...embeddedLicenceKeys] };
+/**
+ * The trusted keys, first found of: a JWKS from a file or URL when given, the
+ * edge's keys stored in the state directory, the keys embedded in this package.
+ */
+export async function licenceKeys(source: string | undefined, stateDir: string): Promise<VerifyingKey[]> {
+  const jwks = source ? await readJwks(source) : { keys: stored(stateDir) ?? [...embeddedLicenceKeys] };
   if (!jwks.keys.length) {
     throw new Error(
       source
         ? `${source} lists no keys`
-        : "this runner embeds no licence keys; pass --keys with your edge's /.well-known/license-keys (a file or URL)",
+        : `no licence keys to trust: ${licenceKeysFile(stateDir)} does not exist (a runner stores its edge's keys when it registers and on every connect) and this package embeds none; copy that file from a registered runner and pass --state-dir, or pass --keys with your edge's /.well-known/license-keys (a file or URL)`,
     );
   }
   return Promise.all(jwks.keys.map((k) => importVerifyingKey(k)));
+}
+
+function stored(stateDir: string): JWK[] | undefined {
+  const keys = readStoredLicenceKeys(stateDir);
+  return keys.length ? keys : undefined;
 }
 
 async function readJwks(source: string): Promise<{ keys: JWK[] }> {
