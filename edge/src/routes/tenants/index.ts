@@ -1,3 +1,4 @@
+import { defaultTier, tierNames } from '@cameleer/shared';
 import { z } from '@hono/zod-openapi';
 import type { TenantRow } from '../../db/schema/index.ts';
 import {
@@ -21,6 +22,7 @@ const TenantView = z
     id: z.string(),
     slug: z.string().openapi({ example: 'acme' }),
     name: z.string(),
+    tier: z.enum(tierNames),
     oidcOrganizationId: z.string().nullable(),
     createdAt: z.string().datetime(),
     updatedAt: z.string().datetime(),
@@ -31,7 +33,14 @@ const CreateTenantInput = z
   .strictObject({
     slug: Slug,
     name: z.string().min(1).max(200),
-    environments: z.array(Slug).max(20).optional().openapi({ description: 'Default: dev, staging, prod' }),
+    tier: z
+      .enum(tierNames)
+      .optional()
+      .openapi({ description: `What the tenant may use (see the tiers table). Default: ${defaultTier}` }),
+    environments: z.array(Slug).max(20).optional().openapi({
+      description:
+        "Default: the tier's standard ones (low: prod; mid: dev, prod; high: dev, staging, prod). A list that does not fit the tier is refused with limit-exceeded",
+    }),
     oidcOrganizationId: z.string().min(1).max(200).optional(),
     owner: z
       .strictObject({
@@ -57,6 +66,7 @@ const toView = (row: TenantRow) => ({
   id: row.id,
   slug: row.slug,
   name: row.name,
+  tier: row.tier,
   oidcOrganizationId: row.oidcOrganizationId,
   createdAt: iso(row.createdAt),
   updatedAt: iso(row.updatedAt),
