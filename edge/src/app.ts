@@ -13,6 +13,7 @@ import { artifactRoutes, isArtifactUpload } from './routes/artifacts/index.ts';
 import { auditLogRoutes } from './routes/audit-log/index.ts';
 import { forwardAuthRoutes } from './routes/auth/forward-auth.ts';
 import { sessionRoutes } from './routes/auth/session.ts';
+import { billingRoutes } from './routes/billing/index.ts';
 import { configRoutes } from './routes/config/index.ts';
 import { deploymentRoutes } from './routes/deployments/index.ts';
 import { logStreamRoutes } from './routes/deployments/log-stream.ts';
@@ -27,6 +28,7 @@ import { runnerRoutes } from './routes/runners/index.ts';
 import { registerRoutes } from './routes/runners/register.ts';
 import { tenantRoutes } from './routes/tenants/index.ts';
 import { pollRoutes } from './routes/tunnel/poll.ts';
+import { stripeWebhookRoutes } from './routes/webhooks/stripe.ts';
 import { recordAudit } from './services/audit.ts';
 
 export type AppDeps = {
@@ -51,6 +53,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', healthRoutes);
   app.route('/', licenceKeyRoutes);
   app.route('/', sessionRoutes);
+  app.route('/', stripeWebhookRoutes);
 
   app.use('/api/*', (c, next) =>
     isArtifactUpload(c.req.method, c.req.path)
@@ -84,6 +87,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', configRoutes);
   app.route('/', licenceRoutes);
   app.route('/', licenceVerifyRoutes);
+  app.route('/', billingRoutes);
   app.route('/', logStreamRoutes);
   app.route('/', registerRoutes);
 

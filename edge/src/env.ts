@@ -3,6 +3,7 @@ import type { ArtifactStore } from './artifacts/artifact-store.ts';
 import type { AuthCache } from './auth/auth-cache.ts';
 import type { OidcVerifier } from './auth/oidc.ts';
 import type { Principal } from './auth/principal.ts';
+import type { StripeBilling } from './billing/stripe-billing.ts';
 import type { Clock } from './clock.ts';
 import type { Db } from './db/client.ts';
 import type { TenantRow } from './db/schema/index.ts';
@@ -51,6 +52,8 @@ export type Services = {
   artifactUrlKey?: CryptoKey;
   /** Seals configuration secrets at rest and in deploy commands; without one, secrets cannot be set. */
   secretBox?: SecretBox;
+  /** Stripe checkout, portal and webhooks; without it the billing routes answer 503. */
+  billing?: StripeBilling;
   settings: EdgeSettings;
   log: Logger;
 };

@@ -15,6 +15,8 @@ const publicRoutes = new Set([
   'GET /.well-known/license-keys',
   'GET /api/openapi.json',
   'POST /tunnel/poll',
+  // Authenticated by Stripe's signature over the body, not by a user.
+  'POST /webhooks/stripe',
 ]);
 
 const bodies = operationBodies;

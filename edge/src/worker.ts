@@ -4,6 +4,7 @@ import type { JWK } from 'jose';
 import { createApp } from './app.ts';
 import { AuthCache } from './auth/auth-cache.ts';
 import { createOidcVerifier, type OidcVerifier } from './auth/oidc.ts';
+import { createStripeBilling, type StripeBilling } from './billing/stripe-billing.ts';
 import { systemClock } from './clock.ts';
 import type { HonoEnv, Services } from './env.ts';
 import { AppError } from './errors.ts';
@@ -29,6 +30,7 @@ let licenceKeys: { source: string; keys: Promise<SigningKey[]> } | undefined;
 let signingKey: { source: string; key: Promise<SigningKey> } | undefined;
 let oidcVerifier: { source: string; verify: OidcVerifier } | undefined;
 let secretBox: { source: string; box: Promise<SecretBox> } | undefined;
+let stripeBilling: { source: string; billing: StripeBilling } | undefined;
 
 /** Per request: services ready for the app, or the reason there are none. */
 type RequestScope = { services: Services; close(): Promise<void> } | { error: AppError };
@@ -61,6 +63,7 @@ async function openScope(env: Record<string, unknown>): Promise<RequestScope> {
       licenceKeys: await licenceKeysOf(bindings),
       replayGuard,
       secretBox: await secretBoxOf(bindings),
+      billing: billingOf(bindings),
       settings: {
         publicUrl: bindings.PUBLIC_URL,
         appsDomain: bindings.APPS_DOMAIN,
@@ -121,6 +124,20 @@ function secretBoxOf(bindings: WorkerBindings): Promise<SecretBox> | undefined {
     secretBox = { source, box };
   }
   return secretBox.box;
+}
+
+/** One Stripe client per isolate (it holds no socket: fetch per call), rebuilt when its bindings change. */
+function billingOf(bindings: WorkerBindings): StripeBilling | undefined {
+  if (!bindings.STRIPE_SECRET_KEY) return undefined;
+  const config = {
+    secretKey: bindings.STRIPE_SECRET_KEY,
+    webhookSecret: bindings.STRIPE_WEBHOOK_SECRET,
+    prices: { mid: bindings.STRIPE_PRICE_MID, high: bindings.STRIPE_PRICE_HIGH },
+    apiBase: bindings.STRIPE_API_BASE,
+  };
+  const source = JSON.stringify(config);
+  if (stripeBilling?.source !== source) stripeBilling = { source, billing: createStripeBilling(config) };
+  return stripeBilling.billing;
 }
 
 function oidcOf(bindings: WorkerBindings): OidcVerifier | undefined {

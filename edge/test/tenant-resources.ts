@@ -41,6 +41,8 @@ export const operationBodies: Record<string, unknown> = {
   'put /api/tenants/{tenant}/tier': { tier: 'high' },
   'post /api/tenants/{tenant}/licence': {},
   'post /api/tenants/{tenant}/licence/revoke': {},
+  'post /api/tenants/{tenant}/billing/checkout': { tier: 'mid' },
+  'post /api/tenants/{tenant}/billing/portal': {},
   'post /api/licences/verify': { token: 'not-a-licence' },
   'post /api/runners/register': {
     token: 'cmr_reg_unknown-token',

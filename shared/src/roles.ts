@@ -33,6 +33,9 @@ export const permissions = {
   // Secrets are write-only through the API, so whoever deploys may set them.
   'config:read': 'viewer',
   'config:write': 'developer',
+  // Billing shows what the tenant pays (admins see it); buying or cancelling commits the tenant's money (owners only).
+  'billing:read': 'admin',
+  'billing:write': 'owner',
 } as const satisfies Record<string, Role>;
 
 export type Permission = keyof typeof permissions;

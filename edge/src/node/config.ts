@@ -68,6 +68,16 @@ export const NodeConfig = z
     CAMELEER_ARTIFACT_URL_KEY: optional,
     /** AES key (base64url, 32+ bytes) of configuration secrets at rest; default a key file in the data directory. */
     CAMELEER_SECRETS_KEY: optional,
+    /** Stripe secret API key (sk_…); without it the billing routes answer 503. */
+    STRIPE_SECRET_KEY: optional,
+    /** Signing secret of the Stripe webhook endpoint (whsec_…) for POST /webhooks/stripe. */
+    STRIPE_WEBHOOK_SECRET: optional,
+    /** Stripe price id (price_…) of the mid tier's subscription. */
+    STRIPE_PRICE_MID: optional,
+    /** Stripe price id (price_…) of the high tier's subscription. */
+    STRIPE_PRICE_HIGH: optional,
+    /** Another Stripe API server than https://api.stripe.com (stripe-mock, tests), e.g. http://127.0.0.1:12111 */
+    STRIPE_API_BASE: optional.pipe(z.url().optional()),
     CAMELEER_SESSION_TTL_SECONDS: z.coerce
       .number()
       .int()

@@ -6,6 +6,7 @@ import { getRequestListener, serve } from '@hono/node-server';
 import { type App, createApp } from '../app.ts';
 import { AuthCache } from '../auth/auth-cache.ts';
 import { createOidcVerifier } from '../auth/oidc.ts';
+import { createStripeBilling } from '../billing/stripe-billing.ts';
 import { bootstrap } from '../bootstrap.ts';
 import { type Clock, systemClock } from '../clock.ts';
 import type { Services } from '../env.ts';
@@ -97,6 +98,14 @@ export async function startEdge(
     artifactStore: new FileArtifactStore(resolve(dataDir, 'artifacts')),
     artifactUrlKey,
     secretBox,
+    billing: config.STRIPE_SECRET_KEY
+      ? createStripeBilling({
+          secretKey: config.STRIPE_SECRET_KEY,
+          webhookSecret: config.STRIPE_WEBHOOK_SECRET,
+          prices: { mid: config.STRIPE_PRICE_MID, high: config.STRIPE_PRICE_HIGH },
+          apiBase: config.STRIPE_API_BASE,
+        })
+      : undefined,
     settings: {
       publicUrl,
       appsDomain: config.CAMELEER_APPS_DOMAIN,

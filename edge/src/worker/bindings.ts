@@ -68,6 +68,15 @@ export const WorkerBindings = z
         .regex(/^[A-Za-z0-9_-]{43,}$/, 'must be base64url of at least 32 bytes')
         .optional(),
     ),
+    /** Stripe secret API key (secret); without it the billing routes answer 503. */
+    STRIPE_SECRET_KEY: optional,
+    /** Signing secret of the Stripe webhook endpoint (secret, whsec_…). */
+    STRIPE_WEBHOOK_SECRET: optional,
+    /** Stripe price ids of the paid tiers' subscriptions. */
+    STRIPE_PRICE_MID: optional,
+    STRIPE_PRICE_HIGH: optional,
+    /** Another Stripe API server than https://api.stripe.com (stripe-mock). */
+    STRIPE_API_BASE: optional.pipe(z.url().optional()),
     /** Where people reach the console and API, e.g. https://cameleer.example.com */
     PUBLIC_URL: z.url().transform((u) => u.replace(/\/$/, '')),
     /** Apps are served at {app}.{env}.{tenant}.APPS_DOMAIN. */

@@ -1,6 +1,7 @@
 export * from './api-tokens.ts';
 export * from './apps.ts';
 export * from './audit-log.ts';
+export * from './billing.ts';
 export * from './commands.ts';
 export * from './config-entries.ts';
 export * from './deployments.ts';
