@@ -115,6 +115,10 @@ export async function applyStripeEvent(deps: Deps, event: Stripe.Event): Promise
     const tenantId = await tenantOf(tx, change);
     if (!tenantId) return 'unknown-tenant';
     await tx.execute(sql`select set_config('app.tenant_id', ${tenantId}, true)`);
+    // One event at a time per tenant: two concurrent ones must not both judge against the same old state.
+    await tx.execute(
+      sql`select pg_advisory_xact_lock(hashtextextended(${`cameleer:stripe:${tenantId}`}, 0))`,
+    );
     const ctx: TenantContext = {
       db: tx,
       tenantId,
