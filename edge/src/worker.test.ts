@@ -8,7 +8,9 @@ import { generateSigningKeyJwk } from '@cameleer/shared';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
+import { startFakeStripe, testPrices, testWebhookSecret } from '../test/fake-stripe.ts';
 import { adminToken, openTestDatabase } from '../test/fixtures.ts';
+import { stripeCrypto } from './billing/stripe-billing.ts';
 import { bootstrap } from './bootstrap.ts';
 import { systemClock } from './clock.ts';
 import type { Database } from './node/database.ts';
@@ -22,8 +24,10 @@ describe('edge on Cloudflare Workers (wrangler dev, workerd)', { timeout: 90_000
   let database: Database;
   let relay: Relay;
   let wrangler: Wrangler;
+  let stripe: Awaited<ReturnType<typeof startFakeStripe>>;
 
   beforeAll(async () => {
+    stripe = await startFakeStripe();
     database = await openTestDatabase('postgres');
     await bootstrap(database.db, systemClock, { adminToken, publicUrl: 'http://console.test' });
     relay = await startRelay();
@@ -33,6 +37,12 @@ describe('edge on Cloudflare Workers (wrangler dev, workerd)', { timeout: 90_000
       PUBLIC_URL: 'http://console.test',
       APPS_DOMAIN: 'apps.test',
       NEON_WS_PROXY: `127.0.0.1:${relay.port}`,
+      LICENCE_KEYS: JSON.stringify(await generateSigningKeyJwk()),
+      STRIPE_SECRET_KEY: 'sk_test_fake',
+      STRIPE_WEBHOOK_SECRET: testWebhookSecret,
+      STRIPE_PRICE_MID: testPrices.mid,
+      STRIPE_PRICE_HIGH: testPrices.high,
+      STRIPE_API_BASE: stripe.url,
     });
   }, 75_000);
 
@@ -40,6 +50,7 @@ describe('edge on Cloudflare Workers (wrangler dev, workerd)', { timeout: 90_000
     await wrangler?.stop();
     await relay?.close();
     await database?.close();
+    await stripe?.close();
   });
 
   const call = (path: string, init: { method?: string; token?: string; json?: unknown } = {}) =>
@@ -82,6 +93,53 @@ describe('edge on Cloudflare Workers (wrangler dev, workerd)', { timeout: 90_000
     expect(res.status).toBe(401);
     expect(res.headers.get('content-type')).toBe(problemJson);
     expect(await res.json()).toMatchObject({ status: 401, type: expect.stringMatching(/unauthenticated$/) });
+  });
+
+  it("runs Stripe on workerd: checkout over the SDK's fetch client, webhooks verified with SubtleCrypto", async () => {
+    const checkout = await call('/api/tenants/default/billing/checkout', {
+      method: 'POST',
+      token: adminToken,
+      json: { tier: 'mid' },
+    });
+    expect(checkout.status, await checkout.clone().text()).toBe(201);
+    expect(stripe.calls.map((c) => c.path)).toEqual(['/v1/customers', '/v1/checkout/sessions']);
+    const customer = stripe.calls[1]?.form.get('customer');
+
+    const payload = JSON.stringify({
+      id: 'evt_workerd_1',
+      object: 'event',
+      type: 'customer.subscription.created',
+      created: Math.floor(Date.now() / 1000),
+      data: {
+        object: {
+          id: 'sub_workerd',
+          object: 'subscription',
+          customer,
+          status: 'active',
+          metadata: {},
+          items: { object: 'list', data: [{ id: 'si_1', price: { id: testPrices.mid } }] },
+        },
+      },
+    });
+    const signature = await stripe.billing.stripe.webhooks.generateTestHeaderStringAsync({
+      payload,
+      secret: testWebhookSecret,
+      cryptoProvider: stripeCrypto,
+    });
+    const deliver = (body: string) =>
+      fetch(`${wrangler.url}/webhooks/stripe`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'stripe-signature': signature },
+        body,
+        signal: AbortSignal.timeout(15_000),
+      });
+    const tampered = await deliver(payload.replace(testPrices.mid, testPrices.high));
+    expect(tampered.status).toBe(400);
+    const delivered = await deliver(payload);
+    expect(delivered.status, await delivered.clone().text()).toBe(200);
+    expect(await delivered.json()).toEqual({ received: true, outcome: 'applied' });
+    const licence = await call('/api/tenants/default/licence', { token: adminToken });
+    expect(((await licence.json()) as { claims: { tier: string } }).claims.tier).toBe('mid');
   });
 
   it('connects to PostgreSQL as the app role, never as the login role', () => {
