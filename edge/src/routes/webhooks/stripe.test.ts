@@ -1,9 +1,9 @@
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeStripe, testPrices, testWebhookSecret } from '../../../test/fake-stripe.ts';
 import { createTestEdge, databaseKinds, listenTestEdge, type TestEdge } from '../../../test/fixtures.ts';
 import { stripeCrypto } from '../../billing/stripe-billing.ts';
-import { stripeEvents } from '../../db/schema/index.ts';
+import { billingAccounts, stripeEvents } from '../../db/schema/index.ts';
 
 type Licence = { id: string; claims: { tier: string }; tier: { name: string } };
 type Outcome = { received: boolean; outcome: string };
@@ -241,5 +241,26 @@ describe.each(databaseKinds)('Stripe webhook on %s', (kind) => {
     const stranger = { ...subscription('sub_x', 'active', testPrices.high), customer: 'cus_unknown' };
     await accept(event('customer.subscription.created', stranger, now()), 'unknown-tenant');
     await expectTier('mid');
+  });
+
+  it('shows a billing row to whoever knows its customer id, and only that row, and lets nobody write by it', async () => {
+    const other = await edge.tenant('stripe-other');
+    await edge.request(`/api/tenants/${other.slug}/billing/checkout`, {
+      method: 'POST',
+      token: other.tokens.owner,
+      json: { tier: 'high' },
+    });
+    const visible = (customerId: string) =>
+      edge.db.transaction(async (tx) => {
+        await tx.execute(sql`select set_config('app.stripe_customer_id', ${customerId}, true)`);
+        const rows = await tx.select({ tenantId: billingAccounts.tenantId }).from(billingAccounts);
+        const updated = await tx
+          .update(billingAccounts)
+          .set({ subscriptionStatus: 'active' })
+          .returning({ tenantId: billingAccounts.tenantId });
+        return { rows: rows.map((r) => r.tenantId), updated: updated.length };
+      });
+    expect(await visible(customer)).toEqual({ rows: [t.id], updated: 0 });
+    expect(await visible('cus_nobody')).toEqual({ rows: [], updated: 0 });
   });
 });
