@@ -5,8 +5,6 @@ import { recordAudit } from './audit.ts';
 import type { TenantContext } from './context.ts';
 import { assertEnvironmentAllowed, assertRoomFor } from './limits.ts';
 
-export const defaultEnvironments = ['dev', 'staging', 'prod'] as const;
-
 export async function listEnvironments({ ctx }: { ctx: TenantContext }) {
   return ctx.db
     .select()
