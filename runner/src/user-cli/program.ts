@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { runnerVersion } from '../version.ts';
 import type { CliContext } from './cli-context.ts';
 import { registerAppsCommands } from './commands/apps.ts';
+import { registerBillingCommands } from './commands/billing.ts';
 import { registerConfigCommands } from './commands/config.ts';
 import { registerDeployCommands } from './commands/deploy.ts';
 import { registerLicenseCommands } from './commands/license.ts';
@@ -29,5 +30,6 @@ export function createProgram(ctx: CliContext): Command {
   registerDeployCommands(program, ctx);
   registerLifecycleCommands(program, ctx);
   registerLicenseCommands(program, ctx);
+  registerBillingCommands(program, ctx);
   return program;
 }
