@@ -6,6 +6,7 @@ import { getApp } from './apps.ts';
 import { recordAudit } from './audit.ts';
 import type { TenantContext } from './context.ts';
 import { getEnvironment } from './environments.ts';
+import { assertFeature } from './limits.ts';
 
 /** Where a value lives; the more specific layer wins: global ← environment ← app ← app in an environment. */
 export type ConfigLayer = 'global' | 'environment' | 'app' | 'app-environment';
@@ -97,6 +98,7 @@ export async function setConfig({
 }) {
   validate(input.key, input.value);
   const secret = input.secret ?? false;
+  if (secret) await assertFeature(ctx, 'secrets');
   if (secret && !secretBox)
     throw new AppError(
       'unavailable',

@@ -18,7 +18,7 @@ import { configEnv, resolveConfig } from './config.ts';
 import type { TenantContext } from './context.ts';
 import { getEnvironment } from './environments.ts';
 import { assertLicenceAllowsDeploy } from './licences.ts';
-import { assertEnvironmentAllowed, assertMemoryAllowed } from './limits.ts';
+import { assertEnvironmentAllowed, assertFeature, assertMemoryAllowed } from './limits.ts';
 import { recordUsage, usageCodes } from './usage.ts';
 import { getVersion, signedArtifactUrl } from './versions.ts';
 
@@ -182,6 +182,7 @@ export async function promote({
   services: DeployServices;
   input: { app: string; from: string; to: string };
 }) {
+  await assertFeature(ctx, 'promote');
   const app = await getApp({ ctx, input });
   const from = await getEnvironment({ ctx, input: { environment: input.from } });
   const { current } = await runningHistory(ctx, app.id, from.id);

@@ -1,4 +1,4 @@
-import { type TierName, tierHasEnvironment, tiers, upgradeFrom } from '@cameleer/shared';
+import { type TierName, tierHasEnvironment, tierNames, tiers, upgradeFrom } from '@cameleer/shared';
 import { and, count, eq, isNull, sql } from 'drizzle-orm';
 import { apps, environments, runners, tenants } from '../db/schema/index.ts';
 import { LimitExceeded, NotFound } from '../errors.ts';
@@ -68,4 +68,18 @@ export async function assertMemoryAllowed(ctx: Scope, memoryMb: number | null | 
   if (memoryMb > allowed) {
     throw exceeded(tier.name, 'memoryMbPerApp', allowed, `An app may have at most ${allowed} MB of memory`);
   }
+}
+
+/** Refuses what the tenant's tier does not include (`promote`, `secrets`, …: `tiers[…].features`). */
+export async function assertFeature(ctx: Scope, feature: string): Promise<void> {
+  const tier = await tenantTier(ctx);
+  if (tier.features.includes(feature)) return;
+  const from = tierNames.find((name) => tiers[name].features.includes(feature));
+  throw new LimitExceeded({
+    limit: `feature:${feature}`,
+    tier: tier.name,
+    allowed: 'not included',
+    ...(from ? { upgradeTo: from } : {}),
+    detail: `The ${tier.name} tier does not include ${feature}`,
+  });
 }

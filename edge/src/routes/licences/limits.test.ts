@@ -143,6 +143,42 @@ describe.each(databaseKinds)('tier limits on %s', (kind) => {
     expect((await tableCounts(edge.db, t.id)).runners).toBe(1);
   });
 
+  it('refuses features the tier lacks (promote, secrets) with the tier that has them, writing nothing', async () => {
+    const t = await tenantOnTier('low-features', 'low');
+    expect((await createApp(t.slug, t.tokens.owner, { name: 'orders' })).status).toBe(201);
+    const before = await tableCounts(edge.db, t.id);
+    const promote = await edge.request(`/api/tenants/${t.slug}/apps/orders/promote`, {
+      method: 'POST',
+      token: t.tokens.owner,
+      json: { from: 'prod', to: 'prod' },
+    });
+    expect(promote.status).toBe(403);
+    expect((await promote.json()) as Problem).toMatchObject({
+      limit: 'feature:promote',
+      tier: 'low',
+      upgradeTo: 'mid',
+    });
+    const secret = await edge.request(`/api/tenants/${t.slug}/config/DB_PASSWORD`, {
+      method: 'PUT',
+      token: t.tokens.owner,
+      json: { value: 'hunter2', secret: true },
+    });
+    expect(secret.status).toBe(403);
+    expect((await secret.json()) as Problem).toMatchObject({ limit: 'feature:secrets', upgradeTo: 'mid' });
+    const plain = await edge.request(`/api/tenants/${t.slug}/config/LOG_LEVEL`, {
+      method: 'PUT',
+      token: t.tokens.owner,
+      json: { value: 'info' },
+    });
+    expect(plain.status).toBe(201);
+    const after = await tableCounts(edge.db, t.id);
+    // Only the plain value (and its audit entry) was written.
+    expect(after.config_entries).toBe((before.config_entries ?? 0) + 1);
+    expect({ ...after, config_entries: before.config_entries, audit_success: before.audit_success }).toEqual(
+      before,
+    );
+  });
+
   it('lets the highest tier keep the newcomer path: dev, staging, prod and several apps', async () => {
     const t = await edge.tenant('newcomer');
     for (const name of ['one', 'two', 'three', 'four', 'five'])
