@@ -14,6 +14,22 @@ const PrivateEd25519Jwk = z.looseObject({
   x: z.string().min(1),
 });
 
+/** Signing keys (a secret): a private Ed25519 JWK, or an array of them as JSON, newest first. */
+const privateKeyList = z
+  .string()
+  .optional()
+  .transform((s, ctx) => {
+    if (!s) return undefined;
+    try {
+      const parsed = JSON.parse(s) as unknown;
+      return Array.isArray(parsed) ? parsed : [parsed];
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'must be JSON: a private JWK or an array of them' });
+      return z.NEVER;
+    }
+  })
+  .pipe(z.array(PrivateEd25519Jwk).optional());
+
 /** The Worker's bindings (vars and secrets), parsed at the start of every request. Secrets are never logged. */
 export const WorkerBindings = z
   .object({
@@ -32,35 +48,9 @@ export const WorkerBindings = z
       })
       .pipe(PrivateEd25519Jwk),
     /** The edge's command keys (secret): a private Ed25519 JWK or an array of them as JSON, newest first. */
-    COMMAND_KEYS: z
-      .string()
-      .optional()
-      .transform((s, ctx) => {
-        if (!s) return undefined;
-        try {
-          const parsed = JSON.parse(s) as unknown;
-          return Array.isArray(parsed) ? parsed : [parsed];
-        } catch {
-          ctx.addIssue({ code: 'custom', message: 'must be JSON: a private JWK or an array of them' });
-          return z.NEVER;
-        }
-      })
-      .pipe(z.array(PrivateEd25519Jwk).optional()),
+    COMMAND_KEYS: privateKeyList,
     /** The edge's licence signing keys (secret), like COMMAND_KEYS; without them licences cannot be issued. */
-    LICENCE_KEYS: z
-      .string()
-      .optional()
-      .transform((s, ctx) => {
-        if (!s) return undefined;
-        try {
-          const parsed = JSON.parse(s) as unknown;
-          return Array.isArray(parsed) ? parsed : [parsed];
-        } catch {
-          ctx.addIssue({ code: 'custom', message: 'must be JSON: a private JWK or an array of them' });
-          return z.NEVER;
-        }
-      })
-      .pipe(z.array(PrivateEd25519Jwk).optional()),
+    LICENCE_KEYS: privateKeyList,
     /** AES key of configuration secrets (secret): base64url, 32+ bytes. Without it, secrets cannot be set or deployed. */
     SECRETS_KEY: optional.pipe(
       z
