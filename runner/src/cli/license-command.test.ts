@@ -1,29 +1,10 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { generateSigningKeyJwk, importSigningKey, signProductToken } from '@cameleer/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestEdge, listenTestEdge, type TestEdge } from '../../../edge/test/fixtures.ts';
-
-const bin = fileURLToPath(new URL('../../bin/cameleer-runner.js', import.meta.url));
-
-function runRunnerCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => {
-      stdout += c.toString();
-    });
-    child.stderr.on('data', (c: Buffer) => {
-      stderr += c.toString();
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+import { runRunnerCli } from '../../test/runner-cli.ts';
 
 describe('cameleer-runner license verify', () => {
   let edge: TestEdge;

@@ -1,36 +1,18 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, statSync } from 'node:fs';
 import { rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { generateSigningKeyJwk, importSigningKey } from '@cameleer/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminToken, createTestEdge, listenTestEdge, type TestEdge } from '../../../edge/test/fixtures.ts';
 import { startRealRunner, until } from '../../../edge/test/runners.ts';
+import { runRunnerCli } from '../../test/runner-cli.ts';
 import { registerRunner } from '../registration.ts';
 import type { Runner } from '../runner.ts';
 import { licenceKeysFile, readStoredLicenceKeys } from './stored-keys.ts';
 
-const bin = fileURLToPath(new URL('../../bin/cameleer-runner.js', import.meta.url));
-
-function verify(file: string, stateDir: string) {
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, 'license', 'verify', file, '--state-dir', stateDir], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => {
-      stdout += c.toString();
-    });
-    child.stderr.on('data', (c: Buffer) => {
-      stderr += c.toString();
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const verify = (file: string, stateDir: string) =>
+  runRunnerCli(['license', 'verify', file, '--state-dir', stateDir]);
 
 describe('the runner keeps its edge licence keys for offline verification', () => {
   let edge: TestEdge;
