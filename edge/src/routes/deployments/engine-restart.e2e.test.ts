@@ -37,6 +37,11 @@ describe('a Docker engine restart under a deployed app', () => {
     const url = running.url ?? '';
     expect(await (await fetchApp(url)).text()).toContain('version 1');
 
+    const docker = testDocker();
+    const filters = { label: [`cameleer.tenant=${tenant}`] };
+    const [before] = await docker.listContainers({ filters });
+    const startedBefore = (await docker.getContainer(before?.Id ?? '').inspect()).State.StartedAt;
+
     await restartDockerEngine();
 
     await until(
@@ -58,9 +63,10 @@ describe('a Docker engine restart under a deployed app', () => {
     expect(after.events.some((e) => /redeployed/.test(e.reason))).toBe(false);
     const list = (await (await stack.api('apps/orders/deployments')).json()) as { items: Deployment[] };
     expect(list.items.map((d) => d.id)).toEqual([id]);
-    const containers = await testDocker().listContainers({
-      filters: { label: [`cameleer.tenant=${tenant}`] },
-    });
+    const containers = await docker.listContainers({ filters });
     expect(containers).toHaveLength(1);
+    // The same container, started again by the engine: the restart really happened.
+    expect(containers[0]?.Id).toBe(before?.Id);
+    expect((await docker.getContainer(before?.Id ?? '').inspect()).State.StartedAt).not.toBe(startedBefore);
   }, 240_000);
 });

@@ -48,6 +48,8 @@ export type DockerOrchestratorOptions = {
   tmpSize?: string;
   /** Engine health poll of `watchEngine()`. */
   pingIntervalMs?: number;
+  /** How long a ping of `watchEngine()` may take before the engine counts as down. */
+  pingTimeoutMs?: number;
   /** Images kept per app for quick rollbacks (default 3); older ones are removed after a deploy. */
   imagesKept?: number;
 };
@@ -62,6 +64,8 @@ export type EngineEvents = {
   /** The engine answers again; what runs on it now, rediscovered by label. */
   'engine-up': { instances: Instance[] };
 };
+
+type AbortablePing = { ping(opts: { abortSignal: AbortSignal }): Promise<unknown> };
 
 const CONNECTION_ERRORS = new Set(['ECONNREFUSED', 'ENOENT', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT']);
 
@@ -238,7 +242,10 @@ export class DockerOrchestrator extends TypedEmitter<EngineEvents> implements Or
     if (this.watchTimer) return;
     const tick = async () => {
       try {
-        await this.docker.ping();
+        // A stopping engine can hold a request open: a ping without an answer in time means down.
+        const signal = AbortSignal.timeout(this.options.pingTimeoutMs ?? 2000);
+        // dockerode takes `abortSignal` on ping; its types do not say so.
+        await (this.docker as unknown as AbortablePing).ping({ abortSignal: signal });
         if (!this.engineUp) {
           this.engineUp = true;
           this.emit('engine-up', { instances: await this.list() });
