@@ -1,4 +1,6 @@
-/** The few edge API calls the tunnel bench makes, as the admin of tenant `default`. */
+import { benchTenantTokenPath } from './tunnel-server-process.ts';
+
+/** The few edge API calls the tunnel bench makes, as the platform administrator (owner of `default`). */
 export class EdgeApi {
   constructor(
     readonly url: string,
@@ -7,6 +9,17 @@ export class EdgeApi {
 
   async registrationToken(): Promise<string> {
     const { token } = await this.call<{ token: string }>('POST', '/api/tenants/default/runner-tokens', {});
+    return token;
+  }
+
+  /** A registration token of a bench tenant (made when missing), for runners beyond one tenant's limit. */
+  async benchTenantToken(slug: string): Promise<string> {
+    const { token } = await this.call<{ token: string }>(
+      'POST',
+      `${benchTenantTokenPath}/${slug}`,
+      undefined,
+      false,
+    );
     return token;
   }
 

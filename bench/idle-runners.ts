@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { tiers } from '@cameleer/shared';
 import type { EdgeApi } from './edge-api.ts';
 import { mapLimit, SimulatedRunner } from './simulated-runner.ts';
 import type { EdgeMemory } from './tunnel-server-process.ts';
@@ -29,8 +30,17 @@ export async function benchIdleRunners(
   progress: (line: string) => void,
 ): Promise<IdleRunnersBench> {
   const indexes = Array.from({ length: plan.runners }, (_, i) => i);
+  // A tenant has at most 20 runners (high tier): the simulated fleet is spread over as many as it takes.
+  const tenants = Array.from(
+    { length: Math.ceil(plan.runners / tiers.high.limits.runners) },
+    (_, i) => `sim${i}`,
+  );
+  // Made one after the other before the registrations race for them.
+  for (const tenant of tenants) await api.benchTenantToken(tenant);
   let startedAt = performance.now();
-  const runners = await mapLimit(indexes, plan.concurrency, (i) => SimulatedRunner.register(api, `sim-${i}`));
+  const runners = await mapLimit(indexes, plan.concurrency, (i) =>
+    SimulatedRunner.register(api, `sim-${i}`, tenants[Math.floor(i / tiers.high.limits.runners)]),
+  );
   const registerSeconds = (performance.now() - startedAt) / 1000;
   progress(`registered ${plan.runners} runners in ${registerSeconds.toFixed(1)} s`);
   try {

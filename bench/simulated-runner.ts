@@ -14,8 +14,8 @@ export class SimulatedRunner {
 
   private constructor(private readonly identity: Registered) {}
 
-  static async register(api: EdgeApi, name: string): Promise<SimulatedRunner> {
-    const token = await api.registrationToken();
+  static async register(api: EdgeApi, name: string, tenant?: string): Promise<SimulatedRunner> {
+    const token = tenant ? await api.benchTenantToken(tenant) : await api.registrationToken();
     const key = await importSigningKey(await generateSigningKeyJwk());
     const { runnerId, tenantId } = await api.call<{ runnerId: string; tenantId: string }>(
       'POST',

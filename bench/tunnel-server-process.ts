@@ -3,6 +3,8 @@ import { spawnServer } from './spawn-server.ts';
 
 /** Answers the edge child's `process.memoryUsage()` right after a forced full GC. */
 export const memoryPath = '/__bench/memory';
+/** POST …/{slug}: a registration token of a bench tenant, made when missing. */
+export const benchTenantTokenPath = '/__bench/tenant-token';
 /** GET: the tunnel hop of each command so far; DELETE: stop recording them. */
 export const tunnelHopsPath = '/__bench/tunnel-hops';
 

@@ -1,11 +1,19 @@
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { WebSocketServer } from 'ws';
+import { withTenant } from '../edge/src/db/client.ts';
 import type { Logger } from '../edge/src/logger.ts';
 import { parseNodeConfig } from '../edge/src/node/config.ts';
 import { type RunningEdge, startEdge } from '../edge/src/node/server.ts';
+import { createRegistrationToken } from '../edge/src/services/registration-tokens.ts';
+import { createTenant, getTenant } from '../edge/src/services/tenants.ts';
 import type { LocalHub } from '../edge/src/tunnel/local-hub.ts';
-import { memoryPath, type TunnelHops, tunnelHopsPath } from './tunnel-server-process.ts';
+import {
+  benchTenantTokenPath,
+  memoryPath,
+  type TunnelHops,
+  tunnelHopsPath,
+} from './tunnel-server-process.ts';
 
 /** Errors only: a thousand "runner connected" lines would bury the report. */
 const quietLogger: Logger = {
@@ -66,6 +74,24 @@ class TunnelHopRecorder {
   }
 }
 
+const benchActor = { type: 'system', id: 'bench', role: 'system' } as const;
+
+/** A registration token of tenant `slug` (made on the high tier when missing), straight through the services. */
+async function benchRegistrationToken(edge: RunningEdge, slug: string): Promise<string> {
+  const { db, clock } = edge.services;
+  const base = { actor: benchActor, clock, requestId: 'bench' };
+  const tenant = await getTenant({ ctx: { db }, input: { tenant: slug } }).catch(() =>
+    createTenant({ ctx: { ...base, db }, input: { slug, name: slug, tier: 'high' } }),
+  );
+  const { token } = await withTenant(db, tenant.id, (tx) =>
+    createRegistrationToken({
+      ctx: { ...base, db: tx, tenantId: tenant.id },
+      input: { environments: [], ttlMinutes: 60 },
+    }),
+  );
+  return token;
+}
+
 /**
  * Child process of the tunnel bench: the real edge, routes reporting this process's memory after a
  * full GC and the tunnel hop of each command, and a plain `ws` echo server as the baseline, so both
@@ -85,6 +111,11 @@ async function main() {
         return c.json({ ...process.memoryUsage(), connectedRunners: edge?.hub.size ?? 0 });
       });
       app.get(tunnelHopsPath, (c) => c.json(recorder.hops));
+      // A tenant has at most 20 runners: the idle-runner fleet registers across bench tenants made here.
+      app.post(`${benchTenantTokenPath}/:slug`, async (c) => {
+        if (!edge) return c.body(null, 503);
+        return c.json({ token: await benchRegistrationToken(edge, c.req.param('slug')) });
+      });
       app.delete(tunnelHopsPath, (c) => {
         recorder.stop();
         return c.body(null, 204);
