@@ -28,6 +28,13 @@ import java.util.concurrent.Executors;
  *   SAMPLE_DATA_DIR (fallback CAMELEER_VOLUME_DATA, then /data)
  *                                           where PUT/POST /files/{name} writes and GET reads, to
  *                                           test writeable volumes
+ *   OTEL_EXPORTER_OTLP_ENDPOINT, OTEL_EXPORTER_OTLP_HEADERS, OTEL_SERVICE_NAME, OTEL_RESOURCE_ATTRIBUTES
+ *                                           where the spans of /orders go (OTLP/HTTP JSON); none are
+ *                                           sent without an endpoint
+ *
+ * `/orders` runs a small Camel-like route pipeline traced like camel-opentelemetry (see
+ * OrderRoutes); `/orders?fail=true` fails. Every log line carries a level word (INFO, WARN, ERROR),
+ * and the lines of /orders their trace id (`trace_id=`).
  */
 public final class SampleApp {
     /** Replaced by scripts/build-sample.sh with the version being built. */
@@ -40,7 +47,7 @@ public final class SampleApp {
     public static void main(String[] args) throws IOException {
         String version = version();
         if ("true".equalsIgnoreCase(System.getenv("BROKEN")) || "true".equals(BUILD_BROKEN)) {
-            log("ERROR sample-app " + version + " cannot start: broken build (BROKEN=true)");
+            log("ERROR", "sample-app " + version + " cannot start: broken build (BROKEN=true)");
             System.exit(1);
         }
         int port = port();
@@ -48,6 +55,8 @@ public final class SampleApp {
         server.setExecutor(Executors.newFixedThreadPool(8));
         server.createContext("/health", exchange -> respond(exchange, 200, "UP\n"));
         server.createContext("/files/", SampleApp::files);
+        OtlpExporter exporter = OtlpExporter.fromEnv(version);
+        server.createContext("/orders", new OrderRoutes(new Tracer(exporter))::handle);
         server.createContext("/", exchange -> {
             if (!"/".equals(exchange.getRequestURI().getPath())) {
                 respond(exchange, 404, "not found\n");
@@ -56,13 +65,16 @@ public final class SampleApp {
             }
         });
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            log("sample-app " + version + " stopping (SIGTERM)");
+            log("INFO", "sample-app " + version + " stopping (SIGTERM)");
             server.stop(1);
-            log("sample-app " + version + " stopped");
+            if (exporter != null) exporter.shutdown(1_000);
+            log("INFO", "sample-app " + version + " stopped");
         }));
         server.start();
         String agent = System.getProperty("cameleer.agent", "none");
-        log("sample-app " + version + " started on port " + port + " (agent: " + agent + ")");
+        String telemetry = exporter == null ? "off" : "otlp";
+        log("INFO", "sample-app " + version + " started on port " + port + " (agent: " + agent + ", telemetry: "
+                + telemetry + ")");
     }
 
     private static void files(HttpExchange exchange) throws IOException {
@@ -122,17 +134,24 @@ public final class SampleApp {
     }
 
     private static void respond(HttpExchange exchange, int status, String body) throws IOException {
+        send(exchange, status, body);
+        String level = status >= 500 ? "ERROR" : status >= 400 ? "WARN" : "INFO";
+        log(level, exchange.getRequestMethod() + " " + exchange.getRequestURI() + " " + status);
+    }
+
+    static void send(HttpExchange exchange, int status, String body) throws IOException {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
         exchange.sendResponseHeaders(status, bytes.length);
         try (OutputStream out = exchange.getResponseBody()) {
             out.write(bytes);
         }
-        log(exchange.getRequestMethod() + " " + exchange.getRequestURI() + " " + status);
     }
 
-    private static void log(String line) {
-        System.out.println(Instant.now() + " " + line);
-        System.out.flush();
+    /** One line on stdout (ERROR on stderr), level word after the timestamp, as a logging framework writes it. */
+    static void log(String level, String line) {
+        java.io.PrintStream out = "ERROR".equals(level) ? System.err : System.out;
+        out.println(Instant.now() + " " + level + " " + line);
+        out.flush();
     }
 }

@@ -1,0 +1,125 @@
+package io.cameleer.sample;
+
+import com.sun.net.httpserver.HttpExchange;
+import java.io.IOException;
+
+/**
+ * A Camel-like pipeline behind `/orders`, traced the way camel-opentelemetry traces routes:
+ *
+ *   route orders:   from("platform-http:/orders") → to("direct:validate") → to("http://inventory/api/stock")
+ *   route validate: from("direct:validate") → to("log:audit"), failing the exchange on `?fail=true`
+ *
+ * Each route's consumer span is kind Server, each call a route makes (producer) is Internal for
+ * in-JVM endpoints and Client for remote ones; every span carries `camel.route.id` (the route it
+ * runs in) and `camel.uri` (the endpoint). A failure marks the failing spans and their callers
+ * with status error, and the answer is 500.
+ */
+final class OrderRoutes {
+    static final String ordersUri = "platform-http:/orders";
+    static final String validateUri = "direct://validate";
+    static final String auditUri = "log://audit";
+    static final String inventoryUri = "http://inventory/api/stock";
+
+    private final Tracer tracer;
+
+    OrderRoutes(Tracer tracer) {
+        this.tracer = tracer;
+    }
+
+    /** A failed exchange, as Camel's exception on the exchange. */
+    static final class ExchangeFailed extends Exception {
+        ExchangeFailed(String message) {
+            super(message);
+        }
+    }
+
+    void handle(HttpExchange exchange) throws IOException {
+        String method = exchange.getRequestMethod();
+        String target = exchange.getRequestURI().toString();
+        boolean fail = wantsFailure(exchange.getRequestURI().getRawQuery());
+        Tracer.Active consumer = tracer.start(method, Tracer.SERVER, null)
+                .attr("camel.route.id", "orders")
+                .attr("camel.uri", ordersUri)
+                .attr("http.request.method", method)
+                .attr("url.path", exchange.getRequestURI().getPath());
+        int status;
+        String body;
+        String failure = null;
+        try {
+            validate(consumer, fail);
+            inventory(consumer);
+            status = 200;
+            body = "order accepted trace_id=" + consumer.traceId + "\n";
+        } catch (ExchangeFailed e) {
+            failure = e.getMessage();
+            consumer.fail(failure);
+            status = 500;
+            body = "order failed: " + failure + " trace_id=" + consumer.traceId + "\n";
+        }
+        consumer.attr("http.response.status_code", status);
+        consumer.end();
+        String line = "[orders] " + method + " " + target + " " + status
+                + (failure == null ? "" : " " + failure)
+                + " trace_id=" + consumer.traceId + " span_id=" + consumer.spanId;
+        SampleApp.send(exchange, status, body);
+        SampleApp.log(failure == null ? "INFO" : "ERROR", line);
+    }
+
+    /** to("direct:validate"): the producer span in `orders`, the consumer span of route `validate` under it. */
+    private void validate(Tracer.Active parent, boolean fail) throws ExchangeFailed {
+        Tracer.Active call = tracer.start("validate", Tracer.INTERNAL, parent)
+                .attr("camel.route.id", "orders")
+                .attr("camel.uri", validateUri);
+        try {
+            Tracer.Active route = tracer.start("validate", Tracer.SERVER, call)
+                    .attr("camel.route.id", "validate")
+                    .attr("camel.uri", validateUri);
+            try {
+                Tracer.Active audit = tracer.start("audit", Tracer.INTERNAL, route)
+                        .attr("camel.route.id", "validate")
+                        .attr("camel.uri", auditUri);
+                pause(1);
+                audit.end();
+                if (fail) throw new ExchangeFailed("order rejected by route validate (fail=true)");
+            } catch (ExchangeFailed e) {
+                route.fail(e.getMessage());
+                throw e;
+            } finally {
+                route.end();
+            }
+        } catch (ExchangeFailed e) {
+            call.fail(e.getMessage());
+            throw e;
+        } finally {
+            call.end();
+        }
+    }
+
+    /** to("http://inventory/api/stock"): a remote call, simulated by a short wait. */
+    private void inventory(Tracer.Active parent) {
+        Tracer.Active call = tracer.start("GET", Tracer.CLIENT, parent)
+                .attr("camel.route.id", "orders")
+                .attr("camel.uri", inventoryUri)
+                .attr("http.request.method", "GET")
+                .attr("server.address", "inventory");
+        pause(3);
+        call.attr("http.response.status_code", 200);
+        call.end();
+    }
+
+    private static boolean wantsFailure(String query) {
+        if (query == null) return false;
+        for (String part : query.split("&")) {
+            if (part.equalsIgnoreCase("fail=true") || part.equalsIgnoreCase("fail")) return true;
+        }
+        return false;
+    }
+
+    private static void pause(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
