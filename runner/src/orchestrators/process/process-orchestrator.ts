@@ -15,8 +15,10 @@ import {
   type Progress,
   volumeName,
 } from '../orchestrator.ts';
+import type { FollowOutputOptions, OutputLine } from '../output.ts';
 import { readLog, tailLines } from './log-file.ts';
 import { freePort, waitForHealthy } from './network.ts';
+import { followOutputFile } from './output-file.ts';
 import {
   type AppRecord,
   type InstanceRecord,
@@ -179,6 +181,11 @@ export class ProcessOrchestrator extends TypedEmitter<ProcessEvents> implements 
   logs(ref: AppRef, opts: { tail: number; follow: boolean; signal?: AbortSignal }): AsyncIterable<string> {
     const key = refKey(ref);
     return readLog(() => this.state.apps[key]?.current?.logPath, opts);
+  }
+
+  /** One instance's output (stdout and stderr share its log file), resumable by byte offset; for log capture. */
+  followOutput(instance: Instance, opts: FollowOutputOptions): AsyncIterable<OutputLine> {
+    return followOutputFile(join(this.appDir(instance.ref), `${instance.id}.log`), opts);
   }
 
   async list(): Promise<Instance[]> {
