@@ -7,6 +7,7 @@ import type { HonoEnv, Services } from './env.ts';
 import { AppError, problemResponse, toAppError } from './errors.ts';
 import { authenticate } from './middleware/authenticate.ts';
 import { createRouter } from './openapi.ts';
+import { agentRegisterRoutes } from './routes/agent/register.ts';
 import { apiTokenRoutes } from './routes/api-tokens/index.ts';
 import { appRoutes } from './routes/apps/index.ts';
 import { artifactRoutes, isArtifactUpload } from './routes/artifacts/index.ts';
@@ -90,6 +91,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', billingRoutes);
   app.route('/', logStreamRoutes);
   app.route('/', registerRoutes);
+  app.route('/', agentRegisterRoutes);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createClient } from '@clickhouse/client';
+import { ClickHouseLogLevel, createClient } from '@clickhouse/client';
 import type { Logger } from '../../logger.ts';
 import { silentLogger } from '../../logger.ts';
 import type { RowsByTable, TelemetryTable } from '../rows.ts';
@@ -73,7 +73,12 @@ export async function createTelemetryPipeline(options: TelemetryPipelineOptions)
   const ownClient = 'url' in options.clickhouse;
   const client: PipelineClient =
     'url' in options.clickhouse
-      ? createClient({ url: options.clickhouse.url, compression: { request: false, response: false } })
+      ? createClient({
+          url: options.clickhouse.url,
+          compression: { request: false, response: false },
+          // The client would print every refused probe of an outage; the pipeline logs the outage once.
+          log: { level: ClickHouseLogLevel.OFF },
+        })
       : options.clickhouse;
   const spool = await openSpool(join(options.stateDir, 'telemetry', 'spool'));
 
