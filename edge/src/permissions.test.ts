@@ -51,13 +51,14 @@ describe('permissions', () => {
       'platform:admin',
       'authenticated',
       'registration-token',
+      'agent-bootstrap-token',
       'signed-url',
     ]);
     expect(operations.length).toBeGreaterThan(20);
     for (const op of operations) {
       expect(known.has(op.permission), `${op.method} ${op.path}: ${op.permission}`).toBe(true);
-      // Public operations carry their credential: a one-time token in the body, or a signed query.
-      if (op.permission !== 'registration-token' && op.permission !== 'signed-url')
+      // Public operations carry their credential: a one-time token, or a signed query.
+      if (!['registration-token', 'agent-bootstrap-token', 'signed-url'].includes(op.permission))
         expect(op.security?.length, `${op.method} ${op.path}`).toBeGreaterThan(0);
     }
   });

@@ -49,6 +49,7 @@ export const idPrefixes = {
   configEntry: 'cfg',
   licence: 'lic',
   usageEvent: 'use',
+  agentRegistration: 'agt',
 } as const;
 
 export type IdPrefix = (typeof idPrefixes)[keyof typeof idPrefixes];

@@ -2,26 +2,32 @@ import { type SignedCommand, type SigningKey, signProductToken } from '@cameleer
 import type { CommandRow } from '../db/schema/index.ts';
 import type { Services } from '../env.ts';
 import { openCommandEnv } from '../secrets/command-env.ts';
+import { deployCommandTelemetry } from '../services/agent-tokens.ts';
 
 /**
  * Signs a command with the edge's current command key; the runner acts only on these verified claims.
  * A deploy command's sealed secrets are opened here and merged into `payload.env`, so they exist in
- * clear only inside the signed token sent to the runner.
+ * clear only inside the signed token sent to the runner; so do the agent tokens of `payload.telemetry`.
  */
 export async function signCommand(
-  services: Pick<Services, 'commandKeys' | 'secretBox'>,
+  services: Pick<Services, 'commandKeys' | 'secretBox' | 'db'>,
   row: CommandRow,
   now: Date,
 ): Promise<string> {
   const key = services.commandKeys[0];
   if (!key) throw new Error('no command key');
+  let payload = await unsealPayload(services, row);
+  // The agent's tokens are minted here, like secrets opened: they exist only in the signed command.
+  const telemetry =
+    row.kind === 'deploy' && (await deployCommandTelemetry(services.db, key, row.tenantId, payload, now));
+  if (telemetry) payload = { ...payload, telemetry };
   const cmd: SignedCommand = {
     commandId: row.id,
     tenantId: row.tenantId,
     runnerId: row.runnerId,
     seq: row.seq,
     kind: row.kind as SignedCommand['kind'],
-    payload: await unsealPayload(services, row),
+    payload,
   };
   const ttlSeconds = Math.max(1, Math.ceil((row.deadline.getTime() - now.getTime()) / 1000));
   return signProductToken('command', key, { sub: row.runnerId, tid: row.tenantId, cmd }, { now, ttlSeconds });

@@ -1,3 +1,4 @@
+export * from './agent-registrations.ts';
 export * from './api-tokens.ts';
 export * from './apps.ts';
 export * from './audit-log.ts';
