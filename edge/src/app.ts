@@ -29,6 +29,7 @@ import { runnerRoutes } from './routes/runners/index.ts';
 import { registerRoutes } from './routes/runners/register.ts';
 import { tenantRoutes } from './routes/tenants/index.ts';
 import { pollRoutes } from './routes/tunnel/poll.ts';
+import { telemetryRoutes } from './routes/telemetry/index.ts';
 import { stripeWebhookRoutes } from './routes/webhooks/stripe.ts';
 import { recordAudit } from './services/audit.ts';
 
@@ -91,6 +92,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', billingRoutes);
   app.route('/', logStreamRoutes);
   app.route('/', registerRoutes);
+  app.route('/', telemetryRoutes);
   app.route('/', agentRegisterRoutes);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {

@@ -9,6 +9,7 @@ import type { Db } from './db/client.ts';
 import type { TenantRow } from './db/schema/index.ts';
 import type { Logger } from './logger.ts';
 import type { SecretBox } from './secrets/secret-box.ts';
+import type { TelemetryStore } from './telemetry/store.ts';
 import type { TunnelHub } from './tunnel/hub.ts';
 import type { ReplayGuard } from './tunnel/replay-guard.ts';
 
@@ -54,6 +55,8 @@ export type Services = {
   secretBox?: SecretBox;
   /** Stripe checkout, portal and webhooks; without it the billing routes answer 503. */
   billing?: StripeBilling;
+  /** Where the observability API reads traces, logs and route metrics (ClickHouse); without one, it answers 503. */
+  telemetry?: TelemetryStore;
   settings: EdgeSettings;
   log: Logger;
 };

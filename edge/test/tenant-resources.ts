@@ -14,6 +14,8 @@ export type TenantResourceIds = {
   deploymentId: string;
   /** A global configuration key. */
   key: string;
+  /** A trace id (telemetry lives in ClickHouse, not here: any well-formed id will do). */
+  traceId: string;
 };
 
 /** A valid body for every operation that takes one; route sweeps use it so that only what they test can refuse. */
@@ -86,5 +88,6 @@ export async function seedTenantResources(
     runnerId,
     commandId: (await post(`runners/${runnerId}/commands`, { kind: 'noop' })).id,
     key,
+    traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
   };
 }

@@ -30,6 +30,8 @@ export const permissions = {
   'commands:write': 'developer',
   'deployments:read': 'viewer',
   'deployments:write': 'developer',
+  // Whoever may read an app's deployments and logs may read its traces, logs and route metrics.
+  'telemetry:read': 'viewer',
   // Secrets are write-only through the API, so whoever deploys may set them.
   'config:read': 'viewer',
   'config:write': 'developer',

@@ -117,3 +117,92 @@ export const CommandDetail = Command.extend({
 export type CommandDetail = z.infer<typeof CommandDetail>;
 
 export const AppLogs = z.looseObject({ lines: z.array(z.string()) });
+
+// Telemetry (the observability API). Durations in milliseconds, times ISO-8601.
+
+export const LogRecord = z.looseObject({
+  time: z.string(),
+  environment: z.string(),
+  app: z.string(),
+  level: z.string(),
+  body: z.string(),
+});
+export type LogRecord = z.infer<typeof LogRecord>;
+
+export const LogPage = z.looseObject({ items: z.array(LogRecord), next: z.string().nullable() });
+
+export const TraceSummary = z.looseObject({
+  traceId: z.string(),
+  name: z.string(),
+  route: z.string(),
+  environment: z.string(),
+  app: z.string(),
+  startTime: z.string(),
+  durationMs: z.number(),
+  spanCount: z.number(),
+  errorCount: z.number(),
+  error: z.boolean(),
+});
+export type TraceSummary = z.infer<typeof TraceSummary>;
+
+export const TraceList = z.looseObject({ items: z.array(TraceSummary) });
+
+export type SpanNode = {
+  spanId: string;
+  name: string;
+  kind: string;
+  app: string;
+  offsetMs: number;
+  durationMs: number;
+  status: { code: string; message: string };
+  children: SpanNode[];
+  [field: string]: unknown;
+};
+
+export const SpanNode: z.ZodType<SpanNode> = z.lazy(() =>
+  z.looseObject({
+    spanId: z.string(),
+    name: z.string(),
+    kind: z.string(),
+    app: z.string(),
+    offsetMs: z.number(),
+    durationMs: z.number(),
+    status: z.looseObject({ code: z.string(), message: z.string() }),
+    children: z.array(SpanNode),
+  }),
+);
+
+export const TraceDetail = z.looseObject({
+  traceId: z.string(),
+  startTime: z.string(),
+  durationMs: z.number(),
+  spanCount: z.number(),
+  errorCount: z.number(),
+  roots: z.array(SpanNode),
+});
+export type TraceDetail = z.infer<typeof TraceDetail>;
+
+const EdgeStats = {
+  failures: z.number(),
+  errorRate: z.number(),
+  p50Ms: z.number(),
+  p99Ms: z.number(),
+};
+
+export const Topology = z.looseObject({
+  nodes: z.array(z.looseObject({ id: z.string(), type: z.string() })),
+  edges: z.array(
+    z.looseObject({
+      from: z.string(),
+      to: z.string(),
+      direction: z.enum(['from', 'to']),
+      app: z.string(),
+      environment: z.string(),
+      routeId: z.string(),
+      endpoint: z.string(),
+      calls: z.number(),
+      ...EdgeStats,
+    }),
+  ),
+});
+export type Topology = z.infer<typeof Topology>;

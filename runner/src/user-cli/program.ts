@@ -9,6 +9,8 @@ import { registerLicenseCommands } from './commands/license.ts';
 import { registerLifecycleCommands } from './commands/lifecycle.ts';
 import { registerLoginCommand } from './commands/login.ts';
 import { registerRunnersCommands } from './commands/runners.ts';
+import { registerTopologyCommand } from './commands/topology.ts';
+import { registerTracesCommands } from './commands/traces.ts';
 
 /** The `cameleer` command tree; main parses process.argv with it. */
 export function createProgram(ctx: CliContext): Command {
@@ -31,5 +33,7 @@ export function createProgram(ctx: CliContext): Command {
   registerLifecycleCommands(program, ctx);
   registerLicenseCommands(program, ctx);
   registerBillingCommands(program, ctx);
+  registerTracesCommands(program, ctx);
+  registerTopologyCommand(program, ctx);
   return program;
 }

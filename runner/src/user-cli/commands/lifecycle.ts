@@ -3,8 +3,10 @@ import { type ApiClient, openApi } from '../api-client.ts';
 import { AppLogs, AppVersionList, Deployment, Command as RunnerCommand } from '../api-schemas.ts';
 import { type CliContext, printJson } from '../cli-context.ts';
 import { CliError } from '../cli-error.ts';
+import { parseDuration } from '../duration.ts';
 import { followCommand, followDeployment, parseSeconds } from '../follow.ts';
 import { followLogs } from '../follow-logs.ts';
+import { formatLogRecord, searchStoredLogs } from '../stored-logs.ts';
 
 type FollowOptions = { app: string; wait?: boolean; timeout: number; json?: boolean };
 type ActionOptions = { app: string; env: string; timeout: number; json?: boolean };
@@ -65,6 +67,13 @@ export function registerLifecycleCommands(program: Command, ctx: CliContext): vo
     .option('-n, --lines <count>', 'how many lines', parseCount, 100)
     .option('-f, --follow', 'keep printing new lines as the app writes them (Ctrl-C stops)')
     .option('--for <seconds>', 'with --follow, stop after this many seconds', parseSeconds)
+    .option(
+      '--since <duration>',
+      'search the stored logs of this long ago until now, e.g. 15m, 2h',
+      parseDuration,
+    )
+    .option('--grep <text>', 'search the stored logs for lines containing this text (any case)')
+    .option('--level <level>', 'with --since or --grep, only records at this level or above, e.g. warn')
     .option('--json', 'print the lines as a JSON array')
     .action((opts: LogsOptions) => showLogs(ctx, opts));
 }
@@ -131,11 +140,21 @@ type LogsOptions = {
   lines: number;
   follow?: boolean;
   for?: number;
+  since?: number;
+  grep?: string;
+  level?: string;
   json?: boolean;
 };
 
 async function showLogs(ctx: CliContext, opts: LogsOptions) {
   const api = await openApi(ctx);
+  if (opts.since !== undefined || opts.grep !== undefined) {
+    if (opts.follow) throw new CliError('--follow shows new lines; --since and --grep search stored ones');
+    const records = await searchStoredLogs(api, ctx.now(), opts);
+    if (opts.json) return printJson(ctx, records);
+    return ctx.write(records.map(formatLogRecord).join(''));
+  }
+  if (opts.level !== undefined) throw new CliError('--level filters a search: add --since or --grep');
   if (opts.follow) {
     if (opts.json) throw new CliError('--json and --follow do not go together');
     const stop = new AbortController();
