@@ -73,7 +73,7 @@ public final class SampleApp {
         server.start();
         String agent = System.getProperty("cameleer.agent", "none");
         String telemetry = exporter == null ? "off" : "otlp";
-        log("INFO", "sample-app " + version + " started on port " + port + " (agent: " + agent + ", telemetry: "
+        log("INFO", "sample-app " + version + " started on port " + port + " (agent: " + agent + ") (telemetry: "
                 + telemetry + ")");
     }
 
