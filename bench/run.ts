@@ -2,6 +2,8 @@ import { benchDeploy } from './deploy.ts';
 import { deployReport } from './deploy-report.ts';
 import { check, fmt, ms } from './format.ts';
 import { benchForwardAuth, type ForwardAuthBench } from './forward-auth.ts';
+import { benchTelemetry } from './telemetry.ts';
+import { telemetryReport } from './telemetry-report.ts';
 import { benchTunnel } from './tunnel.ts';
 import { tunnelReport } from './tunnel-report.ts';
 
@@ -14,9 +16,10 @@ async function main() {
   if (!only || only === 'forward-auth') await forwardAuth();
   if (!only || only === 'tunnel') await tunnel();
   if (!only || only === 'deploy') await deploy();
+  if (!only || only === 'telemetry') await telemetry();
 }
 
-const parts = ['forward-auth', 'tunnel', 'deploy'];
+const parts = ['forward-auth', 'tunnel', 'deploy', 'telemetry'];
 
 async function forwardAuth() {
   const plan = {
@@ -60,6 +63,30 @@ async function deploy() {
       'a new app) on the Docker engine, after one warm-up of each',
   );
   log(deployReport(await benchDeploy(plan, log)));
+}
+
+async function telemetry() {
+  const plan = {
+    intake: {
+      spans: envInt('BENCH_INTAKE_SPANS', 200_000),
+      spansPerRequest: 500,
+      concurrency: 8,
+      rounds: envInt('BENCH_ROUNDS', 3),
+    },
+    queries: {
+      tenantSpans: envInt('BENCH_TENANT_SPANS', 10_000_000),
+      otherTenants: 9,
+      otherTenantSpans: envInt('BENCH_OTHER_TENANT_SPANS', 1_000_000),
+      calls: envInt('BENCH_QUERY_CALLS', 200),
+    },
+  };
+  log(
+    `Telemetry bench: ${plan.intake.rounds} rounds of ${plan.intake.spans} spans inserted directly, then sent ` +
+      `to the runner intake as OTLP protobuf (${plan.intake.spansPerRequest} per request, ` +
+      `${plan.intake.concurrency} at a time); then ${plan.queries.calls} trace-list and topology queries over ` +
+      `${plan.queries.tenantSpans} spans of one tenant among ${plan.queries.otherTenants + 1}, on chDB`,
+  );
+  log(telemetryReport(await benchTelemetry(plan, log)));
 }
 
 function report({ bare, verify }: ForwardAuthBench): string {

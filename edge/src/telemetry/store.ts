@@ -3,13 +3,21 @@
  * `@clickhouse/client-web` (Workers) or chDB behind the same HTTP interface (embedded). Every
  * query is parameterised: values are bound by ClickHouse (`{name:Type}`), never spliced into SQL.
  */
-import type { ClickHouseClient } from '@clickhouse/client-common';
 
 export interface TelemetryStore {
   query<T>(sql: string, params: Record<string, unknown>): Promise<T[]>;
 }
 
-export function clickhouseTelemetryStore(client: Pick<ClickHouseClient, 'query'>): TelemetryStore {
+/** What the store needs of a ClickHouse client; `@clickhouse/client` and `@clickhouse/client-web` both fit. */
+export type QueryClient = {
+  query(params: {
+    query: string;
+    query_params: Record<string, unknown>;
+    format: 'JSONEachRow';
+  }): Promise<{ json<T>(): Promise<T[]> }>;
+};
+
+export function clickhouseTelemetryStore(client: QueryClient): TelemetryStore {
   return {
     async query<T>(sql: string, params: Record<string, unknown>) {
       const result = await client.query({ query: sql, query_params: params, format: 'JSONEachRow' });

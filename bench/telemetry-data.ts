@@ -1,0 +1,40 @@
+/**
+ * Synthetic Camel traces for the query bench, generated inside ClickHouse (`INSERT … SELECT FROM
+ * numbers()`), so ten tenants' millions of spans take seconds, not a client round trip per row.
+ * Every trace is four spans of the sample app's shape: the `orders` route's consumer span (root),
+ * its call to `direct:validate`, the `validate` route's consumer span, and a call to an HTTP
+ * endpoint; 2 % of traces fail. Spans spread evenly over the last `hours`, across `apps` apps in
+ * dev and prod.
+ */
+export type SpanDataPlan = { tenantId: string; spans: number; apps: number; hours: number };
+
+export function spanDataSql(plan: SpanDataPlan, nowSeconds: number): string {
+  const traces = Math.floor(plan.spans / 4);
+  const step = (plan.hours * 3600) / Math.max(1, traces);
+  // t: trace number, p: position in the trace; ids are derived from both so they are unique.
+  return `
+INSERT INTO otel_traces (TenantId, Environment, App, DeploymentId, RetentionDays, Timestamp, TraceId, SpanId,
+  ParentSpanId, SpanName, SpanKind, ServiceName, SpanAttributes, Duration, StatusCode, StatusMessage)
+SELECT
+  '${plan.tenantId}' AS TenantId,
+  if(t % 2 = 0, 'dev', 'prod') AS Environment,
+  concat('app-', toString(t % ${plan.apps})) AS App,
+  'dep_bench' AS DeploymentId,
+  90 AS RetentionDays,
+  toDateTime64(${nowSeconds} - ${plan.hours * 3600} + t * ${step}, 9) + toIntervalMillisecond(p) AS Timestamp,
+  lower(hex(MD5(concat('${plan.tenantId}', toString(t))))) AS TraceId,
+  substring(lower(hex(MD5(concat('${plan.tenantId}', toString(t), '/', toString(p))))), 1, 16) AS SpanId,
+  multiIf(p = 0, '', p = 2,
+    substring(lower(hex(MD5(concat('${plan.tenantId}', toString(t), '/1')))), 1, 16),
+    substring(lower(hex(MD5(concat('${plan.tenantId}', toString(t), '/0')))), 1, 16)) AS ParentSpanId,
+  ['orders', 'direct:validate', 'validate', 'http://inventory/reserve'][p + 1] AS SpanName,
+  if(p % 2 = 0, 'Server', 'Client') AS SpanKind,
+  concat('app-', toString(t % ${plan.apps})) AS ServiceName,
+  map('camel.route.id', ['orders', 'orders', 'validate', 'orders'][p + 1],
+      'camel.uri', ['platform-http:/orders', 'direct:validate', 'direct:validate', 'http://inventory/reserve'][p + 1])
+    AS SpanAttributes,
+  (1000000 + (cityHash64(t, p) % 50000000)) AS Duration,
+  if(cityHash64(t) % 50 = 0, 'Error', 'Ok') AS StatusCode,
+  if(cityHash64(t) % 50 = 0, 'inventory unavailable', '') AS StatusMessage
+FROM (SELECT intDiv(number, 4) AS t, number % 4 AS p FROM numbers(${traces * 4}))`;
+}
