@@ -8,7 +8,8 @@
  */
 export type SpanDataPlan = { tenantId: string; spans: number; apps: number; hours: number };
 
-export function spanDataSql(plan: SpanDataPlan, nowSeconds: number): string {
+/** The SQL that inserts traces `first` to `first + count - 1` of the plan's (one statement per chunk keeps each short). */
+export function spanDataSql(plan: SpanDataPlan, nowSeconds: number, first: number, count: number): string {
   const traces = Math.floor(plan.spans / 4);
   const step = (plan.hours * 3600) / Math.max(1, traces);
   // t: trace number, p: position in the trace; ids are derived from both so they are unique.
@@ -36,5 +37,5 @@ SELECT
   (1000000 + (cityHash64(t, p) % 50000000)) AS Duration,
   if(cityHash64(t) % 50 = 0, 'Error', 'Ok') AS StatusCode,
   if(cityHash64(t) % 50 = 0, 'inventory unavailable', '') AS StatusMessage
-FROM (SELECT intDiv(number, 4) AS t, number % 4 AS p FROM numbers(${traces * 4}))`;
+FROM (SELECT intDiv(number, 4) AS t, number % 4 AS p FROM numbers(${first * 4}, ${count * 4}))`;
 }

@@ -27,13 +27,14 @@ export type QueryResult = {
 const apps = 5;
 const hours = 24;
 const tenantId = 'ten_benchq0';
+const tracesPerStatement = 250_000;
 
 export async function benchQueries(
   clickhouseUrl: string,
   plan: QueryPlan,
   log: (line: string) => void,
 ): Promise<QueryResult> {
-  const client = createClient({ url: clickhouseUrl, request_timeout: 600_000 });
+  const client = createClient({ url: clickhouseUrl, request_timeout: 120_000 });
   try {
     const began = performance.now();
     const nowSeconds = Math.floor(Date.now() / 1000);
@@ -45,7 +46,11 @@ export async function benchQueries(
       })),
     ];
     for (const t of tenants) {
-      await client.command({ query: spanDataSql({ ...t, apps, hours }, nowSeconds) });
+      const traces = Math.floor(t.spans / 4);
+      for (let first = 0; first < traces; first += tracesPerStatement) {
+        const count = Math.min(tracesPerStatement, traces - first);
+        await client.command({ query: spanDataSql({ ...t, apps, hours }, nowSeconds, first, count) });
+      }
       log(`  loaded ${t.spans.toLocaleString('en')} spans of ${t.tenantId}`);
     }
     const loadSeconds = (performance.now() - began) / 1000;
