@@ -165,7 +165,13 @@ export async function startIntakeServer(opts: IntakeServerOptions): Promise<Inta
     for (const [name, value] of Object.entries(request.headers)) {
       if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
     }
-    const answer = await opts.register(body, headers);
+    let answer: Awaited<ReturnType<typeof opts.register>>;
+    try {
+      answer = await opts.register(body, headers);
+    } catch (error) {
+      log(`telemetry intake: agent registration could not reach the edge: ${String(error)}`);
+      return answerProblem(response, 502, 'agent registration could not reach the edge; retry');
+    }
     response.writeHead(answer.status, answer.headers);
     response.end(answer.body);
   }

@@ -21,7 +21,8 @@ export function attributes(list: KeyValue[] | undefined, where: string): Attribu
         `${where} has an attribute key of ${key.length} characters; at most ${otlpLimits.maxAttributeKeyChars} are accepted`,
       );
     }
-    const text = anyValueText(value, `attribute ${key.slice(0, 64)} of ${where}`);
+    // Described lazily: building the description for every attribute would cost more than the check.
+    const text = anyValueText(value, () => `attribute ${key.slice(0, 64)} of ${where}`);
     if (
       text.length * 3 > otlpLimits.maxAttributeValueBytes &&
       Buffer.byteLength(text) > otlpLimits.maxAttributeValueBytes
@@ -36,7 +37,7 @@ export function attributes(list: KeyValue[] | undefined, where: string): Attribu
 }
 
 /** An AnyValue as one string, the way the ClickHouse exporter stores it (pdata's `AsString`). */
-export function anyValueText(value: AnyValue | null | undefined, where: string): string {
+export function anyValueText(value: AnyValue | null | undefined, where: string | (() => string)): string {
   if (value === null || value === undefined) return '';
   if (has(value, 'stringValue')) return value.stringValue ?? '';
   if (has(value, 'arrayValue') || has(value, 'kvlistValue'))
@@ -45,15 +46,19 @@ export function anyValueText(value: AnyValue | null | undefined, where: string):
   return json === null ? '' : String(json);
 }
 
-function anyValueJson(value: AnyValue | null | undefined, depth: number, where: string): unknown {
+function anyValueJson(
+  value: AnyValue | null | undefined,
+  depth: number,
+  where: string | (() => string),
+): unknown {
   if (depth > otlpLimits.maxValueDepth) {
-    throw new OtlpRefused(`${where} nests values deeper than ${otlpLimits.maxValueDepth} levels`);
+    throw new OtlpRefused(`${describe(where)} nests values deeper than ${otlpLimits.maxValueDepth} levels`);
   }
   if (value === null || value === undefined) return null;
   if (has(value, 'stringValue')) return value.stringValue ?? '';
   if (has(value, 'boolValue')) return value.boolValue === true;
   if (has(value, 'intValue')) {
-    const n = int64(value.intValue, where);
+    const n = int64(value.intValue, describe(where));
     const small = Number(n);
     return Number.isSafeInteger(small) ? small : n.toString();
   }
@@ -72,4 +77,8 @@ function anyValueJson(value: AnyValue | null | undefined, depth: number, where: 
     return out;
   }
   return null;
+}
+
+function describe(where: string | (() => string)): string {
+  return typeof where === 'string' ? where : where();
 }

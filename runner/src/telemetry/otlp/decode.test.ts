@@ -1,8 +1,9 @@
 import { JsonTraceSerializer, ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { describe, expect, it } from 'vitest';
-import type { TelemetryScope } from '../rows.ts';
+import { nanosToDateTime64, type TelemetryScope } from '../rows.ts';
 import { decodeOtlp } from './decode.ts';
 import { OtlpRefused } from './limits.ts';
+import { dateTime64 } from './scalars.ts';
 import { baseMs, bytes, type Encoding, sdkLogs, sdkMetrics, sdkTraces } from './sdk-payloads.fixture.ts';
 
 const scope: TelemetryScope = {
@@ -238,4 +239,9 @@ describe('limits and malformed requests', () => {
     // Field 1 (resource_spans) as a varint instead of a message.
     expect(refusal(Buffer.from([0x08, 0x01]), 'protobuf')).toMatch(/not a valid protobuf/);
   });
+});
+
+it('formats times as nanosToDateTime64 does', () => {
+  const times = [0n, 1n, 999_999_999n, 1_000_000_000n, BigInt(baseMs) * 1_000_000n + 123n, 2n ** 63n - 1n];
+  for (const nanos of [...times, ...times]) expect(dateTime64(nanos)).toBe(nanosToDateTime64(nanos));
 });

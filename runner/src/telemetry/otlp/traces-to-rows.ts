@@ -1,49 +1,59 @@
 import type { SpanRow, TelemetryScope } from '../rows.ts';
-import { nanosToDateTime64, ownerColumns } from '../rows.ts';
 import { attributes } from './attributes.ts';
 import type { Span, TracesRequest } from './model.ts';
 import { resourceColumns, scopeColumns } from './resource-scope.ts';
-import { id, nanos, nanosTime } from './scalars.ts';
+import { dateTime64, id, nanos, nanosTime } from './scalars.ts';
 
 /** SpanKind and StatusCode as the ClickHouse exporter spells them (pdata's `String()`). */
 const spanKinds = ['Unspecified', 'Internal', 'Server', 'Client', 'Producer', 'Consumer'];
 const statusCodes = ['Unset', 'Ok', 'Error'];
 
 export function tracesToRows(request: TracesRequest, scope: TelemetryScope): SpanRow[] {
-  const owner = ownerColumns(scope);
   const rows: SpanRow[] = [];
   for (const resourceSpans of request.resourceSpans ?? []) {
     const resource = resourceColumns(resourceSpans.resource, resourceSpans.schemaUrl);
     for (const scopeSpans of resourceSpans.scopeSpans ?? []) {
       const { ScopeName, ScopeVersion } = scopeColumns(scopeSpans.scope, scopeSpans.schemaUrl);
       for (const span of scopeSpans.spans ?? []) {
-        rows.push({
-          ...owner,
-          ...spanColumns(span),
-          ServiceName: resource.ServiceName,
-          ResourceAttributes: resource.ResourceAttributes,
-          ScopeName,
-          ScopeVersion,
-        });
+        rows.push(
+          spanRow(span, scope, resource.ServiceName, resource.ResourceAttributes, ScopeName, ScopeVersion),
+        );
       }
     }
   }
   return rows;
 }
 
-function spanColumns(span: Span) {
+// One object literal per row: spreading partial objects into rows of this width was ten times slower.
+function spanRow(
+  span: Span,
+  scope: TelemetryScope,
+  ServiceName: string,
+  ResourceAttributes: SpanRow['ResourceAttributes'],
+  ScopeName: string,
+  ScopeVersion: string,
+): SpanRow {
   const start = nanos(span.startTimeUnixNano, 'span start time');
   const end = nanos(span.endTimeUnixNano, 'span end time');
   const events = span.events ?? [];
   const links = span.links ?? [];
   return {
-    Timestamp: nanosToDateTime64(start),
+    TenantId: scope.tenantId,
+    Environment: scope.environment,
+    App: scope.app,
+    DeploymentId: scope.deploymentId,
+    RetentionDays: scope.retentionDays,
+    Timestamp: dateTime64(start),
     TraceId: id(span.traceId, 16, 'span trace id', false),
     SpanId: id(span.spanId, 8, 'span id', false),
     ParentSpanId: id(span.parentSpanId, 8, 'parent span id', true),
     TraceState: span.traceState ?? '',
     SpanName: span.name ?? '',
     SpanKind: spanKinds[span.kind ?? 0] ?? 'Unspecified',
+    ServiceName,
+    ResourceAttributes,
+    ScopeName,
+    ScopeVersion,
     SpanAttributes: attributes(span.attributes, 'span'),
     Duration: end > start ? Number(end - start) : 0,
     StatusCode: statusCodes[span.status?.code ?? 0] ?? 'Unset',
