@@ -51,6 +51,7 @@ export const operationBodies: Record<string, unknown> = {
     name: 'x',
     publicKey: { kty: 'OKP', crv: 'Ed25519', x: 'A'.repeat(43) },
   },
+  'post /api/agent/register': { bootstrapToken: 'not-a-bootstrap-token', hostname: 'x' },
 };
 
 /**

@@ -18,6 +18,9 @@ export type RunnerScope = { runnerId: string; tenantId: string };
 
 /** Checks a command frame against the trusted command keys and this runner's identity. */
 export class CommandVerifier {
+  /** The trusted keys as public JWKs; empty when built from imported keys (then nothing verifies against it). */
+  #jwks: JWK[] = [];
+
   constructor(
     private keys: VerifyingKey[],
     private readonly scope: RunnerScope,
@@ -25,11 +28,18 @@ export class CommandVerifier {
   ) {}
 
   static async fromJwks(jwks: JWK[], scope: RunnerScope, now?: () => Date): Promise<CommandVerifier> {
-    return new CommandVerifier(await importKeys(jwks), scope, now);
+    const verifier = new CommandVerifier(await importKeys(jwks), scope, now);
+    verifier.#jwks = jwks;
+    return verifier;
   }
 
   get keyIds(): string[] {
     return this.keys.map((k) => k.kid);
+  }
+
+  /** The command keys trusted now, as public JWKs: the edge signs agent tokens with them too. */
+  get jwks(): JWK[] {
+    return this.#jwks;
   }
 
   async verify(frame: CommandFrame): Promise<VerifiedCommand | RefusedCommand> {
@@ -73,6 +83,7 @@ export class CommandVerifier {
     const jwks = claims.keys as JWK[];
     try {
       this.keys = await importKeys(jwks);
+      this.#jwks = jwks;
     } catch (err) {
       return { ok: false, reason: `command keys are not valid Ed25519 public keys: ${describe(err)}` };
     }

@@ -21,6 +21,8 @@ import {
   type Progress,
 } from '../orchestrators/orchestrator.ts';
 import type { HttpFetch } from '../proxy/http-client.ts';
+import { agentEnv } from '../telemetry/agent-env.ts';
+import type { TelemetryScopes } from '../telemetry/scopes.ts';
 import { fetchArtifact } from './artifact-fetch.ts';
 import { DeployPayload, LogsPayload, parsePayload, RefPayload } from './deploy-payload.ts';
 import { followLogs } from './follow-logs.ts';
@@ -40,6 +42,12 @@ export type DeployHandlersOptions = {
   fetch?: HttpFetch;
   /** Gives apps their stable URL: results carry it as `instance.url`, the instance's own as `directUrl`. */
   front?: FrontProxy;
+  /** Points every app's telemetry at the runner's intake; without it apps get no telemetry variables. */
+  telemetry?: {
+    /** The intake's base URL as apps of that orchestrator reach it. */
+    intakeUrl(orchestrator: Orchestrator['kind']): string;
+    scopes: TelemetryScopes;
+  };
 };
 
 export const stage = { building: 'stage:BUILDING', starting: 'stage:STARTING' } as const;
@@ -80,7 +88,8 @@ export function deployHandlers(opts: DeployHandlersOptions): CommandHandlers {
       artifactSha256: version.sha256,
       agentPath,
       jarPath,
-      env: payload.env,
+      // The platform's variables win over the tenant's.
+      env: { ...payload.env, ...telemetryEnv(payload) },
       resources: payload.resources,
       writeableVolumes: payload.writeableVolumes,
       healthCheck: payload.healthCheck,
@@ -105,8 +114,38 @@ export function deployHandlers(opts: DeployHandlersOptions): CommandHandlers {
       spec.image = image.tag;
     }
     progress(stage.starting);
-    const instance = await orchestrator.deploy(spec, progress).catch(failedHealthCheck);
+    await recordScope(payload);
+    const instance = await orchestrator.deploy(spec, progress).catch(async (err: unknown) => {
+      await forgetUnlessRunning(payload);
+      return failedHealthCheck(err);
+    });
+    await opts.telemetry?.scopes.forgetApp(ref, payload.deploymentId);
     return { state: 'RUNNING', instance: routed(instance) };
+  };
+
+  const telemetryEnv = ({ telemetry, ref, deploymentId }: DeployPayload): Record<string, string> => {
+    if (!telemetry || !opts.telemetry) return {};
+    const intakeUrl = opts.telemetry.intakeUrl(orchestrator.kind);
+    return agentEnv({ intakeUrl, ref, deploymentId, telemetry });
+  };
+
+  /** A failed deploy left no instance of its own; whatever ran before keeps running with its own scope. */
+  const forgetUnlessRunning = async ({ ref, deploymentId }: DeployPayload): Promise<void> => {
+    if (!opts.telemetry) return;
+    const current = await orchestrator.status(ref).catch(() => null);
+    if (current?.deploymentId !== deploymentId) await opts.telemetry.scopes.delete(deploymentId);
+  };
+
+  /** Before the app starts: it may register and report while it does. */
+  const recordScope = async ({ telemetry, ref, deploymentId }: DeployPayload): Promise<void> => {
+    if (!telemetry || !opts.telemetry) return;
+    await opts.telemetry.scopes.set(ref, {
+      tenantId: telemetry.tenantId,
+      environment: ref.environment,
+      app: ref.app,
+      deploymentId,
+      retentionDays: telemetry.retentionDays,
+    });
   };
 
   return {
@@ -127,6 +166,7 @@ export function deployHandlers(opts: DeployHandlersOptions): CommandHandlers {
       const { ref } = parsePayload(RefPayload, command.payload);
       await orchestrator.remove(ref);
       front?.unroute(ref);
+      await opts.telemetry?.scopes.forgetApp(ref);
       return { state: 'REMOVED' };
     },
     status: async ({ command }) => {

@@ -28,6 +28,15 @@ export const DeployPayload = z.object({
     timeoutSeconds: z.number().positive(),
   }),
   private: z.boolean(),
+  /** The app's agent tokens, minted by the edge when it signed this command (edges before telemetry send none). */
+  telemetry: z
+    .object({
+      bootstrapToken: z.string().min(1).max(4096),
+      agentToken: z.string().min(1).max(4096),
+      tenantId: z.string().min(1).max(64),
+      retentionDays: z.number().int().positive(),
+    })
+    .optional(),
 });
 export type DeployPayload = z.infer<typeof DeployPayload>;
 

@@ -112,6 +112,8 @@ export class DockerOrchestrator extends TypedEmitter<EngineEvents> implements Or
           PortBindings: { [`${APP_PORT}/tcp`]: [{ HostIp: '127.0.0.1', HostPort: '' }] },
           Binds: binds,
           NetworkMode: network,
+          // The runner's telemetry intake, as apps reach the host (the OTEL_* variables name it).
+          ExtraHosts: ['host.docker.internal:host-gateway'],
         },
         NetworkingConfig: { EndpointsConfig: { [network]: { Aliases: [ref.app] } } },
       }),
