@@ -231,7 +231,7 @@ describe('OTLP/HTTP intake', () => {
   });
 
   it('bounds the bodies read at once', async () => {
-    const { url, server } = await start({ maxConcurrentBodies: 1 });
+    const { url, server, logs } = await start({ maxConcurrentBodies: 1 });
     const { port } = new URL(url);
     // One client sends its headers and half a body, and waits.
     const slow = httpRequest({ port, method: 'POST', path: '/v1/traces', headers: protobufHeaders });
@@ -243,6 +243,7 @@ describe('OTLP/HTTP intake', () => {
     expect(busy.headers.get('retry-after')).toBe('1');
     slow.destroy();
     await expect.poll(() => server.stats().inflight).toBe(0);
+    expect(logs).toEqual([]);
     expect((await post(url, '/v1/traces', sdkTraces('protobuf', {}).body, protobufHeaders)).status).toBe(200);
   });
 

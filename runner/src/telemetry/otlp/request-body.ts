@@ -13,10 +13,16 @@ export async function readRawBody(request: IncomingMessage, maxBytes: number): P
   if (declared > maxBytes) throw tooLarge(maxBytes);
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of request as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > maxBytes) throw tooLarge(maxBytes);
-    chunks.push(chunk);
+  try {
+    for await (const chunk of request as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > maxBytes) throw tooLarge(maxBytes);
+      chunks.push(chunk);
+    }
+  } catch (error) {
+    if (error instanceof OtlpRefused) throw error;
+    // The client went away mid-body: a refusal like any other, not an intake failure to log.
+    throw new OtlpRefused('the request body was cut off');
   }
   return Buffer.concat(chunks, size);
 }
