@@ -1,6 +1,7 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { IntakeServerOptions } from './intake-server.ts';
 import { registerProxy } from './register-proxy.ts';
 
 type Seen = { method?: string; url?: string; headers: IncomingHttpHeaders; body: string };
@@ -28,7 +29,7 @@ async function startEdge(answer: { status: number; body: unknown; delayMs?: numb
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen, server };
 }
 
-const text = (body: Uint8Array) => new TextDecoder().decode(body);
+const text = (body: Buffer | string) => body.toString();
 
 describe('register proxy', () => {
   let server: Server | undefined;
@@ -41,8 +42,9 @@ describe('register proxy', () => {
   it('forwards the bootstrap token and body to the edge with the intake URL the agent used', async () => {
     const edge = await startEdge({ status: 201, body: { agentId: 'agt_1', token: 'session' } });
     server = edge.server;
-    const forward = registerProxy({ edgeUrl: `${edge.url}/` });
-    const body = new TextEncoder().encode('{"hostname":"orders-1"}');
+    // What the intake server takes as its register route.
+    const forward: NonNullable<IntakeServerOptions['register']> = registerProxy({ edgeUrl: `${edge.url}/` });
+    const body = Buffer.from('{"hostname":"orders-1"}');
     const answer = await forward(body, {
       host: 'host.docker.internal:4318',
       authorization: 'Bearer boot',

@@ -6,7 +6,7 @@
 import { type HttpFetch, proxiedFetch } from '../proxy/http-client.ts';
 
 export type IntakeRequestHeaders = Record<string, string | string[] | undefined>;
-export type RegisterAnswer = { status: number; headers: Record<string, string>; body: Uint8Array };
+export type RegisterAnswer = { status: number; headers: Record<string, string>; body: Buffer };
 /** What the intake server calls with the request's body and headers. */
 export type RegisterForward = (body: Uint8Array, headers: IntakeRequestHeaders) => Promise<RegisterAnswer>;
 
@@ -47,7 +47,7 @@ export function registerProxy(opts: RegisterProxyOptions): RegisterForward {
       return {
         status: res.status,
         headers: { 'content-type': res.headers.get('content-type') ?? 'application/json' },
-        body: new Uint8Array(await res.arrayBuffer()),
+        body: Buffer.from(await res.arrayBuffer()),
       };
     } catch (err) {
       const timedOut = err instanceof Error && err.name === 'TimeoutError';
@@ -74,6 +74,6 @@ function problem(status: number, code: string, detail: string): RegisterAnswer {
   return {
     status,
     headers: { 'content-type': 'application/problem+json' },
-    body: new TextEncoder().encode(JSON.stringify(body)),
+    body: Buffer.from(JSON.stringify(body)),
   };
 }
