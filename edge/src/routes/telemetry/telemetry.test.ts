@@ -1,7 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestClickHouse, type TestClickHouse } from '../../../test/clickhouse.ts';
 import { createTestEdge, type TestEdge } from '../../../test/fixtures.ts';
-import { seedTelemetry } from '../../../test/telemetry-fixture.ts';
+import {
+  at,
+  insertRows,
+  scopeOf,
+  seedTelemetry,
+  spanRow,
+  traceIdOf,
+} from '../../../test/telemetry-fixture.ts';
 import { clickhouseTelemetryStore } from '../../telemetry/store.ts';
 
 // Telemetry lives in ClickHouse; PostgreSQL only authorises the request here, so PGlite is enough.
@@ -101,6 +108,28 @@ describe('observability API', () => {
       ['kafka:orders', 1],
       ['sql:insert', 2],
     ]);
+    // Spans whose parents form a cycle (a broken or hostile agent) still appear, each once.
+    const cyclic = traceIdOf(t.id, 'cyclic');
+    const scope = scopeOf(t.id, 'orders');
+    const span = (SpanId: string, ParentSpanId: string, ms: number) =>
+      spanRow(scope, {
+        TraceId: cyclic,
+        SpanId,
+        ParentSpanId,
+        SpanName: SpanId,
+        Timestamp: at(Date.now() - ms),
+      });
+    await insertRows(clickhouse.client, 'otel_traces', [
+      span('root', '', 3000),
+      span('a', 'b', 2000),
+      span('b', 'a', 1000),
+    ]);
+    const tree = (await get(`traces/${cyclic}`)).body;
+    const names = (nodes: Array<{ name: string; children: unknown[] }>): string[] =>
+      nodes.flatMap((n) => [n.name, ...names(n.children as typeof nodes)]);
+    expect(names(tree.roots).sort()).toEqual(['a', 'b', 'root']);
+    expect(tree.roots.map((r: { name: string }) => r.name)).toEqual(['root', 'a']);
+
     const missing = await get('traces/0123456789abcdef0123456789abcdef');
     expect(missing.status).toBe(404);
     expect(missing.type).toBe('application/problem+json');

@@ -1,7 +1,8 @@
 /**
  * Trace list: one row per trace whose root span started in the range. Root spans are read on the
  * table's key (tenant, environment, app, time); span counts and errors then come from the listed
- * traces only, each read within its own start and end (otel_traces_trace_id_ts).
+ * traces only, read between the first root's start and the last root's end (plus a margin for
+ * clock skew and late asynchronous spans), which the key's time column narrows to a few granules.
  */
 import type { TelemetryStore } from '../store.ts';
 import { tenantQuery } from './tenant-query.ts';
@@ -10,7 +11,7 @@ import { allOf, nanosToIso, nanosToMs, rangeParams, type TimeRange } from './tim
 export type TraceListFilters = TimeRange & {
   app?: string;
   environment?: string;
-  /** `error`: some span of the trace failed; `ok`: none did. */
+  /** `error`: a span of the trace in this app and environment failed; `ok`: none did. */
   status?: 'ok' | 'error';
   minDurationMs?: number;
   limit: number;
@@ -42,14 +43,18 @@ type RootRow = {
 };
 type CountRow = { TraceId: string; spans: string; errors: string };
 
-// The traces with a failed span in the range (few, and read on the same key as the roots).
-const failedTraces = `SELECT TraceId FROM otel_traces
+/** The traces with a failed span of the same app and environment in (about) the range: few, read on the key. */
+function failedTraces(filters: TraceListFilters) {
+  return `SELECT TraceId FROM otel_traces
     WHERE ${allOf([
       'TenantId = {tenant:String}',
+      filters.environment !== undefined && 'Environment = {environment:String}',
+      filters.app !== undefined && 'App = {app:String}',
       'Timestamp >= fromUnixTimestamp64Milli({fromMs:Int64})',
       'Timestamp < fromUnixTimestamp64Milli({toMs:Int64}) + INTERVAL 1 HOUR',
       "StatusCode = 'Error'",
     ])}`;
+}
 
 export async function listTraces(
   store: TelemetryStore,
@@ -65,17 +70,16 @@ export async function listTraces(
     'Timestamp < fromUnixTimestamp64Milli({toMs:Int64})',
     "ParentSpanId = ''",
     filters.minDurationMs !== undefined && 'Duration >= {minDurationNs:UInt64}',
-    filters.status === 'error' && `TraceId IN (${failedTraces})`,
-    filters.status === 'ok' && `TraceId NOT IN (${failedTraces})`,
+    filters.status === 'error' && `TraceId IN (${failedTraces(filters)})`,
+    filters.status === 'ok' && `TraceId NOT IN (${failedTraces(filters)})`,
   ]);
-  const roots = await query<RootRow>(
+  const rows = await query<RootRow>(
     `SELECT TraceId, SpanName,
   if(SpanAttributes['http.route'] != '', SpanAttributes['http.route'], SpanAttributes['camel.route.id']) AS route,
   Environment, App, toString(toUnixTimestamp64Nano(Timestamp)) AS ns, Duration, StatusCode = 'Error' AS rootError
 FROM otel_traces
 WHERE ${where}
 ORDER BY Timestamp DESC
-LIMIT 1 BY TraceId
 LIMIT {limit:UInt32}`,
     {
       ...rangeParams(filters),
@@ -86,17 +90,19 @@ LIMIT {limit:UInt32}`,
       limit: filters.limit,
     },
   );
-  if (roots.length === 0) return [];
+  if (rows.length === 0) return [];
+  // A trace rarely has two roots (a retried request); it is listed once, by its latest.
+  const roots = rows.filter((r, i) => rows.findIndex((o) => o.TraceId === r.TraceId) === i);
   const ids = roots.map((r) => r.TraceId);
   const counts = await query<CountRow>(
     `SELECT TraceId, count() AS spans, countIf(StatusCode = 'Error') AS errors
 FROM otel_traces
 WHERE TenantId = {tenant:String}
+  AND Timestamp >= fromUnixTimestamp64Nano({windowFrom:Int64})
+  AND Timestamp <= fromUnixTimestamp64Nano({windowTo:Int64})
   AND TraceId IN {ids:Array(String)}
-  AND Timestamp >= (SELECT min(Start) FROM otel_traces_trace_id_ts WHERE TenantId = {tenant:String} AND TraceId IN {ids:Array(String)})
-  AND Timestamp <= (SELECT max(End) FROM otel_traces_trace_id_ts WHERE TenantId = {tenant:String} AND TraceId IN {ids:Array(String)})
 GROUP BY TraceId`,
-    { ids },
+    { ids, ...spanWindow(roots) },
   );
   const byId = new Map(counts.map((c) => [c.TraceId, c]));
   return roots.map((r) => {
@@ -115,4 +121,19 @@ GROUP BY TraceId`,
       error: errorCount > 0 || Number(r.rootError) === 1,
     };
   });
+}
+
+const marginNs = 60_000_000_000n;
+
+/** Where the spans of the listed traces lie: their roots' span, widened by the margin. */
+function spanWindow(roots: RootRow[]) {
+  let from = BigInt(roots[0]?.ns ?? 0);
+  let to = from;
+  for (const r of roots) {
+    const start = BigInt(r.ns);
+    const end = start + BigInt(r.Duration);
+    if (start < from) from = start;
+    if (end > to) to = end;
+  }
+  return { windowFrom: String(from - marginNs), windowTo: String(to + marginNs) };
 }

@@ -67,15 +67,17 @@ export async function getTrace(
   filters: { traceId: string },
 ): Promise<TraceDetail | undefined> {
   const rows = await tenantQuery(store, tenantId)<Row>(
-    `SELECT SpanId, ParentSpanId, SpanName, SpanKind, ServiceName, Environment, App, DeploymentId,
+    `WITH (SELECT (min(Start), max(End)) FROM otel_traces_trace_id_ts
+        WHERE TenantId = {tenant:String} AND TraceId = {traceId:String}) AS window
+SELECT SpanId, ParentSpanId, SpanName, SpanKind, ServiceName, Environment, App, DeploymentId,
   toString(toUnixTimestamp64Nano(Timestamp)) AS ns, Duration, StatusCode, StatusMessage, SpanAttributes,
   ResourceAttributes, arrayMap(t -> toString(toUnixTimestamp64Nano(t)), Events.Timestamp) AS eventNs,
   Events.Name, Events.Attributes
 FROM otel_traces
 WHERE TenantId = {tenant:String}
   AND TraceId = {traceId:String}
-  AND Timestamp >= (SELECT min(Start) FROM otel_traces_trace_id_ts WHERE TenantId = {tenant:String} AND TraceId = {traceId:String})
-  AND Timestamp <= (SELECT max(End) FROM otel_traces_trace_id_ts WHERE TenantId = {tenant:String} AND TraceId = {traceId:String})
+  AND Timestamp >= window.1
+  AND Timestamp <= window.2
 ORDER BY Timestamp, SpanId
 LIMIT {maxSpans:UInt32}`,
     { traceId: filters.traceId, maxSpans: maxSpansPerTrace },
