@@ -6,10 +6,11 @@ import { silentLogger } from '../../logger.ts';
 import type { RowsByTable, TelemetryTable } from '../rows.ts';
 import { telemetryTables } from '../rows.ts';
 import { type Batch, batchBody, startBatch } from './batch.ts';
-import { backoffDelay, insertBatch, insertWithRetries, type PipelineClient } from './clickhouse-insert.ts';
+import { backoffDelay, insertWithRetries, type PipelineClient } from './clickhouse-insert.ts';
 import { type PipelineTuningInput, parsePipelineTuning } from './options.ts';
-import { openSpool, type SpoolEntry, SpoolFileCorrupt } from './spool.ts';
-import { estimatedSpoolBytesPerRecord, minimumSpoolHours, spoolHours } from './spool-budget.ts';
+import { openSpool } from './spool.ts';
+import { estimatedSpoolBytesPerRecord, logSpoolBudget, spoolHours } from './spool-budget.ts';
+import { createSpoolReplayer } from './spool-replayer.ts';
 
 /** What the intake hands decoded rows to; `ok: false` means "full, come back later" (HTTP 429). */
 export type TelemetrySink = {
@@ -88,29 +89,13 @@ export async function createTelemetryPipeline(options: TelemetryPipelineOptions)
   const sealed: Batch[] = [];
   let pendingRows = 0;
   let pendingBytes = 0;
-  let clickhouseUp = true;
   let closed = false;
   let lastRejectLog = 0;
   let rejectedSinceLog = 0;
   const stopping = new AbortController();
-  const pause = (ms: number) => sleep(ms, undefined, { signal: stopping.signal }).catch(() => undefined);
 
   const knownBytesPerRecord = spool.rows > 0 ? spool.bytes / spool.rows : estimatedSpoolBytesPerRecord;
-  const hours = spoolHours(tuning.spoolBytes, tuning.ratePerSecond, knownBytesPerRecord);
-  const budget = {
-    spoolBytes: tuning.spoolBytes,
-    ratePerSecond: tuning.ratePerSecond,
-    bytesPerRecord: Math.round(knownBytesPerRecord),
-    hours: Math.round(hours * 10) / 10,
-  };
-  if (hours < minimumSpoolHours) {
-    log.warn(
-      `TELEMETRY SPOOL TOO SMALL: it holds only ${budget.hours} h of telemetry at ${tuning.ratePerSecond} records/s; a ClickHouse outage longer than that loses data to 429s. Raise CAMELEER_TELEMETRY_SPOOL_BYTES.`,
-      budget,
-    );
-  } else {
-    log.info(`telemetry spool holds ${budget.hours} h at ${tuning.ratePerSecond} records/s`, budget);
-  }
+  logSpoolBudget(log, tuning, knownBytesPerRecord);
   if (spool.entries.length > 0) {
     log.info('telemetry spool has batches from before; replaying them', {
       files: spool.entries.length,
@@ -147,7 +132,7 @@ export async function createTelemetryPipeline(options: TelemetryPipelineOptions)
         spoolBytes: spool.bytes,
         spoolBudgetBytes: tuning.spoolBytes,
         pendingBytes,
-        clickhouse: clickhouseUp ? 'up' : 'down',
+        clickhouse: clickhouse.up ? 'up' : 'down',
       });
       lastRejectLog = now;
       rejectedSinceLog = 0;
@@ -155,7 +140,7 @@ export async function createTelemetryPipeline(options: TelemetryPipelineOptions)
     // Down: come back after a probe or two. Up but full: the replayer is draining; soon.
     return {
       ok: false as const,
-      retryAfterSeconds: clickhouseUp ? 1 : Math.ceil(tuning.probeCapMs / 1000) + 1,
+      retryAfterSeconds: clickhouse.up ? 1 : Math.ceil(tuning.probeCapMs / 1000) + 1,
     };
   };
 
@@ -174,11 +159,8 @@ export async function createTelemetryPipeline(options: TelemetryPipelineOptions)
     if (rows === 0) return { ok: true };
     // Memory is counted as if it all had to be spooled (gzip only makes it smaller), so what is
     // accepted always fits on disk: the spool never has to drop an accepted batch.
-    if (
-      closed ||
-      pendingBytes + bytes > tuning.memoryBytes ||
-      spool.bytes + pendingBytes + bytes > tuning.spoolBytes
-    ) {
+    if (closed) return { ok: false, retryAfterSeconds: 1 }; // shutting down; the next runner takes it
+    if (pendingBytes + bytes > tuning.memoryBytes || spool.bytes + pendingBytes + bytes > tuning.spoolBytes) {
       return refuse(rows);
     }
     counters.accepted += rows;
@@ -200,16 +182,37 @@ export async function createTelemetryPipeline(options: TelemetryPipelineOptions)
     return { ok: true };
   };
 
-  const markDown = (error: unknown) => {
-    if (!clickhouseUp) return;
-    clickhouseUp = false;
-    const hoursLeft = spoolHours(tuning.spoolBytes - spool.bytes, tuning.ratePerSecond, bytesPerRecord());
-    log.warn('ClickHouse unreachable: telemetry goes to the spool until it answers', {
-      error: (error as Error).message,
-      spoolBytes: spool.bytes,
-      hoursLeftAtConfiguredRate: Math.round(hoursLeft * 10) / 10,
-    });
+  const clickhouse = {
+    up: true,
+    down(error: unknown) {
+      if (!clickhouse.up) return;
+      clickhouse.up = false;
+      const hoursLeft = spoolHours(tuning.spoolBytes - spool.bytes, tuning.ratePerSecond, bytesPerRecord());
+      log.warn('ClickHouse unreachable: telemetry goes to the spool until it answers', {
+        error: (error as Error).message,
+        spoolBytes: spool.bytes,
+        hoursLeftAtConfiguredRate: Math.round(hoursLeft * 10) / 10,
+      });
+    },
+    back() {
+      clickhouse.up = true;
+      log.info('ClickHouse answers again: replaying the telemetry spool', {
+        files: spool.entries.length,
+        rows: spool.rows,
+      });
+    },
   };
+  const replayer = createSpoolReplayer({
+    spool,
+    client,
+    tuning,
+    log,
+    clickhouse,
+    count: (counter, rows) => {
+      counters[counter] += rows;
+    },
+    signal: stopping.signal,
+  });
   const bytesPerRecord = () =>
     counters.spilled > 0 ? spilledFileBytes / counters.spilled : knownBytesPerRecord;
 
@@ -235,7 +238,7 @@ export async function createTelemetryPipeline(options: TelemetryPipelineOptions)
       try {
         for (let batch = sealed[0]; batch; batch = sealed[0]) {
           let stored = false;
-          if (clickhouseUp && spool.entries.length === 0) {
+          if (clickhouse.up && spool.entries.length === 0) {
             try {
               await insertWithRetries(client, batch, {
                 attempts: tuning.insertAttempts,
@@ -246,12 +249,12 @@ export async function createTelemetryPipeline(options: TelemetryPipelineOptions)
               counters.inserted += batch.rows;
               stored = true;
             } catch (error) {
-              markDown(error);
+              clickhouse.down(error);
             }
           }
           if (!stored) {
             await spill(batch);
-            replay();
+            replayer.start();
           }
           sealed.shift();
           pendingRows -= batch.rows;
@@ -264,98 +267,21 @@ export async function createTelemetryPipeline(options: TelemetryPipelineOptions)
     return pumping;
   };
 
-  const replayFailures = new Map<SpoolEntry, number>();
-  let replaying: Promise<void> | undefined;
-  const replay = (): Promise<void> => {
-    replaying ??= (async () => {
-      try {
-        let probe = 0;
-        while (!stopping.signal.aborted) {
-          const entry = spool.entries[0];
-          if (!entry) return;
-          if (!clickhouseUp) {
-            await pause(backoffDelay(probe++, tuning.probeBaseMs, tuning.probeCapMs) + tuning.probeBaseMs);
-            if (stopping.signal.aborted) return;
-            const ping = await client.ping().catch((error: unknown) => ({ success: false, error }));
-            if (!ping.success) continue;
-            clickhouseUp = true;
-            probe = 0;
-            log.info('ClickHouse answers again: replaying the telemetry spool', {
-              files: spool.entries.length,
-              rows: spool.rows,
-            });
-          }
-          try {
-            await replayOne(entry);
-          } catch (error) {
-            log.error('telemetry spool replay failed; retrying', {
-              file: entry.file,
-              error: (error as Error).message,
-            });
-            await pause(tuning.probeCapMs);
-          }
-        }
-      } finally {
-        replaying = undefined;
-      }
-    })();
-    return replaying;
-  };
-
-  const replayOne = async (entry: SpoolEntry) => {
-    let batch: Batch;
-    try {
-      batch = await spool.read(entry);
-    } catch (error) {
-      if (!(error instanceof SpoolFileCorrupt)) throw error;
-      log.error('telemetry spool file unreadable; set aside', { file: entry.file, error: error.message });
-      counters.setAside += entry.rows;
-      await spool.setAside(entry);
-      return;
-    }
-    try {
-      await insertBatch(client, batch);
-    } catch (error) {
-      const ping = await client.ping().catch(() => ({ success: false }));
-      if (!ping.success) return markDown(error);
-      // ClickHouse answers but refuses this batch: a few more tries, then out of the way of the rest.
-      const failures = (replayFailures.get(entry) ?? 0) + 1;
-      replayFailures.set(entry, failures);
-      if (failures < tuning.replayAttempts) {
-        await pause(backoffDelay(failures, tuning.retryBaseMs, tuning.retryCapMs));
-        return;
-      }
-      log.error('ClickHouse keeps refusing a spooled telemetry batch; set aside in spool/dead', {
-        file: entry.file,
-        rows: entry.rows,
-        error: (error as Error).message,
-      });
-      replayFailures.delete(entry);
-      counters.setAside += entry.rows;
-      await spool.setAside(entry);
-      return;
-    }
-    // Deleted only now: a crash before this line replays a batch ClickHouse deduplicates.
-    await spool.remove(entry);
-    replayFailures.delete(entry);
-    counters.replayed += entry.rows;
-  };
-
   const flush = async () => {
     for (const table of [...open.keys()]) seal(table);
     while (pumping) await pumping;
   };
 
-  if (spool.entries.length > 0) void replay();
+  if (spool.entries.length > 0) replayer.start();
 
   return {
     accept,
     flush,
     async drain() {
       await flush();
-      while (spool.entries.length > 0 || pumping || replaying) {
-        await (replaying ?? pumping ?? sleep(10));
-        if (spool.entries.length > 0 && !replaying) void replay();
+      while (spool.entries.length > 0 || pumping || replayer.running) {
+        await (replayer.running ?? pumping ?? sleep(10));
+        if (spool.entries.length > 0) replayer.start();
       }
     },
     async close() {
@@ -363,7 +289,7 @@ export async function createTelemetryPipeline(options: TelemetryPipelineOptions)
       clearInterval(ageTimer);
       await flush();
       stopping.abort();
-      while (replaying) await replaying;
+      while (replayer.running) await replayer.running;
       if (ownClient) await client.close();
     },
     stats: () => ({
@@ -375,7 +301,7 @@ export async function createTelemetryPipeline(options: TelemetryPipelineOptions)
       spoolFiles: spool.entries.length,
       spoolBudgetBytes: tuning.spoolBytes,
       spoolBytesPerRecord: counters.spilled > 0 ? spilledFileBytes / counters.spilled : undefined,
-      clickhouse: clickhouseUp ? 'up' : 'down',
+      clickhouse: clickhouse.up ? 'up' : 'down',
     }),
   };
 }
