@@ -1,12 +1,10 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type ClickHouseClient, createClient } from '@clickhouse/client';
+import { type ChdbProcess, spawnChdbServer } from '../src/node/chdb-process.ts';
 import { loadClickHouseMigrations } from '../src/node/clickhouse-migrations.ts';
 import { migrateClickHouse } from '../src/telemetry/clickhouse-migrate.ts';
-
-const root = join(import.meta.dirname, '..', '..');
 
 export type TestClickHouse = {
   /** The ClickHouse HTTP interface, stable across `stop()`/`start()`. */
@@ -57,54 +55,5 @@ export async function startTestClickHouse(
       server = undefined;
       if (!opts.dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
-  };
-}
-
-type ChdbProcess = { url: string; child: ChildProcess; stop(): Promise<void> };
-
-async function spawnChdbServer(dataDir: string, port: number): Promise<ChdbProcess> {
-  // Node itself with tsx's loader; stdin is a pipe the server watches, so it dies with the test.
-  const child = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      'edge/src/node/chdb-server-main.ts',
-      '--data-dir',
-      dataDir,
-      '--port',
-      String(port),
-      '--watch-stdin',
-    ],
-    { cwd: root, stdio: ['pipe', 'pipe', 'pipe'] },
-  );
-  let out = '';
-  child.stderr?.on('data', (d) => {
-    out += d;
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`chDB server did not start in 30 s:\n${out}`)), 30_000);
-    child.stdout?.on('data', (d) => {
-      out += d;
-      const m = /chdb-server listening (http:\/\/\S+)/.exec(out);
-      if (m?.[1]) {
-        clearTimeout(timer);
-        resolve(m[1]);
-      }
-    });
-    child.once('exit', (code, signal) => {
-      clearTimeout(timer);
-      reject(new Error(`chDB server exited (${code ?? signal}):\n${out}`));
-    });
-  });
-  return {
-    url,
-    child,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null || child.signalCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
   };
 }

@@ -25,6 +25,9 @@ import { type RunnerIdentity, readIdentity, readPrivateKey, updateCommandKeys } 
 import { CommandJournal, type CommandOutcome, type JournalEntry } from './state/journal.ts';
 import { ensureStateDir } from './state/state-dir.ts';
 import { StatusReporter } from './state/status-reporter.ts';
+import { TelemetryScopes } from './telemetry/scopes.ts';
+import type { RunnerTelemetryConfig } from './telemetry/telemetry-config.ts';
+import { type RunnerTelemetry, startRunnerTelemetry } from './telemetry/telemetry-service.ts';
 import { Backoff } from './tunnel/backoff.ts';
 import { InventoryReporter } from './tunnel/inventory-reporter.ts';
 import { LongPollSession } from './tunnel/long-poll-session.ts';
@@ -51,6 +54,8 @@ export type RunnerOptions = {
   inventoryIntervalMs?: number;
   /** Changes closer together than this are reported in one inventory frame (default 500 ms). */
   inventorySettleMs?: number;
+  /** With `deployments`: collect the apps' logs, traces and metrics into this ClickHouse. */
+  telemetry?: RunnerTelemetryConfig;
 };
 
 /** Commands whose effect changes what runs: the inventory follows each of them. */
@@ -97,6 +102,7 @@ export class Runner extends TypedEmitter<RunnerEvents> {
   private readonly stopSignal = new AbortController();
   private loop: Promise<void> = Promise.resolve();
   private reporter: InventoryReporter | undefined;
+  private telemetry: RunnerTelemetry | undefined;
   private unwatchInventory: () => void = () => {};
 
   constructor(private readonly opts: RunnerOptions) {
@@ -128,11 +134,16 @@ export class Runner extends TypedEmitter<RunnerEvents> {
     this.identity = identity;
     this.credentials = { runnerId: identity.runnerId, tenantId: identity.tenantId, key };
     this.journal = CommandJournal.open(files.journal);
+    const scopes =
+      this.opts.deployments && this.opts.telemetry
+        ? await TelemetryScopes.open(this.opts.stateDir)
+        : undefined;
     if (this.opts.deployments) {
       this.deployments = await openDeployments({
         stateDir: this.opts.stateDir,
         logger: this.logger,
         fetch: this.opts.fetch,
+        ...(scopes ? { telemetry: { scopes, intakeUrl: (kind) => this.telemetry?.intakeUrl(kind) } } : {}),
       });
       this.handlers = { ...defaultHandlers, ...this.deployments?.handlers, ...this.opts.handlers };
     }
@@ -148,6 +159,8 @@ export class Runner extends TypedEmitter<RunnerEvents> {
       this.unwatchInventory = watchInventoryChanges(this.deployments.orchestrator, () => reporter.changed());
     const verifier = await CommandVerifier.fromJwks(identity.commandKeys, identity);
     this.verifier = verifier;
+    if (scopes && this.opts.telemetry)
+      await this.startTelemetry(identity, scopes, this.opts.telemetry, verifier);
     this.status = new StatusReporter(this.opts.stateDir, identity.edgeUrl);
     this.executor = new CommandExecutor({
       journal: this.journal,
@@ -179,6 +192,34 @@ export class Runner extends TypedEmitter<RunnerEvents> {
     this.loop = this.keepConnected(identity);
   }
 
+  /** Telemetry is an addition: when it cannot start, apps still deploy, without telemetry variables. */
+  private async startTelemetry(
+    identity: RunnerIdentity,
+    scopes: TelemetryScopes,
+    config: RunnerTelemetryConfig,
+    verifier: CommandVerifier,
+  ): Promise<void> {
+    try {
+      this.telemetry = await startRunnerTelemetry({
+        stateDir: this.opts.stateDir,
+        edgeUrl: identity.edgeUrl,
+        config,
+        scopes,
+        keys: () => verifier.jwks,
+        ...(this.deployments ? { orchestrator: this.deployments.orchestrator } : {}),
+        ...(this.opts.fetch ? { fetch: this.opts.fetch } : {}),
+        logger: this.logger,
+      });
+    } catch (err) {
+      this.logger.error('telemetry did not start: apps run without it', { error: String(err) });
+    }
+  }
+
+  /** The intake apps export to, when telemetry runs. */
+  get telemetryIntakeUrl(): string | undefined {
+    return this.telemetry?.intake.url;
+  }
+
   /** Where this runner runs apps and where they answer, once started with `deployments`. */
   appsHost(): { orchestrator: 'docker' | 'process'; urlPattern?: string } | undefined {
     if (!this.deployments) return undefined;
@@ -199,6 +240,7 @@ export class Runner extends TypedEmitter<RunnerEvents> {
     this.executor?.interrupt();
     await this.executor?.idle();
     this.journal?.close();
+    await this.telemetry?.close();
     await this.deployments?.close();
     this.status?.stopped();
     this.logger.info('runner stopped', { reason });

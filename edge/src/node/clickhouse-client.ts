@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { type ClickHouseClient, createClient } from '@clickhouse/client';
 import { z } from 'zod';
 import { migrateClickHouse } from '../telemetry/clickhouse-migrate.ts';
-import { type ChdbServer, startChdbServer } from './chdb-server.ts';
+import { type ChdbProcess, spawnChdbServer } from './chdb-process.ts';
 import { loadClickHouseMigrations } from './clickhouse-migrations.ts';
 
 const optional = z
@@ -40,11 +40,11 @@ export type TelemetryClickHouse = {
   close(): Promise<void>;
 };
 
-/** The telemetry ClickHouse, migrated: the configured server, or chDB served by this process. */
+/** The telemetry ClickHouse, migrated: the configured server, or chDB served by a child process. */
 export async function createTelemetryClickHouse(
   config: TelemetryClickHouseConfig,
 ): Promise<TelemetryClickHouse> {
-  let server: ChdbServer | undefined;
+  let server: ChdbProcess | undefined;
   let connection: ClickHouseConnection;
   if (config.CAMELEER_CLICKHOUSE_URL) {
     connection = {
@@ -54,10 +54,7 @@ export async function createTelemetryClickHouse(
       ...(config.CAMELEER_CLICKHOUSE_DATABASE ? { database: config.CAMELEER_CLICKHOUSE_DATABASE } : {}),
     };
   } else {
-    server = await startChdbServer({
-      dataDir: join(config.dataDir, 'clickhouse'),
-      ...(config.embeddedPort !== undefined ? { port: config.embeddedPort } : {}),
-    });
+    server = await spawnChdbServer(join(config.dataDir, 'clickhouse'), config.embeddedPort ?? 0);
     connection = { url: server.url };
   }
   const client = createClient(connection);
@@ -65,7 +62,7 @@ export async function createTelemetryClickHouse(
     await migrateClickHouse(client, loadClickHouseMigrations());
   } catch (err) {
     await client.close();
-    await server?.close();
+    await server?.stop();
     throw err;
   }
   return {
@@ -74,7 +71,7 @@ export async function createTelemetryClickHouse(
     client,
     async close() {
       await client.close();
-      await server?.close();
+      await server?.stop();
     },
   };
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ClickHouseEnv } from './clickhouse-client.ts';
 
 const optional = z
   .string()
@@ -83,6 +84,14 @@ export const NodeConfig = z
       .int()
       .min(60)
       .default(12 * 3600),
+    /** Store and serve logs, traces and metrics (ClickHouse: CAMELEER_CLICKHOUSE_URL, else the embedded chDB). */
+    CAMELEER_TELEMETRY: z
+      .enum(['true', 'false', '1', '0'])
+      .default('true')
+      .transform((v) => v === 'true' || v === '1'),
+    /** Port of the embedded ClickHouse's HTTP interface on loopback (default any free one). */
+    CAMELEER_CLICKHOUSE_EMBEDDED_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+    ...ClickHouseEnv.shape,
   })
   .superRefine((c, ctx) => {
     if (!!c.CAMELEER_OIDC_ISSUER !== !!c.CAMELEER_OIDC_AUDIENCE) {

@@ -6,6 +6,7 @@ import { withTenant } from '../db/client.ts';
 import { runners, tenants } from '../db/schema/index.ts';
 import type { Services } from '../env.ts';
 import { createRegistrationToken } from '../services/registration-tokens.ts';
+import type { ClickHouseConnection } from './clickhouse-client.ts';
 
 /**
  * The runner `npm start` runs beside the edge, connected over the real tunnel on
@@ -15,7 +16,7 @@ import { createRegistrationToken } from '../services/registration-tokens.ts';
  */
 export async function startLocalRunner(
   services: Services,
-  opts: { edgeUrl: string; dataDir: string },
+  opts: { edgeUrl: string; dataDir: string; telemetry?: ClickHouseConnection | undefined },
 ): Promise<Runner | undefined> {
   const stateDir = resolve(opts.dataDir, 'runner');
   const [tenant] = await services.db
@@ -32,6 +33,7 @@ export async function startLocalRunner(
     edgeUrl: opts.edgeUrl,
     stateDir,
     name: 'local',
+    ...(opts.telemetry ? { telemetry: { clickhouse: opts.telemetry } } : {}),
     registrationToken: () =>
       withTenant(services.db, tenant.id, async (db) => {
         const former = hasIdentity(stateDir) ? readIdentity(stateDir) : undefined;

@@ -14,9 +14,11 @@ import { jsonLogger, type Logger } from '../logger.ts';
 import { expireOverdueCommands } from '../services/commands.ts';
 import { deploymentResult } from '../services/deployments.ts';
 import { recordAppHours } from '../services/usage.ts';
+import { clickhouseTelemetryStore } from '../telemetry/store.ts';
 import { LocalHub } from '../tunnel/local-hub.ts';
 import { ReplayGuard } from '../tunnel/replay-guard.ts';
 import { loadArtifactUrlKey } from './artifact-url-key.ts';
+import { createTelemetryClickHouse, type TelemetryClickHouse } from './clickhouse-client.ts';
 import type { NodeConfig } from './config.ts';
 import { type Database, openPglite, openPostgres } from './database.ts';
 import { FileArtifactStore } from './fs-artifact-store.ts';
@@ -34,6 +36,8 @@ export type RunningEdge = {
   services: Services;
   hub: LocalHub;
   database: Database;
+  /** Where logs, traces and metrics are stored, unless CAMELEER_TELEMETRY is off. */
+  telemetry: TelemetryClickHouse | undefined;
   close(): Promise<void>;
 };
 
@@ -56,6 +60,15 @@ export async function startEdge(
     resolve(keysDir, 'artifact-url.key'),
   );
   const secretBox = await loadSecretBox(config.CAMELEER_SECRETS_KEY, resolve(keysDir, 'secrets.key'));
+  const telemetry = config.CAMELEER_TELEMETRY
+    ? await createTelemetryClickHouse({
+        ...config,
+        dataDir,
+        ...(config.CAMELEER_CLICKHOUSE_EMBEDDED_PORT !== undefined
+          ? { embeddedPort: config.CAMELEER_CLICKHOUSE_EMBEDDED_PORT }
+          : {}),
+      })
+    : undefined;
 
   const server = serve({
     fetch: () => new Response(null, { status: 503 }),
@@ -98,6 +111,7 @@ export async function startEdge(
     artifactStore: new FileArtifactStore(resolve(dataDir, 'artifacts')),
     artifactUrlKey,
     secretBox,
+    ...(telemetry ? { telemetry: clickhouseTelemetryStore(telemetry.client) } : {}),
     billing: config.STRIPE_SECRET_KEY
       ? createStripeBilling({
           secretKey: config.STRIPE_SECRET_KEY,
@@ -147,7 +161,7 @@ export async function startEdge(
   const url = `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${port}`;
   const loopback = ['0.0.0.0', '::'].includes(config.HOST) ? `http://127.0.0.1:${port}` : url;
   const localRunner = config.CAMELEER_LOCAL_RUNNER
-    ? await startLocalRunner(services, { edgeUrl: loopback, dataDir })
+    ? await startLocalRunner(services, { edgeUrl: loopback, dataDir, telemetry: telemetry?.connection })
     : undefined;
 
   return {
@@ -158,8 +172,10 @@ export async function startEdge(
     services,
     hub,
     database,
+    telemetry,
     close: async () => {
       await localRunner?.stop();
+      await telemetry?.close();
       clearInterval(sweeper);
       clearInterval(usageSweeper);
       hub.stop();

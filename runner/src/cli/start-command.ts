@@ -1,8 +1,19 @@
 import { Runner } from '../runner.ts';
+import { telemetryConfigFromEnv } from '../telemetry/telemetry-config.ts';
 
 /** Runs the runner in the foreground until SIGINT/SIGTERM, or until the edge revokes it (exit 2). */
 export async function startCommand(opts: { stateDir: string; quiet?: boolean }): Promise<void> {
-  const runner = new Runner({ stateDir: opts.stateDir, echoLogs: !opts.quiet, deployments: true });
+  const telemetry = telemetryConfigFromEnv(process.env);
+  if (!telemetry && !opts.quiet)
+    process.stderr.write(
+      'cameleer-runner: CAMELEER_CLICKHOUSE_URL is not set: apps run without telemetry (logs stay available live)\n',
+    );
+  const runner = new Runner({
+    stateDir: opts.stateDir,
+    echoLogs: !opts.quiet,
+    deployments: true,
+    ...(telemetry ? { telemetry } : {}),
+  });
   let exitCode = 0;
   runner.on('revoked', ({ reason }) => {
     exitCode = 2;

@@ -18,7 +18,7 @@ import { ProcessOrchestrator } from '../orchestrators/process/index.ts';
 import type { HttpFetch } from '../proxy/http-client.ts';
 import { type FrontConfig, parseFrontConfig } from '../runner-config.ts';
 import { ensureAgentJar } from './agent.ts';
-import { deployHandlers } from './deploy-handlers.ts';
+import { type DeployHandlersOptions, deployHandlers } from './deploy-handlers.ts';
 
 export type ChooseOrchestratorOptions = {
   stateDir: string;
@@ -101,7 +101,7 @@ export type Deployments = {
 };
 
 export async function openDeployments(
-  opts: ChooseOrchestratorOptions & { fetch?: HttpFetch },
+  opts: ChooseOrchestratorOptions & { fetch?: HttpFetch; telemetry?: DeployHandlersOptions['telemetry'] },
 ): Promise<Deployments | undefined> {
   const logger = opts.logger ?? silentLogger;
   const frontConfig = frontConfigOf(opts.env ?? process.env, logger);
@@ -132,6 +132,7 @@ export async function openDeployments(
       baseImage: env.CAMELEER_JRE_IMAGE?.trim() || undefined,
       fetch: opts.fetch,
       front,
+      ...(opts.telemetry ? { telemetry: opts.telemetry } : {}),
     }),
     capabilities:
       orchestrator.kind === 'docker' && hasJava(env) ? ['docker', 'process'] : [orchestrator.kind],

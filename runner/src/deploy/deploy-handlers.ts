@@ -44,8 +44,8 @@ export type DeployHandlersOptions = {
   front?: FrontProxy;
   /** Points every app's telemetry at the runner's intake; without it apps get no telemetry variables. */
   telemetry?: {
-    /** The intake's base URL as apps of that orchestrator reach it. */
-    intakeUrl(orchestrator: Orchestrator['kind']): string;
+    /** The intake's base URL as apps of that orchestrator reach it; `undefined` while no intake runs. */
+    intakeUrl(orchestrator: Orchestrator['kind']): string | undefined;
     scopes: TelemetryScopes;
   };
 };
@@ -126,7 +126,7 @@ export function deployHandlers(opts: DeployHandlersOptions): CommandHandlers {
   const telemetryEnv = ({ telemetry, ref, deploymentId }: DeployPayload): Record<string, string> => {
     if (!telemetry || !opts.telemetry) return {};
     const intakeUrl = opts.telemetry.intakeUrl(orchestrator.kind);
-    return agentEnv({ intakeUrl, ref, deploymentId, telemetry });
+    return intakeUrl ? agentEnv({ intakeUrl, ref, deploymentId, telemetry }) : {};
   };
 
   /** A failed deploy left no instance of its own; whatever ran before keeps running with its own scope. */

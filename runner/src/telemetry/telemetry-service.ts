@@ -1,0 +1,103 @@
+/**
+ * The runner's telemetry: the OTLP intake apps export to, the pipeline into ClickHouse behind it,
+ * the deployments' scopes that attribute every record, and the capture of apps' stdout/stderr.
+ * Agent tokens are checked against the command keys the runner already trusts, and only for
+ * deployments it still runs.
+ */
+import { createClient } from '@clickhouse/client';
+import type { JWK } from 'jose';
+import type { Logger } from '../logger.ts';
+import type { Orchestrator } from '../orchestrators/orchestrator.ts';
+import type { HttpFetch } from '../proxy/http-client.ts';
+import { agentTokenVerifier } from './agent-token.ts';
+import { type IntakeServer, startIntakeServer } from './intake-server.ts';
+import { createTelemetryPipeline, type TelemetryPipeline } from './pipeline/index.ts';
+import { registerProxy } from './register-proxy.ts';
+import type { TelemetryScopes } from './scopes.ts';
+import { type StdoutCapture, startStdoutCapture } from './stdout-capture.ts';
+import type { RunnerTelemetryConfig } from './telemetry-config.ts';
+
+export type RunnerTelemetry = {
+  scopes: TelemetryScopes;
+  pipeline: TelemetryPipeline;
+  intake: IntakeServer;
+  /** The intake's base URL as an app of this orchestrator reaches it. */
+  intakeUrl(kind: Orchestrator['kind']): string;
+  close(): Promise<void>;
+};
+
+export async function startRunnerTelemetry(opts: {
+  stateDir: string;
+  edgeUrl: string;
+  config: RunnerTelemetryConfig;
+  /** The deployments' scopes, which the deploy handlers keep (`TelemetryScopes.open`). */
+  scopes: TelemetryScopes;
+  /** The command keys the runner trusts now (they rotate). */
+  keys: () => readonly JWK[];
+  /** Where apps run; stdout/stderr are captured from it. */
+  orchestrator?: Orchestrator;
+  fetch?: HttpFetch;
+  logger: Logger;
+}): Promise<RunnerTelemetry> {
+  const { config, logger, scopes } = opts;
+  const client = createClient({
+    url: config.clickhouse.url,
+    ...(config.clickhouse.username ? { username: config.clickhouse.username } : {}),
+    ...(config.clickhouse.password ? { password: config.clickhouse.password } : {}),
+    ...(config.clickhouse.database ? { database: config.clickhouse.database } : {}),
+    compression: { request: false, response: false },
+  });
+  const pipeline = await createTelemetryPipeline({
+    ...config.tuning,
+    stateDir: opts.stateDir,
+    clickhouse: client,
+    logger,
+  });
+  // Containers reach the runner through the Docker host gateway, not loopback.
+  const host = config.intakeHost ?? (opts.orchestrator?.kind === 'docker' ? '0.0.0.0' : '127.0.0.1');
+  let intake: IntakeServer;
+  try {
+    intake = await startIntakeServer({
+      host,
+      port: config.intakePort ?? 0,
+      verifyToken: agentTokenVerifier(opts.keys, { isLive: (id) => scopes.has(id) }),
+      sink: pipeline,
+      register: registerProxy({ edgeUrl: opts.edgeUrl, ...(opts.fetch ? { fetch: opts.fetch } : {}) }),
+      log: (line) => logger.warn(line),
+    });
+  } catch (err) {
+    await pipeline.close();
+    await client.close();
+    throw err;
+  }
+  let capture: StdoutCapture | undefined;
+  if (opts.orchestrator) {
+    capture = await startStdoutCapture({
+      orchestrator: opts.orchestrator,
+      scopeOf: (id) => scopes.get(id),
+      sink: pipeline,
+      stateDir: opts.stateDir,
+      logger,
+    });
+  }
+  logger.info('telemetry intake listening', { url: intake.url, clickhouse: redact(config.clickhouse.url) });
+  return {
+    scopes,
+    pipeline,
+    intake,
+    intakeUrl: (kind) =>
+      kind === 'docker' ? `http://host.docker.internal:${intake.port}` : `http://127.0.0.1:${intake.port}`,
+    async close() {
+      await capture?.stop();
+      await intake.close();
+      await pipeline.close();
+      await client.close();
+    },
+  };
+}
+
+function redact(url: string): string {
+  const u = new URL(url);
+  if (u.password) u.password = '***';
+  return u.toString();
+}
