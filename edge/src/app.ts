@@ -27,9 +27,9 @@ import { meRoutes } from './routes/me.ts';
 import { memberRoutes } from './routes/members/index.ts';
 import { runnerRoutes } from './routes/runners/index.ts';
 import { registerRoutes } from './routes/runners/register.ts';
+import { telemetryRoutes } from './routes/telemetry/index.ts';
 import { tenantRoutes } from './routes/tenants/index.ts';
 import { pollRoutes } from './routes/tunnel/poll.ts';
-import { telemetryRoutes } from './routes/telemetry/index.ts';
 import { stripeWebhookRoutes } from './routes/webhooks/stripe.ts';
 import { recordAudit } from './services/audit.ts';
 
