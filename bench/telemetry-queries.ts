@@ -34,7 +34,7 @@ export async function benchQueries(
   plan: QueryPlan,
   log: (line: string) => void,
 ): Promise<QueryResult> {
-  const client = createClient({ url: clickhouseUrl, request_timeout: 120_000 });
+  const client = createClient({ url: clickhouseUrl });
   try {
     const began = performance.now();
     const nowSeconds = Math.floor(Date.now() / 1000);

@@ -8,8 +8,10 @@ import { generateSigningKeyJwk } from '@cameleer/shared';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
+import { startTestClickHouse, type TestClickHouse } from '../test/clickhouse.ts';
 import { startFakeStripe, testPrices, testWebhookSecret } from '../test/fake-stripe.ts';
 import { adminToken, openTestDatabase } from '../test/fixtures.ts';
+import { exchange, insertRows, scopeOf, traceIdOf } from '../test/telemetry-fixture.ts';
 import { stripeCrypto } from './billing/stripe-billing.ts';
 import { bootstrap } from './bootstrap.ts';
 import { systemClock } from './clock.ts';
@@ -25,9 +27,11 @@ describe('edge on Cloudflare Workers (wrangler dev, workerd)', { timeout: 90_000
   let relay: Relay;
   let wrangler: Wrangler;
   let stripe: Awaited<ReturnType<typeof startFakeStripe>>;
+  let clickhouse: TestClickHouse;
 
   beforeAll(async () => {
     stripe = await startFakeStripe();
+    clickhouse = await startTestClickHouse();
     database = await openTestDatabase('postgres');
     await bootstrap(database.db, systemClock, { adminToken, publicUrl: 'http://console.test' });
     relay = await startRelay();
@@ -43,6 +47,7 @@ describe('edge on Cloudflare Workers (wrangler dev, workerd)', { timeout: 90_000
       STRIPE_PRICE_MID: testPrices.mid,
       STRIPE_PRICE_HIGH: testPrices.high,
       STRIPE_API_BASE: stripe.url,
+      CLICKHOUSE_URL: clickhouse.url,
     });
   }, 75_000);
 
@@ -51,6 +56,7 @@ describe('edge on Cloudflare Workers (wrangler dev, workerd)', { timeout: 90_000
     await relay?.close();
     await database?.close();
     await stripe?.close();
+    await clickhouse?.close();
   });
 
   const call = (path: string, init: { method?: string; token?: string; json?: unknown } = {}) =>
@@ -86,6 +92,28 @@ describe('edge on Cloudflare Workers (wrangler dev, workerd)', { timeout: 90_000
     expect(list.status).toBe(200);
     const { items } = (await list.json()) as { items: Array<{ name: string; description: string }> };
     expect(items).toEqual([expect.objectContaining({ name: 'orders', description: 'made on workerd' })]);
+  });
+
+  it('serves telemetry from ClickHouse over @clickhouse/client-web', async () => {
+    const tenant = (await (await call('/api/tenants/default', { token: adminToken })).json()) as {
+      id: string;
+    };
+    const traceId = traceIdOf(tenant.id, 'on-workerd');
+    const spans = exchange(scopeOf(tenant.id, 'orders'), {
+      traceId,
+      atMs: Date.now() - 60_000,
+      routeId: 'orders',
+      from: 'platform-http:/orders',
+      durationMs: 12,
+      to: [{ uri: 'direct:validate', durationMs: 3 }],
+    });
+    await insertRows(clickhouse.client, 'otel_traces', spans);
+    const res = await call('/api/tenants/default/telemetry/traces?app=orders&environment=dev', {
+      token: adminToken,
+    });
+    expect(res.status, await res.clone().text()).toBe(200);
+    const { items } = (await res.json()) as { items: Array<{ traceId: string }> };
+    expect(items.map((t) => t.traceId)).toEqual([traceId]);
   });
 
   it('refuses a bad token with 401 problem+json', async () => {

@@ -1,4 +1,5 @@
 import { importSigningKey, type SigningKey } from '@cameleer/shared';
+import { createClient as createClickHouseClient } from '@clickhouse/client-web';
 import type { Context, ExecutionContext } from 'hono';
 import type { JWK } from 'jose';
 import { createApp } from './app.ts';
@@ -10,6 +11,7 @@ import type { HonoEnv, Services } from './env.ts';
 import { AppError } from './errors.ts';
 import { jsonLogger } from './logger.ts';
 import { createSecretBox, decodeSecretsKey, type SecretBox } from './secrets/secret-box.ts';
+import { clickhouseTelemetryStore } from './telemetry/store.ts';
 import { ReplayGuard } from './tunnel/replay-guard.ts';
 import { parseBindings, type WorkerBindings } from './worker/bindings.ts';
 import { openNeonDatabase } from './worker/database.ts';
@@ -52,6 +54,15 @@ async function openScope(env: Record<string, unknown>): Promise<RequestScope> {
       { url: bindings.DATABASE_URL, wsProxy: bindings.NEON_WS_PROXY },
       jsonLogger,
     );
+    // Per request like the database: a fetch-based client holds no socket across requests.
+    const clickhouse = bindings.CLICKHOUSE_URL
+      ? createClickHouseClient({
+          url: bindings.CLICKHOUSE_URL,
+          ...(bindings.CLICKHOUSE_USER ? { username: bindings.CLICKHOUSE_USER } : {}),
+          ...(bindings.CLICKHOUSE_PASSWORD ? { password: bindings.CLICKHOUSE_PASSWORD } : {}),
+          ...(bindings.CLICKHOUSE_DATABASE ? { database: bindings.CLICKHOUSE_DATABASE } : {}),
+        })
+      : undefined;
     const services: Services = {
       db: database.db,
       clock: systemClock,
@@ -64,6 +75,7 @@ async function openScope(env: Record<string, unknown>): Promise<RequestScope> {
       replayGuard,
       secretBox: await secretBoxOf(bindings),
       billing: billingOf(bindings),
+      ...(clickhouse ? { telemetry: clickhouseTelemetryStore(clickhouse) } : {}),
       settings: {
         publicUrl: bindings.PUBLIC_URL,
         appsDomain: bindings.APPS_DOMAIN,
@@ -73,7 +85,13 @@ async function openScope(env: Record<string, unknown>): Promise<RequestScope> {
       },
       log: jsonLogger,
     };
-    return { services, close: database.close };
+    return {
+      services,
+      close: async () => {
+        await database.close();
+        await clickhouse?.close();
+      },
+    };
   } catch (err) {
     if (err instanceof AppError) return { error: err };
     jsonLogger.error('could not prepare the request', { error: String(err) });

@@ -1,5 +1,6 @@
 import { bootstrap } from '../bootstrap.ts';
 import { systemClock } from '../clock.ts';
+import { createTelemetryClickHouse } from './clickhouse-client.ts';
 import { parseNodeConfig } from './config.ts';
 import { openPostgres } from './database.ts';
 
@@ -7,7 +8,8 @@ import { openPostgres } from './database.ts';
  * Prepares a PostgreSQL server for an edge that does not migrate itself (the
  * Workers edge): applies the migrations as the schema owner, then creates what
  * a first start creates (the admin, the `default` tenant, CAMELEER_ADMIN_TOKEN)
- * and prints a one-time sign-in link for CAMELEER_PUBLIC_URL.
+ * and prints a one-time sign-in link for CAMELEER_PUBLIC_URL. With CAMELEER_CLICKHOUSE_URL, it
+ * also applies the ClickHouse migrations there.
  *   DATABASE_URL=postgres://… CAMELEER_PUBLIC_URL=https://… npx tsx edge/src/node/setup.ts
  */
 async function main() {
@@ -20,6 +22,10 @@ async function main() {
       adminToken: config.CAMELEER_ADMIN_TOKEN,
       publicUrl,
     });
+    if (config.CAMELEER_CLICKHOUSE_URL) {
+      const clickhouse = await createTelemetryClickHouse({ ...config, dataDir: config.CAMELEER_DATA_DIR });
+      await clickhouse.close();
+    }
     process.stdout.write(`migrations applied; sign in once with:\n  ${loginUrl}\n`);
   } finally {
     await database.close();

@@ -67,6 +67,12 @@ export const WorkerBindings = z
     STRIPE_PRICE_HIGH: optional,
     /** Another Stripe API server than https://api.stripe.com (stripe-mock). */
     STRIPE_API_BASE: optional.pipe(z.url().optional()),
+    /** A ClickHouse server's HTTP interface holding telemetry; without it the telemetry routes answer 503. */
+    CLICKHOUSE_URL: optional.pipe(z.url().optional()),
+    CLICKHOUSE_USER: optional,
+    /** Secret. */
+    CLICKHOUSE_PASSWORD: optional,
+    CLICKHOUSE_DATABASE: optional,
     /** Where people reach the console and API, e.g. https://cameleer.example.com */
     PUBLIC_URL: z.url().transform((u) => u.replace(/\/$/, '')),
     /** Apps are served at {app}.{env}.{tenant}.APPS_DOMAIN. */
