@@ -45,6 +45,8 @@ describe.each(['process', 'docker'] as const)('telemetry of an app deployed on %
   }, 120_000);
 
   afterAll(async () => {
+    // What it deployed goes with it: no container or process outlives the test.
+    if (stack) await stack.commandDone((await stack.action('remove', { environment: 'dev' }, 'orders')).id);
     await stack?.close();
     await clickhouse?.close();
   });
