@@ -3,11 +3,11 @@
  * the deploy handler from the signed command and kept on disk so that stdout capture and the
  * intake's liveness check survive a runner restart.
  */
-import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { AppRef } from '../orchestrators/orchestrator.ts';
+import { writeFileAtomic } from '../state/atomic-file.ts';
 import type { TelemetryScope } from './rows.ts';
 
 const Entry = z.object({
@@ -87,15 +87,7 @@ export class TelemetryScopes {
     const snapshot = JSON.stringify({ v: 1, deployments: Object.fromEntries(this.entries) });
     const write = this.#writes.then(async () => {
       await mkdir(join(this.path, '..'), { recursive: true, mode: 0o700 });
-      const tmp = `${this.path}.${randomBytes(4).toString('hex')}.tmp`;
-      const file = await open(tmp, 'w', 0o600);
-      try {
-        await file.writeFile(snapshot);
-        await file.sync();
-      } finally {
-        await file.close();
-      }
-      await rename(tmp, this.path);
+      await writeFileAtomic(this.path, snapshot);
     });
     this.#writes = write.catch(() => {});
     return write;

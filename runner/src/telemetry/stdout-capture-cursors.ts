@@ -3,9 +3,10 @@
  * so a restarted runner neither captures a line twice nor skips one. Written atomically (temp file
  * and rename), one write at a time.
  */
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { writeFileAtomic } from '../state/atomic-file.ts';
 
 const cursorFile = z.object({
   version: z.literal(1),
@@ -65,9 +66,7 @@ export class CursorStore {
     this.writing = this.writing
       .catch(() => undefined)
       .then(async () => {
-        const temp = `${this.path}.${process.pid}.tmp`;
-        await writeFile(temp, text, { mode: 0o600 });
-        await rename(temp, this.path);
+        await writeFileAtomic(this.path, text);
       })
       .catch((error: Error) => {
         this.dirty = true; // try again on the next save

@@ -1,8 +1,9 @@
-import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { gunzip, gzip } from 'node:zlib';
 import { z } from 'zod';
+import { writeFileAtomic } from '../../state/atomic-file.ts';
 import { telemetryTables } from '../rows.ts';
 import type { Batch } from './batch.ts';
 
@@ -42,15 +43,6 @@ export type Spool = {
   /** Moves a file ClickHouse keeps refusing out of the queue, into `dead/`, for a person to look at. */
   setAside(entry: SpoolEntry): Promise<void>;
 };
-
-async function fsyncDir(dir: string): Promise<void> {
-  const handle = await open(dir, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
 
 export async function openSpool(dir: string): Promise<Spool> {
   await mkdir(dir, { recursive: true, mode: 0o700 });
@@ -93,16 +85,7 @@ export async function openSpool(dir: string): Promise<Spool> {
       const header = JSON.stringify({ v: 1, id: batch.id, table: batch.table, rows: batch.rows });
       const data = await gzipAsync(`${header}\n${body}`);
       const file = join(dir, `${String(seq).padStart(16, '0')}.${batch.rows}.jsonl.gz`);
-      const tmp = `${file}.tmp`;
-      const handle = await open(tmp, 'w', 0o600);
-      try {
-        await handle.writeFile(data);
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
-      await rename(tmp, file);
-      await fsyncDir(dir);
+      await writeFileAtomic(file, data);
       const entry = { seq, file, bytes: data.length, rows: batch.rows };
       // Appends can finish out of order only if callers run them concurrently; keep the queue sorted anyway.
       let at = entries.length;
