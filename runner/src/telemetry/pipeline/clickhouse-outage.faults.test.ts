@@ -1,30 +1,12 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterEach, describe, expect, it } from 'vitest';
-import { startTestClickHouse, type TestClickHouse } from '../../../../edge/test/clickhouse.ts';
+import { describe, expect, it } from 'vitest';
 import type { SpanRow } from '../rows.ts';
 import { createTelemetryPipeline } from './pipeline.ts';
+import { faultFixtures } from './testing/fault-fixtures.ts';
 import { sampleScope, sampleSpans } from './testing/sample-spans.ts';
 import { storedSpans, testTenant } from './testing/stored-spans.ts';
 
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-async function clickhouse(): Promise<TestClickHouse> {
-  const ch = await startTestClickHouse();
-  cleanups.push(() => ch.close());
-  return ch;
-}
-
-async function stateDir(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'pipeline-faults-'));
-  cleanups.push(() => rm(dir, { recursive: true, force: true }));
-  return dir;
-}
+const { clickhouse, stateDir, cleanup } = faultFixtures();
 
 describe('ClickHouse outage (chDB)', () => {
   it('ClickHouse stops for 30 s while 100,000 spans flow: exactly 100,000 are stored, route edges agree', async () => {
@@ -34,7 +16,7 @@ describe('ClickHouse outage (chDB)', () => {
       clickhouse: { url: ch.url },
       probeCapMs: 1_000,
     });
-    cleanups.push(() => pipeline.close());
+    cleanup(() => pipeline.close());
     const scope = { ...sampleScope, tenantId: testTenant() };
     const total = 100_000;
     const perCall = 100;

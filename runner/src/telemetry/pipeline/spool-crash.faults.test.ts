@@ -1,30 +1,14 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { startTestClickHouse, type TestClickHouse } from '../../../../edge/test/clickhouse.ts';
+import { describe, expect, it } from 'vitest';
 import { insertBatch } from './clickhouse-insert.ts';
 import { createTelemetryPipeline } from './pipeline.ts';
 import { openSpool } from './spool.ts';
 import { startPipelineChild } from './testing/child-process.ts';
+import { faultFixtures } from './testing/fault-fixtures.ts';
 import { storedSpans, testTenant } from './testing/stored-spans.ts';
 
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-async function clickhouse(): Promise<TestClickHouse> {
-  const ch = await startTestClickHouse();
-  cleanups.push(() => ch.close());
-  return ch;
-}
-
-async function stateDir(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'pipeline-faults-'));
-  cleanups.push(() => rm(dir, { recursive: true, force: true }));
-  return dir;
-}
+const { clickhouse, stateDir, cleanup } = faultFixtures();
 
 describe('runner killed with a spilled spool (chDB)', () => {
   it('SIGKILL with spilled batches, and again in the middle of replay: all delivered, none twice', async () => {
@@ -42,7 +26,7 @@ describe('runner killed with a spilled spool (chDB)', () => {
       PIPELINE_TENANT: tenantId,
       PIPELINE_BATCH_ROWS: '500',
     });
-    cleanups.push(() => spiller.kill());
+    cleanup(() => spiller.kill());
     const spilled = await spiller.waitFor((l) => l.event === 'spilled');
     expect(spilled).toMatchObject({ spilled: total, spoolFiles: 40, inserted: 0 });
     await spiller.kill();
@@ -64,7 +48,7 @@ describe('runner killed with a spilled spool (chDB)', () => {
       PIPELINE_STATE_DIR: dir,
       PIPELINE_CLICKHOUSE_URL: ch.url,
     });
-    cleanups.push(() => replayer.kill());
+    cleanup(() => replayer.kill());
     await replayer.waitFor((l) => l.event === 'stats' && Number(l.replayed) >= 1_000);
     await replayer.kill();
     expect(replayer.child.signalCode).toBe('SIGKILL');
@@ -74,7 +58,7 @@ describe('runner killed with a spilled spool (chDB)', () => {
     expect(midway.ids).toBe(midway.spans);
 
     const pipeline = await createTelemetryPipeline({ stateDir: dir, clickhouse: ch.client });
-    cleanups.push(() => pipeline.close());
+    cleanup(() => pipeline.close());
     await pipeline.drain();
     expect(pipeline.stats()).toMatchObject({ spoolFiles: 0, setAside: 0 });
     const after = await storedSpans(ch, tenantId);
