@@ -7,6 +7,7 @@ import {
   checkKubernetes,
   checkProxy,
 } from './doctor-checks.ts';
+import { checkTelemetry } from './doctor-telemetry.ts';
 
 const marks = { ok: '✓', warn: '!', fail: '✗' } as const;
 
@@ -29,7 +30,7 @@ export async function doctorCommand(opts: { stateDir: string; url?: string }): P
     results.push(...(await checkEdge(edgeUrl)));
     results.push(checkProxy(edgeUrl));
   }
-  results.push(await checkDocker(), checkKubernetes());
+  results.push(await checkDocker(), checkKubernetes(), ...(await checkTelemetry(process.env)));
   for (const r of results) process.stdout.write(`${marks[r.status]} ${r.name.padEnd(15)} ${r.message}\n`);
   const failed = results.filter((r) => r.status === 'fail').length;
   if (failed > 0) {
