@@ -8,11 +8,11 @@ import {
   type AgentScope,
   agentTokenTtlSeconds,
   BootstrapRefused,
-  retentionDaysOf,
   signAgentSession,
   verifyBootstrapToken,
 } from './agent-tokens.ts';
 import { recordAudit } from './audit.ts';
+import { tenantTier } from './limits.ts';
 
 /** Deployments an agent may still register for: on their way up or up. */
 const liveStates = new Set(['BUILDING', 'STARTING', 'RUNNING']);
@@ -89,7 +89,7 @@ export async function registerAgent({
         detail: { agentId: row.id, hostname: input.hostname, agentVersion: input.agentVersion },
       },
     );
-    return { row, retentionDays: await retentionDaysOf(tx, tenantId) };
+    return { row, retentionDays: (await tenantTier({ db: tx, tenantId })).limits.retentionDays };
   });
   const scope: AgentScope = {
     tenantId,

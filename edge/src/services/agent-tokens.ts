@@ -1,14 +1,5 @@
-import {
-  type SigningKey,
-  signProductToken,
-  tiers,
-  type VerifyingKey,
-  verifyProductToken,
-} from '@cameleer/shared';
-import { eq } from 'drizzle-orm';
+import { type SigningKey, signProductToken, type VerifyingKey, verifyProductToken } from '@cameleer/shared';
 import { errors } from 'jose';
-import type { Db } from '../db/client.ts';
-import { tenants } from '../db/schema/index.ts';
 
 /** Whose telemetry an agent token carries: the runner's intake stamps every record with it. */
 export type AgentScope = {
@@ -78,13 +69,6 @@ export async function mintDeployTelemetry(
   };
 }
 
-/** The retention of the tenant's tier, as its telemetry rows carry it. */
-export async function retentionDaysOf(db: Db, tenantId: string): Promise<number> {
-  const [row] = await db.select({ tier: tenants.tier }).from(tenants).where(eq(tenants.id, tenantId));
-  if (!row) throw new Error(`tenant ${tenantId} does not exist`);
-  return tiers[row.tier].limits.retentionDays;
-}
-
 export type BootstrapClaims = {
   tenantId: string;
   environment: string;
@@ -127,24 +111,34 @@ export async function verifyBootstrapToken(
 }
 
 /**
- * The `telemetry` section of a deploy command's payload, for the deployment it names; none for a
- * payload that names none (a hand-made command the runner refuses anyway).
+ * The `telemetry` section of a deploy command's payload as signed, from the stored payload's
+ * `retentionDays` (the tier's, recorded when the deployment was made) and the tokens minted here.
+ * None for a payload without it (a hand-made command, or one stored before telemetry existed).
  */
 export async function deployCommandTelemetry(
-  db: Db,
   key: SigningKey,
   tenantId: string,
   payload: Record<string, unknown>,
   now: Date,
 ): Promise<DeployTelemetry | undefined> {
   const ref = payload.ref as { environment?: unknown; app?: unknown } | undefined;
-  const { deploymentId } = payload;
-  if (typeof deploymentId !== 'string' || typeof ref?.environment !== 'string' || typeof ref.app !== 'string')
+  const { deploymentId, retentionDays } = payload;
+  if (
+    typeof deploymentId !== 'string' ||
+    typeof ref?.environment !== 'string' ||
+    typeof ref.app !== 'string' ||
+    typeof retentionDays !== 'number'
+  )
     return undefined;
-  const retentionDays = await retentionDaysOf(db, tenantId);
   return mintDeployTelemetry(
     key,
-    { tenantId, environment: ref.environment, app: ref.app, deploymentId, retentionDays },
+    {
+      tenantId,
+      environment: ref.environment,
+      app: ref.app,
+      deploymentId,
+      retentionDays,
+    },
     now,
   );
 }

@@ -18,7 +18,7 @@ import { configEnv, resolveConfig } from './config.ts';
 import type { TenantContext } from './context.ts';
 import { getEnvironment } from './environments.ts';
 import { assertLicenceAllowsDeploy } from './licences.ts';
-import { assertEnvironmentAllowed, assertFeature, assertMemoryAllowed } from './limits.ts';
+import { assertEnvironmentAllowed, assertFeature, assertMemoryAllowed, tenantTier } from './limits.ts';
 import { recordUsage, usageCodes } from './usage.ts';
 import { getVersion, signedArtifactUrl } from './versions.ts';
 
@@ -131,6 +131,8 @@ export async function createDeployment({
           timeoutSeconds: deployDefaults.healthCheck.timeoutSeconds,
         },
         private: app.private,
+        // The tier's telemetry retention; the agent tokens join it when the command is signed (agent-tokens.ts).
+        retentionDays: (await tenantTier(ctx)).limits.retentionDays,
       },
     },
   });

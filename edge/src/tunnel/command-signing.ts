@@ -10,7 +10,7 @@ import { deployCommandTelemetry } from '../services/agent-tokens.ts';
  * clear only inside the signed token sent to the runner; so do the agent tokens of `payload.telemetry`.
  */
 export async function signCommand(
-  services: Pick<Services, 'commandKeys' | 'secretBox' | 'db'>,
+  services: Pick<Services, 'commandKeys' | 'secretBox'>,
   row: CommandRow,
   now: Date,
 ): Promise<string> {
@@ -18,9 +18,11 @@ export async function signCommand(
   if (!key) throw new Error('no command key');
   let payload = await unsealPayload(services, row);
   // The agent's tokens are minted here, like secrets opened: they exist only in the signed command.
-  const telemetry =
-    row.kind === 'deploy' && (await deployCommandTelemetry(services.db, key, row.tenantId, payload, now));
-  if (telemetry) payload = { ...payload, telemetry };
+  const telemetry = row.kind === 'deploy' && (await deployCommandTelemetry(key, row.tenantId, payload, now));
+  if (telemetry) {
+    const { retentionDays: _, ...rest } = payload;
+    payload = { ...rest, telemetry };
+  }
   const cmd: SignedCommand = {
     commandId: row.id,
     tenantId: row.tenantId,
