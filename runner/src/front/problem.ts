@@ -1,30 +1,15 @@
 import type { ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
+import { problemBody, sendProblem as send } from '../http-problem.ts';
 
 export type FrontProblem = { status: 404 | 502 | 503; title: string; detail: string };
 
-const types = {
-  404: 'https://cameleer.dev/problems/unknown-app',
-  502: 'https://cameleer.dev/problems/app-unreachable',
-  503: 'https://cameleer.dev/problems/app-not-running',
-} as const;
+const codes = { 404: 'unknown-app', 502: 'app-unreachable', 503: 'app-not-running' } as const;
 
-function body(problem: FrontProblem): string {
-  return JSON.stringify({ type: types[problem.status], ...problem });
-}
+const body = (problem: FrontProblem) => problemBody({ ...problem, code: codes[problem.status] });
 
 export function sendProblem(res: ServerResponse, problem: FrontProblem): void {
-  if (res.headersSent) {
-    res.destroy();
-    return;
-  }
-  const text = body(problem);
-  res.writeHead(problem.status, {
-    'content-type': 'application/problem+json',
-    'content-length': Buffer.byteLength(text),
-    'cache-control': 'no-store',
-  });
-  res.end(text);
+  send(res, { ...problem, code: codes[problem.status] });
 }
 
 /** A WebSocket upgrade that cannot be routed gets a plain HTTP answer on its socket, then the socket closes. */

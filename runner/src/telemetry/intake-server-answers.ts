@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import { sendProblem } from '../http-problem.ts';
 import { type OtlpEncoding, otlpContentTypes, otlpStatus } from './otlp/decode.ts';
 
 /** google.rpc.Code values used in OTLP error bodies. */
@@ -36,14 +37,14 @@ export function answerOtlpError(
   answerOtlp(response, status, encoding, otlpStatus(encoding, code, message), headers);
 }
 
-const titles: Record<number, string> = {
-  401: 'Authentication is required',
-  404: 'Not found',
-  405: 'Method not allowed',
-  413: 'The request body is too large',
-  415: 'Unsupported media type',
-  502: 'The edge did not answer',
-  503: 'Service unavailable',
+const answers: Record<number, { code: string; title: string }> = {
+  401: { code: 'unauthenticated', title: 'Authentication is required' },
+  404: { code: 'not-found', title: 'Not found' },
+  405: { code: 'method-not-allowed', title: 'Method not allowed' },
+  413: { code: 'payload-too-large', title: 'The request body is too large' },
+  415: { code: 'unsupported-media-type', title: 'Unsupported media type' },
+  502: { code: 'edge-unreachable', title: 'The edge did not answer' },
+  503: { code: 'unavailable', title: 'Service unavailable' },
 };
 
 /** A non-OTLP error (no OTLP encoding to answer in): application/problem+json. */
@@ -53,13 +54,8 @@ export function answerProblem(
   detail: string,
   headers: Record<string, string> = {},
 ): void {
-  const body = JSON.stringify({ type: 'about:blank', title: titles[status] ?? 'Error', status, detail });
-  response.writeHead(status, {
-    'content-type': 'application/problem+json',
-    'content-length': Buffer.byteLength(body),
-    ...headers,
-  });
-  response.end(body);
+  const { code, title } = answers[status] ?? { code: 'error', title: 'Error' };
+  sendProblem(response, { status, code, title, detail }, headers);
 }
 
 /**

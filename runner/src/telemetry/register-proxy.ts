@@ -3,6 +3,8 @@
  * bootstrap token to the edge (through the proxy the runner itself uses) and hands back the edge's
  * answer, telling the edge which intake URL the agent should export to.
  */
+
+import { problemBody } from '../http-problem.ts';
 import { type HttpFetch, proxiedFetch } from '../proxy/http-client.ts';
 
 export type IntakeRequestHeaders = Record<string, string | string[] | undefined>;
@@ -70,10 +72,9 @@ function first(value: string | string[] | undefined): string | undefined {
 }
 
 function problem(status: number, code: string, detail: string): RegisterAnswer {
-  const body = { type: `https://cameleer.dev/problems/${code}`, title: detail, status, detail };
   return {
     status,
     headers: { 'content-type': 'application/problem+json' },
-    body: Buffer.from(JSON.stringify(body)),
+    body: Buffer.from(problemBody({ status, code, title: detail, detail })),
   };
 }
