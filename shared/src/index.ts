@@ -1,3 +1,4 @@
+export * from './clickhouse-env.ts';
 export * from './ids.ts';
 export * from './licence.ts';
 export * from './product-tokens.ts';

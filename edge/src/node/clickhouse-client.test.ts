@@ -1,10 +1,11 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ClickHouseEnv } from '@cameleer/shared';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startTestClickHouse } from '../../test/clickhouse.ts';
 import { appliedClickHouseMigrations } from '../telemetry/clickhouse-migrate.ts';
-import { ClickHouseEnv, createTelemetryClickHouse } from './clickhouse-client.ts';
+import { createTelemetryClickHouse } from './clickhouse-client.ts';
 import { loadClickHouseMigrations } from './clickhouse-migrations.ts';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'cameleer-telemetry-ch-'));

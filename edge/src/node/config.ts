@@ -1,5 +1,5 @@
+import { ClickHouseEnv } from '@cameleer/shared';
 import { z } from 'zod';
-import { ClickHouseEnv } from './clickhouse-client.ts';
 
 const optional = z
   .string()

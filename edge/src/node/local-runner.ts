@@ -1,12 +1,12 @@
 import { resolve } from 'node:path';
 import { hasIdentity, type Runner, readIdentity, startEmbeddedRunner } from '@cameleer/runner';
+import type { ClickHouseConnection } from '@cameleer/shared';
 import { eq } from 'drizzle-orm';
 import { defaultTenantSlug } from '../bootstrap.ts';
 import { withTenant } from '../db/client.ts';
 import { runners, tenants } from '../db/schema/index.ts';
 import type { Services } from '../env.ts';
 import { createRegistrationToken } from '../services/registration-tokens.ts';
-import type { ClickHouseConnection } from './clickhouse-client.ts';
 
 /**
  * The runner `npm start` runs beside the edge, connected over the real tunnel on
