@@ -86,6 +86,7 @@ export async function startUpgradeBlockingProxy(target: string) {
   });
   server.on('upgrade', (_req, socket: Socket) => {
     refusedUpgrades++;
+    socket.on('error', () => socket.destroy());
     socket.end('HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
   });
   return {

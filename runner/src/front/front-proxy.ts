@@ -175,6 +175,8 @@ export class FrontProxy {
   }
 
   private forwardUpgrade(req: IncomingMessage, socket: Socket, head: Buffer): void {
+    // The HTTP server drops its error listener on upgrade; a client's reset must not end the runner.
+    socket.on('error', () => socket.destroy());
     const target = this.target(req.headers.host);
     if ('problem' in target) {
       rejectUpgrade(socket, target.problem);

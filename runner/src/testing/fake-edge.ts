@@ -209,6 +209,8 @@ export class FakeEdge {
     head: Buffer,
   ): Promise<void> {
     this.upgradeAttempts += 1;
+    // An upgraded socket has lost the HTTP server's error listener: a runner's reset must not crash the test.
+    socket.on('error', () => socket.destroy());
     const refuse = (status: number, body = '') => {
       socket.end(
         `HTTP/1.1 ${status} Refused\r\ncontent-type: application/problem+json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
