@@ -18,6 +18,7 @@ import {
   volumeName,
 } from '../orchestrator.ts';
 import { collect, demuxLines } from './container-logs.ts';
+import { watchEngine } from './engine-watch.ts';
 import { waitHealthy } from './health-check.ts';
 import { defaultImagesKept, pruneAppImages } from './image-retention.ts';
 import {
@@ -65,8 +66,6 @@ export type EngineEvents = {
   'engine-up': { instances: Instance[] };
 };
 
-type AbortablePing = { ping(opts: { abortSignal: AbortSignal }): Promise<unknown> };
-
 const CONNECTION_ERRORS = new Set(['ECONNREFUSED', 'ENOENT', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT']);
 
 export class DockerOrchestrator extends TypedEmitter<EngineEvents> implements Orchestrator {
@@ -74,8 +73,7 @@ export class DockerOrchestrator extends TypedEmitter<EngineEvents> implements Or
   readonly docker: Docker;
   /** Containers of a deployment in progress that have not passed their health check. */
   private readonly starting = new Set<string>();
-  private watchTimer: NodeJS.Timeout | undefined;
-  private engineUp = true;
+  private stopWatching: (() => void) | undefined;
 
   constructor(private readonly options: DockerOrchestratorOptions) {
     super();
@@ -239,33 +237,25 @@ export class DockerOrchestrator extends TypedEmitter<EngineEvents> implements Or
     return instances.filter((i): i is Instance => i !== undefined);
   }
 
-  /** Polls the engine and emits `engine-down`, then `engine-up` with the rediscovered instances. */
+  /** Watches the engine and emits `engine-down`, then `engine-up` with the rediscovered instances. */
   watchEngine(): void {
-    if (this.watchTimer) return;
-    const tick = async () => {
-      try {
-        // A stopping engine can hold a request open: a ping without an answer in time means down.
-        const signal = AbortSignal.timeout(this.options.pingTimeoutMs ?? 2000);
-        // dockerode takes `abortSignal` on ping; its types do not say so.
-        await (this.docker as unknown as AbortablePing).ping({ abortSignal: signal });
-        if (!this.engineUp) {
-          this.engineUp = true;
-          this.emit('engine-up', { instances: await this.list() });
-        }
-      } catch (err) {
-        if (this.engineUp) {
-          this.engineUp = false;
-          this.emit('engine-down', { error: (err as Error).message });
-        }
-      }
-      if (this.watchTimer) this.watchTimer = setTimeout(tick, this.options.pingIntervalMs ?? 2000);
-    };
-    this.watchTimer = setTimeout(tick, 0);
+    if (this.stopWatching) return;
+    this.stopWatching = watchEngine(
+      this.docker,
+      {
+        pingIntervalMs: this.options.pingIntervalMs ?? 2000,
+        pingTimeoutMs: this.options.pingTimeoutMs ?? 2000,
+      },
+      {
+        down: (error) => this.emit('engine-down', { error }),
+        up: async () => this.emit('engine-up', { instances: await this.list() }),
+      },
+    );
   }
 
   unwatchEngine(): void {
-    clearTimeout(this.watchTimer);
-    this.watchTimer = undefined;
+    this.stopWatching?.();
+    this.stopWatching = undefined;
   }
 
   /** Runs an engine call, retrying while the engine is unreachable (restarting) up to the reconnect timeout. */
