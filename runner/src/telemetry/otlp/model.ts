@@ -97,6 +97,33 @@ export type HistogramDataPoint = {
   max?: number | string | null;
 };
 
+export type ExponentialHistogramBuckets = { offset?: number; bucketCounts?: Int64[] } | null;
+
+export type ExponentialHistogramDataPoint = {
+  attributes?: KeyValue[];
+  startTimeUnixNano?: Int64;
+  timeUnixNano?: Int64;
+  count?: Int64;
+  sum?: number | string | null;
+  scale?: number;
+  zeroCount?: Int64;
+  positive?: ExponentialHistogramBuckets;
+  negative?: ExponentialHistogramBuckets;
+  flags?: number;
+  min?: number | string | null;
+  max?: number | string | null;
+};
+
+export type SummaryDataPoint = {
+  attributes?: KeyValue[];
+  startTimeUnixNano?: Int64;
+  timeUnixNano?: Int64;
+  count?: Int64;
+  sum?: number | string | null;
+  quantileValues?: { quantile?: number | string; value?: number | string }[];
+  flags?: number;
+};
+
 export type Metric = {
   name?: string;
   description?: string;
@@ -104,8 +131,11 @@ export type Metric = {
   gauge?: { dataPoints?: NumberDataPoint[] } | null;
   sum?: { dataPoints?: NumberDataPoint[]; aggregationTemporality?: number; isMonotonic?: boolean } | null;
   histogram?: { dataPoints?: HistogramDataPoint[]; aggregationTemporality?: number } | null;
-  exponentialHistogram?: { dataPoints?: unknown[] } | null;
-  summary?: { dataPoints?: unknown[] } | null;
+  exponentialHistogram?: {
+    dataPoints?: ExponentialHistogramDataPoint[];
+    aggregationTemporality?: number;
+  } | null;
+  summary?: { dataPoints?: SummaryDataPoint[] } | null;
 };
 
 export type MetricsRequest = {
