@@ -301,6 +301,9 @@ describe('limits and malformed requests', () => {
     expect(
       refused(metrics({ exponentialHistogram: { dataPoints: [{ positive: { offset: 1.5 } }] } })),
     ).toMatch(/positive\.offset/);
+    expect(
+      refused(metrics({ exponentialHistogram: { dataPoints: [{ negative: { offset: -(2 ** 31) - 1 } }] } })),
+    ).toMatch(/negative\.offset/);
   });
 });
 

@@ -122,34 +122,34 @@ const pointTimes = {
 const numberPoints = z
   .array(z.object({ ...pointTimes, asDouble: double.optional(), asInt: int64.optional() }))
   .optional();
+const distribution = {
+  count: int64.optional(),
+  sum: double.optional(),
+  min: double.optional(),
+  max: double.optional(),
+};
 const histogramPoints = z
   .array(
     z.object({
       ...pointTimes,
-      count: int64.optional(),
-      sum: double.optional(),
+      ...distribution,
       bucketCounts: z.array(int64).optional(),
       explicitBounds: z.array(double).optional(),
-      min: double.optional(),
-      max: double.optional(),
     }),
   )
   .optional();
 const exponentialBuckets = z
-  .object({ offset: z.number().int().optional(), bucketCounts: z.array(int64).optional() })
+  .object({ offset: int32.optional(), bucketCounts: z.array(int64).optional() })
   .optional();
 const exponentialHistogramPoints = z
   .array(
     z.object({
       ...pointTimes,
-      count: int64.optional(),
-      sum: double.optional(),
+      ...distribution,
       scale: int32.optional(),
       zeroCount: int64.optional(),
       positive: exponentialBuckets,
       negative: exponentialBuckets,
-      min: double.optional(),
-      max: double.optional(),
     }),
   )
   .optional();
