@@ -45,9 +45,7 @@ export async function benchIntake(
   try {
     for (let round = 0; round < plan.rounds; round++) {
       const scope = benchScope(`ten_bdirect${round}`);
-      const rows = bodies.flatMap(
-        (body) => decodeOtlp('traces', 'protobuf', body, scope).rows.otel_traces ?? [],
-      );
+      const rows = bodies.flatMap((body) => decodeOtlp('traces', 'protobuf', body, scope).otel_traces ?? []);
       direct.push(
         await timed(
           plan.spans,

@@ -54,6 +54,8 @@ CREATE VIEW v AS SELECT 1;
           'otel_metrics_gauge',
           'otel_metrics_sum',
           'otel_metrics_histogram',
+          'otel_metrics_exponential_histogram',
+          'otel_metrics_summary',
           'cameleer_schema_migrations',
         ]),
       );

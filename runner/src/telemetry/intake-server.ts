@@ -110,11 +110,11 @@ export async function startIntakeServer(opts: IntakeServerOptions): Promise<Inta
       });
     }
     inflight++;
-    let decoded: ReturnType<typeof decodeOtlp>;
+    let rows: ReturnType<typeof decodeOtlp>;
     try {
       const raw = await readRawBody(request, otlpLimits.maxBodyBytes);
       const body = await decodeContent(raw, request.headers['content-encoding'], otlpLimits.maxBodyBytes);
-      decoded = decodeOtlp(signal, encoding, body, scope);
+      rows = decodeOtlp(signal, encoding, body, scope);
     } catch (error) {
       if (!(error instanceof OtlpRefused)) throw error;
       counters.malformed_total++;
@@ -123,9 +123,9 @@ export async function startIntakeServer(opts: IntakeServerOptions): Promise<Inta
     } finally {
       inflight--;
     }
-    const rowCount = Object.values(decoded.rows).reduce((sum, rows) => sum + rows.length, 0);
+    const rowCount = Object.values(rows).reduce((sum, table) => sum + table.length, 0);
     if (rowCount > 0) {
-      const verdict = opts.sink.accept(decoded.rows);
+      const verdict = opts.sink.accept(rows);
       if (!verdict.ok) {
         counters.rejected_total++;
         const now = Date.now();
@@ -148,7 +148,7 @@ export async function startIntakeServer(opts: IntakeServerOptions): Promise<Inta
     }
     counters.accepted_total++;
     counters.rows_total += rowCount;
-    answerOtlp(response, 200, encoding, otlpResponse(signal, encoding, decoded.unstored));
+    answerOtlp(response, 200, encoding, otlpResponse(signal, encoding));
   }
 
   async function register(request: IncomingMessage, response: ServerResponse): Promise<void> {

@@ -104,12 +104,35 @@ export type HistogramRow = MetricPoint & {
   AggregationTemporality: number;
 };
 
+export type ExponentialHistogramRow = MetricPoint & {
+  Count: number;
+  Sum: number;
+  Scale: number;
+  ZeroCount: number;
+  PositiveOffset: number;
+  PositiveBucketCounts: number[];
+  NegativeOffset: number;
+  NegativeBucketCounts: number[];
+  Min: number;
+  Max: number;
+  AggregationTemporality: number;
+};
+
+export type SummaryRow = MetricPoint & {
+  Count: number;
+  Sum: number;
+  'ValueAtQuantiles.Quantile': number[];
+  'ValueAtQuantiles.Value': number[];
+};
+
 export type TableRows = {
   otel_traces: SpanRow;
   otel_logs: LogRow;
   otel_metrics_gauge: GaugeRow;
   otel_metrics_sum: SumRow;
   otel_metrics_histogram: HistogramRow;
+  otel_metrics_exponential_histogram: ExponentialHistogramRow;
+  otel_metrics_summary: SummaryRow;
 };
 
 export type TelemetryTable = keyof TableRows;
@@ -120,6 +143,8 @@ export const telemetryTables = [
   'otel_metrics_gauge',
   'otel_metrics_sum',
   'otel_metrics_histogram',
+  'otel_metrics_exponential_histogram',
+  'otel_metrics_summary',
 ] as const satisfies readonly TelemetryTable[];
 
 /** Rows for some tables, as one OTLP request or one captured stretch of output yields them. */

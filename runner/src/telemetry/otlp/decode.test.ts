@@ -5,6 +5,7 @@ import { decodeOtlp } from './decode.ts';
 import { OtlpRefused } from './limits.ts';
 import { dateTime64 } from './scalars.ts';
 import { baseMs, bytes, type Encoding, sdkLogs, sdkMetrics, sdkTraces } from './sdk-payloads.fixture.ts';
+import { summaryRequest } from './summary-payload.fixture.ts';
 
 const scope: TelemetryScope = {
   tenantId: 'ten_mine',
@@ -36,7 +37,7 @@ const time = (ms: number) => {
 describe.each<Encoding>(['protobuf', 'json'])('OTLP %s from the OpenTelemetry JS SDK', (encoding) => {
   it('turns spans into rows owned by the token scope', () => {
     const { body } = sdkTraces(encoding, lyingResource);
-    const spans = decodeOtlp('traces', encoding, body, scope).rows.otel_traces ?? [];
+    const spans = decodeOtlp('traces', encoding, body, scope).otel_traces ?? [];
     expect(spans).toHaveLength(2);
     const server = spans.find((span) => span.SpanName === 'GET /orders');
     const client = spans.find((span) => span.SpanName === 'to kafka');
@@ -77,7 +78,7 @@ describe.each<Encoding>(['protobuf', 'json'])('OTLP %s from the OpenTelemetry JS
 
   it('turns log records into rows owned by the token scope', () => {
     const { body } = sdkLogs(encoding, lyingResource);
-    const logs = decodeOtlp('logs', encoding, body, scope).rows.otel_logs ?? [];
+    const logs = decodeOtlp('logs', encoding, body, scope).otel_logs ?? [];
     expect(logs).toHaveLength(2);
     expect(logs[0]).toMatchObject({
       ...owner,
@@ -97,7 +98,7 @@ describe.each<Encoding>(['protobuf', 'json'])('OTLP %s from the OpenTelemetry JS
 
   it('turns sums, histograms and gauges into rows owned by the token scope', async () => {
     const { body } = await sdkMetrics(encoding, lyingResource);
-    const { rows } = decodeOtlp('metrics', encoding, body, scope);
+    const rows = decodeOtlp('metrics', encoding, body, scope);
     expect(rows.otel_metrics_sum).toEqual([
       expect.objectContaining({
         ...owner,
@@ -129,6 +130,44 @@ describe.each<Encoding>(['protobuf', 'json'])('OTLP %s from the OpenTelemetry JS
       expect.objectContaining({ ...owner, MetricName: 'queue.depth', Value: 7 }),
     ]);
     expect(rows.otel_metrics_gauge?.[0]?.TimeUnix).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{9}$/);
+    // [0, 3, 40, 500]: one zero, the rest in base-2^(2^-scale) buckets from the positive offset.
+    const [exponential] = rows.otel_metrics_exponential_histogram ?? [];
+    expect(exponential).toMatchObject({
+      ...owner,
+      MetricName: 'payload.size',
+      MetricUnit: 'By',
+      Attributes: { route: 'orders' },
+      Count: 4,
+      Sum: 543,
+      ZeroCount: 1,
+      Min: 0,
+      Max: 500,
+      NegativeBucketCounts: [],
+      AggregationTemporality: 2,
+    });
+    expect(exponential?.PositiveBucketCounts.reduce((a, b) => a + b, 0)).toBe(3);
+    const base = 2 ** (2 ** -(exponential?.Scale ?? 0));
+    expect(base ** (exponential?.PositiveOffset ?? 0)).toBeLessThan(3);
+    expect(rows.otel_metrics_histogram?.map((r) => r.MetricName)).toEqual(['latency']);
+  });
+
+  it('turns summaries into rows with their quantiles', () => {
+    const rows = decodeOtlp('metrics', encoding, summaryRequest(encoding), scope);
+    expect(rows.otel_metrics_summary).toEqual([
+      expect.objectContaining({
+        ...owner,
+        ServiceName: 'orders-svc',
+        ScopeName: 'micrometer',
+        MetricName: 'http.server.requests',
+        MetricUnit: 's',
+        Attributes: { route: 'orders' },
+        TimeUnix: time(baseMs),
+        Count: 10,
+        Sum: 2.5,
+        'ValueAtQuantiles.Quantile': [0.5, 0.99],
+        'ValueAtQuantiles.Value': [0.2, 0.9],
+      }),
+    ]);
   });
 });
 
@@ -141,7 +180,7 @@ it('decodes the same rows from protobuf and JSON', () => {
     scope,
   );
   const fromJson = decodeOtlp('traces', 'json', bytes(JsonTraceSerializer.serializeRequest(spans)), scope);
-  expect(fromProtobuf.rows.otel_traces).toHaveLength(2);
+  expect(fromProtobuf.otel_traces).toHaveLength(2);
   expect(fromJson).toEqual(fromProtobuf);
 });
 
@@ -183,7 +222,7 @@ describe('limits and malformed requests', () => {
         ...Array.from({ length: 510 }, (_, i) => ({ key: `a${i}`, value: { boolValue: false } })),
       ];
     });
-    const [row] = decodeOtlp('traces', 'json', body, scope).rows.otel_traces ?? [];
+    const [row] = decodeOtlp('traces', 'json', body, scope).otel_traces ?? [];
     expect(row?.Duration).toBe(5);
     expect(row?.SpanAttributes.deep).toBe('[[[[[[[1]]]]]]]');
     expect(Object.keys(row?.SpanAttributes ?? {})).toHaveLength(512);
@@ -238,6 +277,33 @@ describe('limits and malformed requests', () => {
     );
     // Field 1 (resource_spans) as a varint instead of a message.
     expect(refusal(Buffer.from([0x08, 0x01]), 'protobuf')).toMatch(/not a valid protobuf/);
+  });
+
+  it('refuses metric points whose numbers no column could hold', () => {
+    const metrics = (metric: Record<string, unknown>) =>
+      Buffer.from(JSON.stringify({ resourceMetrics: [{ scopeMetrics: [{ metrics: [metric] }] }] }));
+    const refused = (body: Buffer) => {
+      try {
+        decodeOtlp('metrics', 'json', body, scope);
+      } catch (error) {
+        if (error instanceof OtlpRefused) return error.reason;
+        throw error;
+      }
+      throw new Error('the request was accepted');
+    };
+    expect(refused(metrics({ summary: { dataPoints: [{ count: '-1' }] } }))).toMatch(
+      /summary count is negative/,
+    );
+    expect(refused(metrics({ histogram: { dataPoints: [{ bucketCounts: ['1', '-2'] }] } }))).toMatch(
+      /histogram bucket count is negative/,
+    );
+    expect(refused(metrics({ exponentialHistogram: { dataPoints: [{ scale: 2 ** 31 }] } }))).toMatch(/scale/);
+    expect(
+      refused(metrics({ exponentialHistogram: { dataPoints: [{ positive: { offset: 1.5 } }] } })),
+    ).toMatch(/positive\.offset/);
+    expect(
+      refused(metrics({ exponentialHistogram: { dataPoints: [{ negative: { offset: -(2 ** 31) - 1 } }] } })),
+    ).toMatch(/negative\.offset/);
   });
 });
 

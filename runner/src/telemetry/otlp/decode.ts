@@ -21,12 +21,6 @@ export function otlpEncoding(contentType: string | undefined): OtlpEncoding | un
   return undefined;
 }
 
-export type DecodedOtlp = {
-  rows: RowsByTable;
-  /** Items the tables have no place for, reported to the agent as a partial success. */
-  unstored?: { count: number; message: string };
-};
-
 /**
  * One OTLP export request as rows owned by `scope`. Throws `OtlpRefused` when the body is malformed
  * or over a limit: the request is then refused whole.
@@ -37,34 +31,16 @@ export function decodeOtlp(
   body: Buffer,
   scope: TelemetryScope,
   now: () => bigint = () => BigInt(Date.now()) * 1_000_000n,
-): DecodedOtlp {
+): RowsByTable {
   const decode = encoding === 'json' ? decodeJson : decodeProtobuf;
-  if (signal === 'traces') return { rows: { otel_traces: tracesToRows(decode('traces', body), scope) } };
-  if (signal === 'logs') return { rows: { otel_logs: logsToRows(decode('logs', body), scope, now) } };
-  const { unstored, ...rows } = metricsToRows(decode('metrics', body), scope);
-  return {
-    rows,
-    ...(unstored > 0 && {
-      unstored: { count: unstored, message: 'exponential histograms and summaries are not stored' },
-    }),
-  };
+  if (signal === 'traces') return { otel_traces: tracesToRows(decode('traces', body), scope) };
+  if (signal === 'logs') return { otel_logs: logsToRows(decode('logs', body), scope, now) };
+  return metricsToRows(decode('metrics', body), scope);
 }
 
-/** The Export*ServiceResponse of an accepted request, in the request's encoding. */
-export function otlpResponse(
-  signal: OtlpSignal,
-  encoding: OtlpEncoding,
-  unstored?: DecodedOtlp['unstored'],
-): Buffer {
-  if (encoding === 'protobuf') return encodeProtobufResponse(signal, unstored);
-  const field = { traces: 'rejectedSpans', logs: 'rejectedLogRecords', metrics: 'rejectedDataPoints' }[
-    signal
-  ];
-  return Buffer.from(
-    JSON.stringify(
-      unstored ? { partialSuccess: { [field]: String(unstored.count), errorMessage: unstored.message } } : {},
-    ),
-  );
+/** The Export*ServiceResponse of an accepted request (every item stored), in the request's encoding. */
+export function otlpResponse(signal: OtlpSignal, encoding: OtlpEncoding): Buffer {
+  return encoding === 'protobuf' ? encodeProtobufResponse(signal) : Buffer.from('{}');
 }
 
 /** A google.rpc.Status (OTLP/HTTP's error body) in the request's encoding. */

@@ -12,6 +12,11 @@ const double = z.union([z.number(), z.enum(['NaN', 'Infinity', '-Infinity'])]);
 const enumValue = z.number().int();
 const id = z.string().regex(/^[0-9a-fA-F]*$/, 'expected hex digits');
 const count = z.number().int().nonnegative();
+const int32 = z
+  .number()
+  .int()
+  .min(-(2 ** 31))
+  .max(2 ** 31 - 1);
 
 const anyValue: z.ZodType<AnyValue> = z.lazy(() =>
   z.object({
@@ -117,20 +122,47 @@ const pointTimes = {
 const numberPoints = z
   .array(z.object({ ...pointTimes, asDouble: double.optional(), asInt: int64.optional() }))
   .optional();
+const distribution = {
+  count: int64.optional(),
+  sum: double.optional(),
+  min: double.optional(),
+  max: double.optional(),
+};
 const histogramPoints = z
+  .array(
+    z.object({
+      ...pointTimes,
+      ...distribution,
+      bucketCounts: z.array(int64).optional(),
+      explicitBounds: z.array(double).optional(),
+    }),
+  )
+  .optional();
+const exponentialBuckets = z
+  .object({ offset: int32.optional(), bucketCounts: z.array(int64).optional() })
+  .optional();
+const exponentialHistogramPoints = z
+  .array(
+    z.object({
+      ...pointTimes,
+      ...distribution,
+      scale: int32.optional(),
+      zeroCount: int64.optional(),
+      positive: exponentialBuckets,
+      negative: exponentialBuckets,
+    }),
+  )
+  .optional();
+const summaryPoints = z
   .array(
     z.object({
       ...pointTimes,
       count: int64.optional(),
       sum: double.optional(),
-      bucketCounts: z.array(int64).optional(),
-      explicitBounds: z.array(double).optional(),
-      min: double.optional(),
-      max: double.optional(),
+      quantileValues: z.array(z.object({ quantile: double.optional(), value: double.optional() })).optional(),
     }),
   )
   .optional();
-const unstoredPoints = z.object({ dataPoints: z.array(z.unknown()).optional() }).optional();
 
 const metric = z.object({
   name: z.string().optional(),
@@ -147,8 +179,10 @@ const metric = z.object({
   histogram: z
     .object({ dataPoints: histogramPoints, aggregationTemporality: enumValue.optional() })
     .optional(),
-  exponentialHistogram: unstoredPoints,
-  summary: unstoredPoints,
+  exponentialHistogram: z
+    .object({ dataPoints: exponentialHistogramPoints, aggregationTemporality: enumValue.optional() })
+    .optional(),
+  summary: z.object({ dataPoints: summaryPoints }).optional(),
 });
 
 const metricsRequest = z.object({

@@ -75,26 +75,39 @@ export type LogsRequest = {
   }[];
 };
 
-export type NumberDataPoint = {
+/** What every kind of metric data point has. */
+type DataPoint = {
   attributes?: KeyValue[];
   startTimeUnixNano?: Int64;
   timeUnixNano?: Int64;
-  asDouble?: number | string;
-  asInt?: Int64;
   flags?: number;
 };
 
-export type HistogramDataPoint = {
-  attributes?: KeyValue[];
-  startTimeUnixNano?: Int64;
-  timeUnixNano?: Int64;
+/** Double fields: a number, or one of the proto3 JSON strings "NaN", "Infinity", "-Infinity". */
+type Double = number | string | null;
+
+export type NumberDataPoint = DataPoint & { asDouble?: number | string; asInt?: Int64 };
+
+/** Count, sum, min and max of a distribution (explicit-bucket and exponential histograms). */
+type Distribution = { count?: Int64; sum?: Double; min?: Double; max?: Double };
+
+export type HistogramDataPoint = DataPoint &
+  Distribution & { bucketCounts?: Int64[]; explicitBounds?: (number | string)[] };
+
+export type ExponentialHistogramBuckets = { offset?: number; bucketCounts?: Int64[] } | null;
+
+export type ExponentialHistogramDataPoint = DataPoint &
+  Distribution & {
+    scale?: number;
+    zeroCount?: Int64;
+    positive?: ExponentialHistogramBuckets;
+    negative?: ExponentialHistogramBuckets;
+  };
+
+export type SummaryDataPoint = DataPoint & {
   count?: Int64;
-  sum?: number | string | null;
-  bucketCounts?: Int64[];
-  explicitBounds?: (number | string)[];
-  flags?: number;
-  min?: number | string | null;
-  max?: number | string | null;
+  sum?: Double;
+  quantileValues?: { quantile?: number | string; value?: number | string }[];
 };
 
 export type Metric = {
@@ -104,8 +117,11 @@ export type Metric = {
   gauge?: { dataPoints?: NumberDataPoint[] } | null;
   sum?: { dataPoints?: NumberDataPoint[]; aggregationTemporality?: number; isMonotonic?: boolean } | null;
   histogram?: { dataPoints?: HistogramDataPoint[]; aggregationTemporality?: number } | null;
-  exponentialHistogram?: { dataPoints?: unknown[] } | null;
-  summary?: { dataPoints?: unknown[] } | null;
+  exponentialHistogram?: {
+    dataPoints?: ExponentialHistogramDataPoint[];
+    aggregationTemporality?: number;
+  } | null;
+  summary?: { dataPoints?: SummaryDataPoint[] } | null;
 };
 
 export type MetricsRequest = {

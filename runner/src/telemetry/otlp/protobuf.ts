@@ -16,7 +16,6 @@ const responseTypes = {
   logs: type('ExportLogsServiceResponse'),
   metrics: type('ExportMetricsServiceResponse'),
 };
-const rejectedField = { traces: 'rejectedSpans', logs: 'rejectedLogRecords', metrics: 'rejectedDataPoints' };
 const rpcStatus = type('RpcStatus');
 
 type Requests = { traces: TracesRequest; logs: LogsRequest; metrics: MetricsRequest };
@@ -34,15 +33,9 @@ export function decodeProtobuf<S extends OtlpSignal>(signal: S, body: Uint8Array
   }
 }
 
-/** An Export*ServiceResponse: empty, or a partial success telling how many items were not stored. */
-export function encodeProtobufResponse(
-  signal: OtlpSignal,
-  rejected?: { count: number; message: string },
-): Buffer {
-  const message = rejected
-    ? { partialSuccess: { [rejectedField[signal]]: rejected.count, errorMessage: rejected.message } }
-    : {};
-  return Buffer.from(responseTypes[signal].encode(responseTypes[signal].fromObject(message)).finish());
+/** An empty Export*ServiceResponse: every item was accepted. */
+export function encodeProtobufResponse(signal: OtlpSignal): Buffer {
+  return Buffer.from(responseTypes[signal].encode(responseTypes[signal].fromObject({})).finish());
 }
 
 /** A google.rpc.Status, the body of an OTLP/HTTP error answer. */

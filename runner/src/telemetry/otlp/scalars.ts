@@ -19,6 +19,13 @@ export function int64(value: Int64 | undefined, what: string): bigint {
   return BigInt(value);
 }
 
+/** A count (UInt64 columns): a negative one would fail the whole batch's insert, so it refuses the request. */
+export function count(value: Int64 | undefined, what: string): number {
+  const n = int64(value, what);
+  if (n < 0n) throw new OtlpRefused(`${what} is negative`);
+  return Number(n);
+}
+
 /** A time in nanoseconds since the epoch as a DateTime64(9) string; 0 when absent. */
 export function nanosTime(value: Int64 | undefined, what: string): string {
   return dateTime64(nanos(value, what));

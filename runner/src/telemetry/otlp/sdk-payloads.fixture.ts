@@ -15,7 +15,7 @@ import {
 } from '@opentelemetry/otlp-transformer';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { InMemoryLogRecordExporter, LoggerProvider, SimpleLogRecordProcessor } from '@opentelemetry/sdk-logs';
-import { MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
+import { AggregationType, MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
 import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 
 export type Encoding = 'protobuf' | 'json';
@@ -84,13 +84,20 @@ class CollectingReader extends MetricReader {
   protected async onShutdown() {}
 }
 
+/** A counter, an explicit-bucket histogram, a gauge and an exponential histogram (as a view makes it). */
 export async function sdkMetrics(encoding: Encoding, resource: Attributes) {
   const reader = new CollectingReader();
-  const provider = new MeterProvider({ resource: resourceFromAttributes(resource), readers: [reader] });
+  const provider = new MeterProvider({
+    resource: resourceFromAttributes(resource),
+    readers: [reader],
+    views: [{ instrumentName: 'payload.size', aggregation: { type: AggregationType.EXPONENTIAL_HISTOGRAM } }],
+  });
   const meter = provider.getMeter('camel-metrics');
   meter.createCounter('exchanges', { unit: '1' }).add(5, { route: 'orders' });
   meter.createHistogram('latency', { unit: 'ms' }).record(12, { route: 'orders' });
   meter.createGauge('queue.depth').record(7);
+  const payload = meter.createHistogram('payload.size', { unit: 'By' });
+  for (const size of [0, 3, 40, 500]) payload.record(size, { route: 'orders' });
   const { resourceMetrics, errors } = await reader.collect();
   if (errors.length > 0) throw errors[0];
   const serializer = encoding === 'json' ? JsonMetricsSerializer : ProtobufMetricsSerializer;
