@@ -162,6 +162,8 @@ export class Runner extends TypedEmitter<RunnerEvents> {
     if (scopes && this.opts.telemetry)
       await this.startTelemetry(identity, scopes, this.opts.telemetry, verifier);
     this.status = new StatusReporter(this.opts.stateDir, identity.edgeUrl);
+    const telemetry = this.telemetry;
+    if (telemetry) this.status.followTelemetry(() => telemetry.status());
     this.executor = new CommandExecutor({
       journal: this.journal,
       verifier: () => verifier,

@@ -1,5 +1,5 @@
 import { hasIdentity, readIdentity } from '../state/identity.ts';
-import { isProcessAlive, readStatus } from '../state/status-file.ts';
+import { isProcessAlive, readStatus, type TelemetryStatus } from '../state/status-file.ts';
 
 export function ago(iso: string | null, now = Date.now()): string {
   if (!iso) return 'never';
@@ -34,9 +34,11 @@ export function statusCommand(opts: { stateDir: string; json?: boolean }): void 
     if (online && status) {
       lines.push(`  state:      online over ${status.transport} since ${status.since}`);
       lines.push(`  heartbeat:  ${ago(status.lastHeartbeatAt)}`);
+      if (status.telemetry) lines.push(...telemetryLines(status.telemetry));
     } else if (running && status) {
       lines.push(`  state:      offline (reconnecting) since ${status.since}`);
       if (status.lastError) lines.push(`  last error: ${status.lastError}`);
+      if (status.telemetry) lines.push(...telemetryLines(status.telemetry));
       lines.push(
         '  The runner keeps retrying; run `cameleer-runner doctor` to see why it cannot reach the edge.',
       );
@@ -48,4 +50,25 @@ export function statusCommand(opts: { stateDir: string; json?: boolean }): void 
     process.stdout.write(`${lines.join('\n')}\n`);
   }
   if (!online) process.exitCode = 1;
+}
+
+const count = (n: number) => n.toLocaleString('en-US');
+const gib = (bytes: number) => `${(bytes / 2 ** 30).toFixed(bytes < 2 ** 30 ? 3 : 1)} GiB`;
+
+/** Where apps' telemetry goes and whether any waits or was refused, since the runner started. */
+export function telemetryLines(t: TelemetryStatus): string[] {
+  const lines = [
+    `  telemetry:  intake ${t.intakeUrl}, ClickHouse ${t.clickhouse}`,
+    `              ${count(t.accepted)} records taken, ${count(t.stored)} stored; ` +
+      `spool ${count(t.spool.rows)} records (${gib(t.spool.bytes)} of ${gib(t.spool.budgetBytes)})`,
+  ];
+  if (t.refused > 0)
+    lines.push(
+      `              ${count(t.refused)} records refused with 429: the spool is full; raise CAMELEER_TELEMETRY_SPOOL_BYTES or bring ClickHouse back`,
+    );
+  if (t.malformedRequests + t.unauthorizedRequests > 0)
+    lines.push(
+      `              ${count(t.malformedRequests)} malformed and ${count(t.unauthorizedRequests)} unauthorized OTLP requests refused`,
+    );
+  return lines;
 }

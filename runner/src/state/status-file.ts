@@ -3,6 +3,23 @@ import type { Transport } from '@cameleer/shared';
 import { z } from 'zod';
 import { stateFiles, writeFileAtomic } from './state-dir.ts';
 
+/** The runner's telemetry as `cameleer-runner status` shows it: counts since the runner started. */
+export const TelemetryStatus = z.object({
+  intakeUrl: z.string(),
+  clickhouse: z.enum(['up', 'down']),
+  /** Records taken from apps (OTLP and captured output). */
+  accepted: z.number(),
+  /** Records ClickHouse stored, straight or from the spool. */
+  stored: z.number(),
+  /** Records refused with 429 because the spool's budget was full. */
+  refused: z.number(),
+  /** OTLP requests refused as malformed or unauthorized. */
+  malformedRequests: z.number(),
+  unauthorizedRequests: z.number(),
+  spool: z.object({ rows: z.number(), bytes: z.number(), budgetBytes: z.number() }),
+});
+export type TelemetryStatus = z.infer<typeof TelemetryStatus>;
+
 /** What the running process says about itself, for `cameleer-runner status`. */
 export const RunnerStatus = z.object({
   pid: z.number().int(),
@@ -15,6 +32,7 @@ export const RunnerStatus = z.object({
   since: z.string(),
   lastHeartbeatAt: z.string().nullable(),
   lastError: z.string().nullable(),
+  telemetry: TelemetryStatus.optional(),
   updatedAt: z.string(),
 });
 export type RunnerStatus = z.infer<typeof RunnerStatus> & { transport: Transport | null };

@@ -1,9 +1,10 @@
 import type { Transport } from '@cameleer/shared';
-import { type RunnerStatus, writeStatus } from './status-file.ts';
+import { type RunnerStatus, type TelemetryStatus, writeStatus } from './status-file.ts';
 
 /** Keeps the status file current for `cameleer-runner status`; a failed write never stops the runner. */
 export class StatusReporter {
   private status: RunnerStatus;
+  private telemetryTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly stateDir: string,
@@ -43,7 +44,20 @@ export class StatusReporter {
     this.update({ lastError: reason });
   }
 
+  /** Writes the telemetry counts now and every `intervalMs` while they change, until `stopped()`. */
+  followTelemetry(read: () => TelemetryStatus, intervalMs = 2000): void {
+    const write = () => {
+      const telemetry = read();
+      if (JSON.stringify(telemetry) !== JSON.stringify(this.status.telemetry)) this.update({ telemetry });
+    };
+    write();
+    clearInterval(this.telemetryTimer);
+    this.telemetryTimer = setInterval(write, intervalMs);
+    this.telemetryTimer.unref();
+  }
+
   stopped(): void {
+    clearInterval(this.telemetryTimer);
     this.update({ running: false, connected: false, transport: null, since: new Date().toISOString() });
   }
 

@@ -1,8 +1,9 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestClickHouse, type TestClickHouse } from '../../../edge/test/clickhouse.ts';
@@ -11,6 +12,7 @@ import { uploadJar } from '../../../edge/test/jars.ts';
 import { until } from '../../../edge/test/runners.ts';
 import { buildSampleJar } from '../../test/java-fixtures.ts';
 import { registerRunner } from '../registration.ts';
+import type { TelemetryStatus } from '../state/status-file.ts';
 
 const bin = fileURLToPath(new URL('../../bin/cameleer-runner.js', import.meta.url));
 const tenantSlug = 'killed';
@@ -113,6 +115,16 @@ describe('the runner killed with spilled telemetry', () => {
     const expected = requests * spansPerRequest;
     await until(() => spooledSpans(spoolDir) >= expected, 30_000, 'the spans spilled to the spool');
     expect(spooledSpans(spoolDir)).toBe(expected);
+    // `cameleer-runner status` says so.
+    await until(
+      async () => (await telemetryStatus(stateDir))?.clickhouse === 'down',
+      15_000,
+      'status showing ClickHouse down',
+    );
+    expect((await telemetryStatus(stateDir))?.spool.rows).toBeGreaterThanOrEqual(expected);
+    expect(await runnerStatusText(stateDir)).toMatch(
+      /telemetry: {2}intake http:\/\/\S+, ClickHouse down\n.*stored; spool \d/,
+    );
 
     runner?.kill('SIGKILL');
     await new Promise((resolve) => runner?.once('exit', resolve));
@@ -126,8 +138,33 @@ describe('the runner killed with spilled telemetry', () => {
     );
     await until(() => spooledSpans(spoolDir) === 0, 30_000, 'the spool drained');
     expect(await storedSpans(clickhouse, tenantId)).toEqual({ spans: expected, unique: expected });
+    await until(
+      async () => {
+        const status = await telemetryStatus(stateDir);
+        return status?.clickhouse === 'up' && status.spool.rows === 0 && status.stored >= expected;
+      },
+      15_000,
+      'status showing the spool replayed',
+    );
   }, 240_000);
 });
+
+const execFileAsync = promisify(execFile);
+
+/** `cameleer-runner status` (it exits non-zero while the runner is offline; the output is what counts). */
+async function runnerStatusText(stateDir: string, json = false): Promise<string> {
+  const args = [bin, 'status', '--state-dir', stateDir, ...(json ? ['--json'] : [])];
+  try {
+    return (await execFileAsync(process.execPath, args)).stdout;
+  } catch (error) {
+    return (error as { stdout?: string }).stdout ?? '';
+  }
+}
+
+async function telemetryStatus(stateDir: string): Promise<TelemetryStatus | undefined> {
+  const text = await runnerStatusText(stateDir, true);
+  return text ? (JSON.parse(text) as { telemetry?: TelemetryStatus }).telemetry : undefined;
+}
 
 /** Span rows in the spool's batch files (each starts with a JSON header naming its table and rows). */
 function spooledSpans(dir: string): number {

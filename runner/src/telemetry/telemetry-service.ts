@@ -9,6 +9,7 @@ import type { JWK } from 'jose';
 import type { Logger } from '../logger.ts';
 import type { Orchestrator } from '../orchestrators/orchestrator.ts';
 import type { HttpFetch } from '../proxy/http-client.ts';
+import type { TelemetryStatus } from '../state/status-file.ts';
 import { agentTokenVerifier } from './agent-token.ts';
 import { type IntakeServer, startIntakeServer } from './intake-server.ts';
 import { createTelemetryPipeline, type TelemetryPipeline } from './pipeline/index.ts';
@@ -23,6 +24,8 @@ export type RunnerTelemetry = {
   intake: IntakeServer;
   /** The intake's base URL as an app of this orchestrator reaches it. */
   intakeUrl(kind: Orchestrator['kind']): string;
+  /** Counts since start, for the status file. */
+  status(): TelemetryStatus;
   close(): Promise<void>;
 };
 
@@ -87,6 +90,20 @@ export async function startRunnerTelemetry(opts: {
     intake,
     intakeUrl: (kind) =>
       kind === 'docker' ? `http://host.docker.internal:${intake.port}` : `http://127.0.0.1:${intake.port}`,
+    status() {
+      const flow = pipeline.stats();
+      const requests = intake.stats();
+      return {
+        intakeUrl: intake.url,
+        clickhouse: flow.clickhouse,
+        accepted: flow.accepted,
+        stored: flow.inserted + flow.replayed,
+        refused: flow.rejected,
+        malformedRequests: requests.malformed_total,
+        unauthorizedRequests: requests.unauthorized_total,
+        spool: { rows: flow.spoolRows, bytes: flow.spoolBytes, budgetBytes: flow.spoolBudgetBytes },
+      };
+    },
     async close() {
       await capture?.stop();
       await intake.close();
