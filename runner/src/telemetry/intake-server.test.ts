@@ -4,16 +4,10 @@ import { ProtobufMetricsSerializer, ProtobufTraceSerializer } from '@opentelemet
 import protobuf from 'protobufjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type IntakeServer, type IntakeSink, startIntakeServer } from './intake-server.ts';
-import { sdkLogs, sdkMetrics, sdkTraces } from './otlp/sdk-payloads.fixture.ts';
-import type { RowsByTable, TelemetryScope } from './rows.ts';
+import { sdkLogs, sdkMetrics, sdkTraces, tokenScope } from './otlp/sdk-payloads.fixture.ts';
+import type { RowsByTable } from './rows.ts';
 
-const scope: TelemetryScope = {
-  tenantId: 'ten_mine',
-  environment: 'prod',
-  app: 'orders',
-  deploymentId: 'dep_mine',
-  retentionDays: 7,
-};
+const scope = tokenScope;
 const goodToken = 'agent-token-mine';
 const lyingResource = {
   'service.name': 'orders',

@@ -1,19 +1,21 @@
 import { JsonTraceSerializer, ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { describe, expect, it } from 'vitest';
-import { nanosToDateTime64, type TelemetryScope } from '../rows.ts';
+import { nanosToDateTime64 } from '../rows.ts';
 import { decodeOtlp } from './decode.ts';
 import { OtlpRefused } from './limits.ts';
 import { dateTime64 } from './scalars.ts';
-import { baseMs, bytes, type Encoding, sdkLogs, sdkMetrics, sdkTraces } from './sdk-payloads.fixture.ts';
+import {
+  baseMs,
+  bytes,
+  type Encoding,
+  sdkLogs,
+  sdkMetrics,
+  sdkTraces,
+  tokenScope,
+} from './sdk-payloads.fixture.ts';
 import { summaryRequest } from './summary-payload.fixture.ts';
 
-const scope: TelemetryScope = {
-  tenantId: 'ten_mine',
-  environment: 'prod',
-  app: 'orders',
-  deploymentId: 'dep_mine',
-  retentionDays: 7,
-};
+const scope = tokenScope;
 const owner = {
   TenantId: 'ten_mine',
   Environment: 'prod',

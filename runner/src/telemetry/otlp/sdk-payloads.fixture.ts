@@ -17,8 +17,18 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import { InMemoryLogRecordExporter, LoggerProvider, SimpleLogRecordProcessor } from '@opentelemetry/sdk-logs';
 import { AggregationType, MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
 import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
+import type { TelemetryScope } from '../rows.ts';
 
 export type Encoding = 'protobuf' | 'json';
+
+/** The scope an agent token names in the intake's and the decoder's tests. */
+export const tokenScope: TelemetryScope = {
+  tenantId: 'ten_mine',
+  environment: 'prod',
+  app: 'orders',
+  deploymentId: 'dep_mine',
+  retentionDays: 7,
+};
 
 /** A recent time (rows older than their retention are dropped by TTL), in ms since the epoch. */
 export const baseMs = Date.now() - 60_000;
