@@ -3,7 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { WebSocketServer } from 'ws';
 import { withTenant } from '../edge/src/db/client.ts';
 import type { Logger } from '../edge/src/logger.ts';
-import { parseNodeConfig } from '../edge/src/node/config.ts';
+import { parseNodeConfig } from '../edge/src/config/node.ts';
 import { type RunningEdge, startEdge } from '../edge/src/node/server.ts';
 import { createRegistrationToken } from '../edge/src/services/registration-tokens.ts';
 import { createTenant, getTenant } from '../edge/src/services/tenants.ts';

@@ -1,5 +1,5 @@
 import type { Runner } from '@cameleer/runner';
-import { parseNodeConfig } from './node/config.ts';
+import { parseNodeConfig } from './config/node.ts';
 import { startEdge } from './node/server.ts';
 
 /** `npm start`: the control plane on Node with its embedded database. */

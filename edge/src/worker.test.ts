@@ -37,17 +37,17 @@ describe('edge on Cloudflare Workers (wrangler dev, workerd)', { timeout: 90_000
     relay = await startRelay();
     wrangler = await startWrangler({
       DATABASE_URL: await databaseUrl(database),
-      SESSION_KEY: JSON.stringify(await generateSigningKeyJwk()),
-      PUBLIC_URL: 'http://console.test',
-      APPS_DOMAIN: 'apps.test',
+      CAMELEER_SESSION_KEY: JSON.stringify(await generateSigningKeyJwk()),
+      CAMELEER_PUBLIC_URL: 'http://console.test',
+      CAMELEER_APPS_DOMAIN: 'apps.test',
       NEON_WS_PROXY: `127.0.0.1:${relay.port}`,
-      LICENCE_KEYS: JSON.stringify(await generateSigningKeyJwk()),
+      CAMELEER_LICENCE_KEYS: JSON.stringify(await generateSigningKeyJwk()),
       STRIPE_SECRET_KEY: 'sk_test_fake',
       STRIPE_WEBHOOK_SECRET: testWebhookSecret,
       STRIPE_PRICE_MID: testPrices.mid,
       STRIPE_PRICE_HIGH: testPrices.high,
       STRIPE_API_BASE: stripe.url,
-      CLICKHOUSE_URL: clickhouse.url,
+      CAMELEER_CLICKHOUSE_URL: clickhouse.url,
     });
   }, 75_000);
 
@@ -181,14 +181,19 @@ describe('worker entry with bad bindings', () => {
     const ctx = { waitUntil: () => {}, passThroughOnException: () => {}, props: {} };
     const res = await worker.fetch(
       new Request('http://edge.test/healthz'),
-      { DATABASE_URL: 'mysql://nope', SESSION_KEY: '{"kty":"oct","k":"c2VjcmV0"}', PUBLIC_URL: 'x' },
+      {
+        DATABASE_URL: 'mysql://nope',
+        CAMELEER_SESSION_KEY: '{"kty":"oct","k":"c2VjcmV0"}',
+        CAMELEER_PUBLIC_URL: 'x',
+      },
       ctx,
     );
     expect(res.status).toBe(500);
     expect(res.headers.get('content-type')).toBe(problemJson);
     const body = (await res.json()) as { type: string; detail: string };
     expect(body.type).toMatch(/\/internal$/);
-    for (const name of ['DATABASE_URL', 'SESSION_KEY', 'PUBLIC_URL']) expect(body.detail).toContain(name);
+    for (const name of ['DATABASE_URL', 'CAMELEER_SESSION_KEY', 'CAMELEER_PUBLIC_URL'])
+      expect(body.detail).toContain(name);
     expect(body.detail).not.toContain('c2VjcmV0');
   });
 });

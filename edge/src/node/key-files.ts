@@ -4,11 +4,11 @@ import { generateSigningKeyJwk, importSigningKey, type SigningKey } from '@camel
 import type { JWK } from 'jose';
 
 /**
- * A signing key from an environment value (a private JWK as JSON) or from a key
+ * A signing key from the configuration (a private JWK) or from a key
  * file, created once with mode 0600 and reused at every later start.
  */
-export async function loadSigningKey(envValue: string | undefined, file: string): Promise<SigningKey> {
-  if (envValue) return importSigningKey(JSON.parse(envValue) as JWK);
+export async function loadSigningKey(configured: JWK | undefined, file: string): Promise<SigningKey> {
+  if (configured) return importSigningKey(configured);
   if (!existsSync(file)) {
     mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
     writeFileSync(file, `${JSON.stringify(await generateSigningKeyJwk())}\n`, { mode: 0o600, flag: 'wx' });
@@ -22,20 +22,21 @@ export async function loadSigningKey(envValue: string | undefined, file: string)
  * name sorting last signing. Rotate by adding a newer file and restarting;
  * remove the old one once every runner has connected since. One is made on first start.
  */
-export function loadCommandKeys(envValue: string | undefined, dir: string): Promise<SigningKey[]> {
-  return loadKeyRing(envValue, dir, 'command');
+export function loadCommandKeys(configured: readonly JWK[] | undefined, dir: string): Promise<SigningKey[]> {
+  return loadKeyRing(configured, dir, 'command');
 }
 
 /** The edge's licence keys, newest first, from `licence-*.jwk` files: rotated like the command keys. */
-export function loadLicenceKeys(envValue: string | undefined, dir: string): Promise<SigningKey[]> {
-  return loadKeyRing(envValue, dir, 'licence');
+export function loadLicenceKeys(configured: readonly JWK[] | undefined, dir: string): Promise<SigningKey[]> {
+  return loadKeyRing(configured, dir, 'licence');
 }
 
-async function loadKeyRing(envValue: string | undefined, dir: string, kind: string): Promise<SigningKey[]> {
-  if (envValue) {
-    const jwks = JSON.parse(envValue) as JWK | JWK[];
-    return Promise.all((Array.isArray(jwks) ? jwks : [jwks]).map((jwk) => importSigningKey(jwk)));
-  }
+async function loadKeyRing(
+  configured: readonly JWK[] | undefined,
+  dir: string,
+  kind: string,
+): Promise<SigningKey[]> {
+  if (configured) return Promise.all(configured.map((jwk) => importSigningKey(jwk)));
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const files = () =>
     readdirSync(dir)

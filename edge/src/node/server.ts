@@ -9,6 +9,8 @@ import { createOidcVerifier } from '../auth/oidc.ts';
 import { createStripeBilling } from '../billing/stripe-billing.ts';
 import { bootstrap } from '../bootstrap.ts';
 import { type Clock, systemClock } from '../clock.ts';
+import type { NodeConfig } from '../config/node.ts';
+import { edgeSettingsOf, oidcSettingsOf, stripeConfigOf } from '../config/settings.ts';
 import type { Services } from '../env.ts';
 import { jsonLogger, type Logger } from '../logger.ts';
 import { expireOverdueCommands } from '../services/commands.ts';
@@ -19,7 +21,6 @@ import { LocalHub } from '../tunnel/local-hub.ts';
 import { ReplayGuard } from '../tunnel/replay-guard.ts';
 import { loadArtifactUrlKey } from './artifact-url-key.ts';
 import { createTelemetryClickHouse, type TelemetryClickHouse } from './clickhouse-client.ts';
-import type { NodeConfig } from './config.ts';
 import { type Database, openPglite, openPostgres } from './database.ts';
 import { FileArtifactStore } from './fs-artifact-store.ts';
 import { loadCommandKeys, loadLicenceKeys, loadSigningKey } from './key-files.ts';
@@ -80,6 +81,8 @@ export async function startEdge(
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   const publicUrl = (config.CAMELEER_PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/$/, '');
   const now = () => clock.now().getTime();
+  const oidc = oidcSettingsOf(config);
+  const stripe = stripeConfigOf(config);
 
   const hub = new LocalHub(() => services);
   const services: Services = {
@@ -88,17 +91,7 @@ export async function startEdge(
     sessionKeys: [sessionKey],
     commandKeys,
     licenceKeys,
-    oidc:
-      config.CAMELEER_OIDC_ISSUER && config.CAMELEER_OIDC_AUDIENCE
-        ? createOidcVerifier({
-            issuer: config.CAMELEER_OIDC_ISSUER,
-            audience: config.CAMELEER_OIDC_AUDIENCE,
-            jwksUri: config.CAMELEER_OIDC_JWKS_URI,
-            tenantClaim: config.CAMELEER_OIDC_TENANT_CLAIM,
-            rolesClaim: config.CAMELEER_OIDC_ROLES_CLAIM,
-            clockToleranceSeconds: config.CAMELEER_OIDC_CLOCK_TOLERANCE_SECONDS,
-          })
-        : undefined,
+    oidc: oidc && createOidcVerifier(oidc),
     authCache: new AuthCache({
       max: 10_000,
       ttlMs: 30_000,
@@ -112,25 +105,8 @@ export async function startEdge(
     artifactUrlKey,
     secretBox,
     ...(telemetry ? { telemetry: clickhouseTelemetryStore(telemetry.client) } : {}),
-    billing: config.STRIPE_SECRET_KEY
-      ? createStripeBilling({
-          secretKey: config.STRIPE_SECRET_KEY,
-          webhookSecret: config.STRIPE_WEBHOOK_SECRET,
-          prices: { mid: config.STRIPE_PRICE_MID, high: config.STRIPE_PRICE_HIGH },
-          apiBase: config.STRIPE_API_BASE,
-        })
-      : undefined,
-    settings: {
-      publicUrl,
-      appsDomain: config.CAMELEER_APPS_DOMAIN,
-      loginUrl: config.CAMELEER_LOGIN_URL,
-      maxBodyBytes: config.CAMELEER_MAX_BODY_BYTES,
-      maxArtifactBytes: config.CAMELEER_MAX_ARTIFACT_BYTES,
-      sessionTtlSeconds: config.CAMELEER_SESSION_TTL_SECONDS,
-      heartbeatIntervalMs: config.CAMELEER_TUNNEL_HEARTBEAT_MS,
-      licenceTtlDays: config.CAMELEER_LICENCE_TTL_DAYS,
-      licenceGraceDays: config.CAMELEER_LICENCE_GRACE_DAYS,
-    },
+    billing: stripe && createStripeBilling(stripe),
+    settings: edgeSettingsOf(config, publicUrl),
     log: opts.log ?? jsonLogger,
   };
   const { loginUrl } = await bootstrap(database.db, clock, {
