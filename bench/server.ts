@@ -1,5 +1,5 @@
-import type { Logger } from '../edge/src/logger.ts';
 import { parseNodeConfig } from '../edge/src/config/node.ts';
+import type { Logger } from '../edge/src/logger.ts';
 import { startEdge } from '../edge/src/node/server.ts';
 import { barePath } from './server-process.ts';
 

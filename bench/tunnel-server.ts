@@ -1,9 +1,9 @@
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { WebSocketServer } from 'ws';
+import { parseNodeConfig } from '../edge/src/config/node.ts';
 import { withTenant } from '../edge/src/db/client.ts';
 import type { Logger } from '../edge/src/logger.ts';
-import { parseNodeConfig } from '../edge/src/config/node.ts';
 import { type RunningEdge, startEdge } from '../edge/src/node/server.ts';
 import { createRegistrationToken } from '../edge/src/services/registration-tokens.ts';
 import { createTenant, getTenant } from '../edge/src/services/tenants.ts';

@@ -1,7 +1,7 @@
 import { bootstrap } from '../bootstrap.ts';
 import { systemClock } from '../clock.ts';
-import { createTelemetryClickHouse } from './clickhouse-client.ts';
 import { parseNodeConfig } from '../config/node.ts';
+import { createTelemetryClickHouse } from './clickhouse-client.ts';
 import { openPostgres } from './database.ts';
 
 /**
