@@ -198,6 +198,32 @@ describe('worker entry with bad bindings', () => {
   });
 });
 
+describe('worker entry settings', () => {
+  it('takes the body limit from CAMELEER_MAX_BODY_BYTES, like Node (it was fixed at 1 MiB)', async () => {
+    const ctx = { waitUntil: () => {}, passThroughOnException: () => {}, props: {} };
+    const bindings = {
+      // Never reached: the body limit answers before anything touches the database.
+      DATABASE_URL: 'postgres://edge@127.0.0.1:1/cameleer',
+      CAMELEER_SESSION_KEY: JSON.stringify(await generateSigningKeyJwk()),
+      CAMELEER_PUBLIC_URL: 'http://console.test',
+    };
+    const post = (env: Record<string, unknown>) =>
+      worker.fetch(
+        new Request('http://edge.test/api/tenants', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ pad: 'x'.repeat(4096) }),
+        }),
+        env,
+        ctx,
+      );
+    const limited = await post({ ...bindings, CAMELEER_MAX_BODY_BYTES: '2048' });
+    expect(limited.status).toBe(413);
+    expect(limited.headers.get('content-type')).toBe(problemJson);
+    expect((await post(bindings)).status).toBe(401);
+  });
+});
+
 /** The URL of the throw-away database, for the worker's own connection. */
 async function databaseUrl(database: Database): Promise<string> {
   const res = await database.db.execute<{ name: string }>(sql`select current_database() as name`);
