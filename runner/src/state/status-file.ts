@@ -7,6 +7,8 @@ import { stateFiles, writeFileAtomic } from './state-dir.ts';
 export const TelemetryStatus = z.object({
   intakeUrl: z.string(),
   clickhouse: z.enum(['up', 'down']),
+  /** Where the runner writes, password masked (the embedded chDB of `npm start` is named by no env). */
+  clickhouseUrl: z.string().optional(),
   /** Records taken from apps (OTLP and captured output). */
   accepted: z.number(),
   /** Records ClickHouse stored, straight or from the spool. */

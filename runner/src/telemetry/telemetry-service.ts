@@ -96,6 +96,7 @@ export async function startRunnerTelemetry(opts: {
       return {
         intakeUrl: intake.url,
         clickhouse: flow.clickhouse,
+        clickhouseUrl: redact(config.clickhouse.url),
         accepted: flow.accepted,
         stored: flow.inserted + flow.replayed,
         refused: flow.rejected,
