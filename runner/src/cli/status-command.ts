@@ -72,7 +72,8 @@ export function telemetryLines(t: TelemetryStatus): string[] {
   const lines = [
     `  telemetry:  intake ${t.intakeUrl}, ClickHouse ${t.clickhouse}`,
     `              ${count(t.accepted)} records taken, ${count(t.stored)} stored; ` +
-      `spool ${count(t.spool.rows)} records (${gib(t.spool.bytes)} of ${gib(t.spool.budgetBytes)})`,
+      `spool ${count(t.spool.rows)} records (${gib(t.spool.bytes)} of ${gib(t.spool.budgetBytes)})` +
+      (t.pending ? `; ${count(t.pending)} in memory, not sent yet` : ''),
   ];
   if (t.refused > 0)
     lines.push(
@@ -82,5 +83,19 @@ export function telemetryLines(t: TelemetryStatus): string[] {
     lines.push(
       `              ${count(t.malformedRequests)} malformed and ${count(t.unauthorizedRequests)} unauthorized OTLP requests refused`,
     );
+  if (t.setAside)
+    lines.push(
+      `              ${count(t.setAside)} records set aside: ClickHouse refused them (${oneLine(t.setAsideReason ?? 'no reason given')}); they are kept in the spool's dead/ folder`,
+    );
+  if (t.carriedOver)
+    lines.push(
+      `              ${count(t.carriedOver)} records were on the spool from before this start (counted as stored or set aside, not as taken)`,
+    );
   return lines;
+}
+
+/** ClickHouse's errors run over lines and carry a stack; the status shows their first 160 characters. */
+function oneLine(text: string): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > 160 ? `${flat.slice(0, 159)}…` : flat;
 }
