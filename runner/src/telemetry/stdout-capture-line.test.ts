@@ -68,6 +68,11 @@ describe('captured line parsing', () => {
       '10:00:00.123 [main] WARN  o.a.c.Route - slow',
     );
     expect(row('INFO').Body).toBe('INFO');
+    // The process orchestrator's own notes in the instance's output file: its time is the row's too.
+    expect(row('[cameleer] 2026-12-03T16:41:27.306Z exited with code 1; restarting in 1 s')).toMatchObject({
+      Timestamp: '2026-12-03 16:41:27.306000000',
+      Body: '[cameleer] exited with code 1; restarting in 1 s',
+    });
   });
 
   it('gives stack trace lines the level of the line they continue, and names the stream', () => {

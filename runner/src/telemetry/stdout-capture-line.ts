@@ -50,9 +50,12 @@ export function parseTraceContext(line: string): { traceId: string; spanId: stri
   };
 }
 
+/** What the process orchestrator's own notes in an instance's output start with (`[cameleer] <time> …`). */
+const notePrefix = '[cameleer] ';
+
 /** A timestamp leading the line with an explicit zone (`2024-05-01T10:00:00.123Z`, `…+02:00`). */
 export function leadingTimestampNanos(line: string): bigint | undefined {
-  const match = leadingTime.exec(line);
+  const match = leadingTime.exec(line.startsWith(notePrefix) ? line.slice(notePrefix.length) : line);
   if (!match) return undefined;
   const zone = match[4] === 'Z' ? 'Z' : `${match[4]?.slice(0, 3)}:${match[4]?.slice(-2)}`;
   const nanos = rfc3339Nanos(`${match[1]}T${match[2]}${match[3] ? `.${match[3]}` : ''}${zone}`);
@@ -66,6 +69,7 @@ export function leadingTimestampNanos(line: string): bigint | undefined {
  * it; a line that is nothing else stays whole.
  */
 export function messageOf(line: string): string {
+  if (line.startsWith(notePrefix)) return `${notePrefix}${messageOf(line.slice(notePrefix.length))}`;
   let rest = leadingTimestampNanos(line) === undefined ? line : line.replace(timePrefix, '');
   const level = levelPrefix.exec(rest);
   if (level) rest = rest.slice(level[0].length);

@@ -73,6 +73,14 @@ function recordingSink() {
   };
 }
 
+/** Whether a stored body is this line of the output file, less the time and level it started with. */
+function isLineOf(line: string, body: string): boolean {
+  const note = '[cameleer] ';
+  return body.startsWith(note)
+    ? line.startsWith(note) && line.endsWith(body.slice(note.length))
+    : line.endsWith(body);
+}
+
 /** The instance's output file, as the process orchestrator writes it. */
 const logPath = () => join(stateDir, 'apps', 'acme', 'dev', 'orders', `${instance.id}.log`);
 
@@ -155,7 +163,7 @@ describe('stdout capture', { timeout: 60_000 }, () => {
     const lines = log.split('\n').slice(0, bodies.length);
     expect(lines).toHaveLength(bodies.length);
     lines.forEach((line, i) => {
-      expect(line.endsWith(bodies[i] ?? '\0')).toBe(true);
+      expect(isLineOf(line, bodies[i] ?? '\0'), `${line} | ${bodies[i]}`).toBe(true);
     });
   });
 
