@@ -21,8 +21,22 @@ export async function recordEngineEvents(docker: Docker) {
   const stream = (await docker.getEvents({
     filters: { type: ['image', 'container'], event: ['tag', 'start'] },
   })) as Readable;
-  createInterface({ input: stream }).on('line', (line) => {
-    const raw = JSON.parse(line) as RawEvent;
+  // Once the stream broke (the engine went away), the bench cannot time phases any more: it stops
+  // with this reason at the next lookup instead of dying on an unhandled 'error' event.
+  let broken: Error | undefined;
+  let stopped = false;
+  const breakWith = (reason: string) => {
+    broken ??= new Error(`the Docker engine's event stream broke (${reason}): is the engine still running?`);
+    stream.destroy();
+  };
+  const lines = createInterface({ input: stream });
+  lines.on('line', (line) => {
+    let raw: RawEvent;
+    try {
+      raw = JSON.parse(line) as RawEvent;
+    } catch {
+      return breakWith(`not an event: ${line.slice(0, 80)}`);
+    }
     events.push({
       atMs: (raw.timeNano ?? 0) / 1e6,
       type: raw.Type ?? '',
@@ -30,7 +44,12 @@ export async function recordEngineEvents(docker: Docker) {
       name: raw.Actor?.Attributes?.name ?? '',
     });
   });
-  stream.on('error', () => {});
+  // readline re-emits its input's errors: both are handled, or either would end the process.
+  lines.on('error', (error) => breakWith(error.message));
+  stream.on('error', (error) => breakWith(error.message));
+  stream.on('close', () => {
+    if (!stopped) breakWith('the engine closed it');
+  });
   return {
     /** The last matching event at or after `sinceMs`; waits briefly, since the stream may lag the API. */
     async last(action: string, namePrefix: string, sinceMs: number): Promise<number> {
@@ -39,10 +58,15 @@ export async function recordEngineEvents(docker: Docker) {
           .filter((e) => e.action === action && e.name.startsWith(namePrefix) && e.atMs >= sinceMs)
           .at(-1);
         if (found) return found.atMs;
+        if (broken) throw broken;
         await new Promise((r) => setTimeout(r, 20));
       }
-      throw new Error(`no engine event ${action} for ${namePrefix}`);
+      throw broken ?? new Error(`no engine event ${action} for ${namePrefix}`);
     },
-    stop: () => stream.destroy(),
+    stop: () => {
+      stopped = true;
+      lines.close();
+      stream.destroy();
+    },
   };
 }

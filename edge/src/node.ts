@@ -1,5 +1,6 @@
 import type { Runner } from '@cameleer/runner';
 import { parseNodeConfig } from './config/node.ts';
+import { whatKeepsRunning } from './node/local-runner.ts';
 import { startEdge } from './node/server.ts';
 
 /** `npm start`: the control plane on Node with its embedded database. */
@@ -30,7 +31,10 @@ async function main() {
   );
   const stop = async (signal: string) => {
     edge.services.log.info('shutting down', { signal });
+    // Listed before the runner goes: the apps it ran do not go with it.
+    const left = edge.localRunner ? await whatKeepsRunning(edge.localRunner) : [];
     await edge.close();
+    process.stdout.write(['', '  Cameleer stopped.', ...left, '', ''].join('\n'));
     process.exit(0);
   };
   process.once('SIGINT', () => void stop('SIGINT'));

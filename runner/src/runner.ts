@@ -18,6 +18,7 @@ import { type Deployments, openDeployments } from './deploy/choose-orchestrator.
 import { watchInventoryChanges } from './deploy/inventory-changes.ts';
 import { refreshLicenceKeys } from './licence/stored-keys.ts';
 import { createFileLogger, type Logger } from './logger.ts';
+import type { Instance, Orchestrator } from './orchestrators/orchestrator.ts';
 import { type HttpFetch, proxiedFetch } from './proxy/http-client.ts';
 import { describeProxy } from './proxy/proxy-for-url.ts';
 import { parseRunnerTiming, type RunnerTiming, type RunnerTimingInput } from './runner-config.ts';
@@ -228,6 +229,13 @@ export class Runner extends TypedEmitter<RunnerEvents> {
     const { orchestrator, front } = this.deployments;
     const urlPattern = front?.urlFor({ tenant: '{tenant}', environment: '{env}', app: '{app}' });
     return { orchestrator: orchestrator.kind, ...(urlPattern ? { urlPattern } : {}) };
+  }
+
+  /** What this runner's apps run as and which run now (for `npm start`'s goodbye); rejects when they cannot be listed. */
+  async runningApps(): Promise<{ orchestrator: Orchestrator['kind']; instances: Instance[] } | undefined> {
+    if (!this.deployments) return undefined;
+    const { orchestrator } = this.deployments;
+    return { orchestrator: orchestrator.kind, instances: await orchestrator.list() };
   }
 
   /** Closes the tunnel, waits for the running command to finish and writes the final status. */

@@ -55,3 +55,58 @@ export async function startLocalRunner(
       }),
   });
 }
+
+type RunningApps = NonNullable<Awaited<ReturnType<Runner['runningApps']>>>;
+
+/**
+ * What `npm start` leaves behind when it stops: the local runner goes, its apps do not. Containers
+ * run on in the engine; java processes lead their own process group (Ctrl-C does not reach them)
+ * and are adopted by the next runner. Either way the next `npm start` takes them over, so they are
+ * named here with the ways to stop them for good.
+ */
+export async function whatKeepsRunning(runner: Runner): Promise<string[]> {
+  let apps: Awaited<ReturnType<Runner['runningApps']>>;
+  try {
+    apps = await runner.runningApps();
+  } catch (err) {
+    return [
+      `  Could not list the apps of the local runner (${(err as Error).message}); they may keep running.`,
+    ];
+  }
+  return apps ? keepsRunningLines(apps, { front: !!runner.appsHost()?.urlPattern }) : [];
+}
+
+export function keepsRunningLines(
+  { orchestrator, instances }: RunningApps,
+  opts: { front: boolean },
+): string[] {
+  const live = instances.filter((i) => i.state === 'running' || i.state === 'starting');
+  if (live.length === 0) return ['  No apps keep running.'];
+  const docker = orchestrator === 'docker';
+  const n = live.length;
+  const keep = n === 1 ? 'app keeps' : 'apps keep';
+  const what = docker
+    ? `${keep} running in Docker containers`
+    : `${keep} running as ${n === 1 ? 'a java process' : 'java processes'}`;
+  const names = live.map((i) => {
+    const name = `${i.ref.tenant}/${i.ref.environment}/${i.ref.app}`;
+    return docker ? `${name} (container ${i.id.slice(0, 12)})` : `${name} (instance ${i.id})`;
+  });
+  const [first] = live;
+  const example = first ? `cameleer stop --app ${first.ref.app} --env ${first.ref.environment}` : '';
+  const byHand = docker
+    ? `docker rm -f $(docker ps -q --filter label=${managedLabel}=true)`
+    : // The JVM's command line carries its instance id (-Dcameleer.instance=…), which outlives pid reuse.
+      live.map((i) => `pkill -f 'cameleer.instance=${i.id}'`).join('; ');
+  return [
+    `  ${n} ${what}: ${names.join(', ')}.`,
+    opts.front
+      ? '  The next `npm start` takes them over; until then their URLs at the front do not answer.'
+      : '  The next `npm start` takes them over.',
+    `  To stop one for good, while Cameleer runs: \`${example}\` (or \`cameleer remove …\`).`,
+    `  To stop them all now, behind the edge's back: \`${byHand}\` (the edge still counts them as deployed).`,
+  ];
+}
+
+/** The label the Docker orchestrator puts on every container it runs (runner/src/orchestrators/docker/labels.ts). */
+const managedLabel = 'cameleer.managed';

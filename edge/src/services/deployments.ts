@@ -458,7 +458,8 @@ async function retireReplaced(ctx: Scope, current: DeploymentRow, now: Date) {
 /** The runner's `stage:STARTING` progress line moves a deployment from BUILDING to STARTING. */
 export async function deploymentProgress(ctx: Scope, commandId: string, message: string) {
   if (message === 'stage:STARTING')
-    await transition(ctx, commandId, 'STARTING', 'image built; starting the new instance');
+    // No image is built for process apps: the runner's own progress lines say what it prepared.
+    await transition(ctx, commandId, 'STARTING', 'starting the new instance');
 }
 
 /** A `deploy` command's result ends its deployment: RUNNING, or FAILED with the runner's reason. */

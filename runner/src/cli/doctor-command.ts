@@ -1,4 +1,6 @@
 import { readIdentity } from '../state/identity.ts';
+import { describeStateDir, type StateDirChoice } from '../state/state-dir-lookup.ts';
+import { readStatus } from '../state/status-file.ts';
 import {
   type CheckResult,
   checkDocker,
@@ -12,12 +14,16 @@ import { checkTelemetry } from './doctor-telemetry.ts';
 const marks = { ok: '✓', warn: '!', fail: '✗' } as const;
 
 /** Runs every check, prints one actionable line each, exits non-zero when any failed. */
-export async function doctorCommand(opts: { stateDir: string; url?: string }): Promise<void> {
-  const results: CheckResult[] = [checkIdentity(opts.stateDir)];
+export async function doctorCommand(opts: { stateDir: StateDirChoice; url?: string }): Promise<void> {
+  const stateDir = opts.stateDir.dir;
+  const results: CheckResult[] = [
+    { name: 'state dir', status: 'ok', message: describeStateDir(opts.stateDir) },
+    checkIdentity(stateDir),
+  ];
   let edgeUrl = opts.url;
   if (!edgeUrl) {
     try {
-      edgeUrl = readIdentity(opts.stateDir).edgeUrl;
+      edgeUrl = readIdentity(stateDir).edgeUrl;
     } catch {
       results.push({
         name: 'edge reachable',
@@ -30,7 +36,11 @@ export async function doctorCommand(opts: { stateDir: string; url?: string }): P
     results.push(...(await checkEdge(edgeUrl)));
     results.push(checkProxy(edgeUrl));
   }
-  results.push(await checkDocker(), checkKubernetes(), ...(await checkTelemetry(process.env)));
+  results.push(
+    await checkDocker(),
+    checkKubernetes(),
+    ...(await checkTelemetry(process.env, readStatus(stateDir))),
+  );
   for (const r of results) process.stdout.write(`${marks[r.status]} ${r.name.padEnd(15)} ${r.message}\n`);
   const failed = results.filter((r) => r.status === 'fail').length;
   if (failed > 0) {

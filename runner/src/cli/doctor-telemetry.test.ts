@@ -46,3 +46,46 @@ describe('doctor: telemetry', () => {
     }
   });
 });
+
+describe('doctor: telemetry of the running runner', () => {
+  const now = new Date().toISOString();
+  const status = (pid: number, clickhouse: 'up' | 'down') => ({
+    pid,
+    running: true,
+    connected: true,
+    transport: 'websocket' as const,
+    edgeUrl: 'http://127.0.0.1:9',
+    startedAt: now,
+    since: now,
+    lastHeartbeatAt: now,
+    lastError: null,
+    updatedAt: now,
+    telemetry: {
+      intakeUrl: 'http://127.0.0.1:41234',
+      clickhouse,
+      clickhouseUrl: 'http://127.0.0.1:38123/',
+      accepted: 0,
+      stored: 0,
+      refused: 0,
+      malformedRequests: 0,
+      unauthorizedRequests: 0,
+      spool: { rows: 0, bytes: 0, budgetBytes: 2 ** 30 },
+    },
+  });
+
+  it("reports what a live runner's status says, with its spool budget", async () => {
+    const up = await checkTelemetry({}, status(process.pid, 'up'));
+    expect(up[0]).toMatchObject({ status: 'ok', message: expect.stringContaining('127.0.0.1:38123') });
+    expect(up[1]).toMatchObject({ status: 'warn', message: expect.stringContaining('(1.0 GiB)') });
+    const down = await checkTelemetry({}, status(process.pid, 'down'));
+    expect(down[0]).toMatchObject({ status: 'fail', message: expect.stringContaining('cannot reach') });
+  });
+
+  it('ignores the status of a runner that no longer runs', async () => {
+    const [result] = await checkTelemetry({}, status(2 ** 22 + 1, 'up'));
+    expect(result).toMatchObject({
+      status: 'warn',
+      message: expect.stringContaining('CAMELEER_CLICKHOUSE_URL'),
+    });
+  });
+});

@@ -1,13 +1,19 @@
 import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { stateFiles } from '../state/state-dir.ts';
+import { describeStateDir, type StateDirChoice } from '../state/state-dir-lookup.ts';
 
-/** Prints the last lines of the log and, with --follow, what is appended after (surviving rotation). */
+/**
+ * Prints the last lines of the log and, with --follow, what is appended after (surviving rotation).
+ * Which runner's log goes to stderr, so stdout is the log alone.
+ */
 export async function logsCommand(opts: {
-  stateDir: string;
+  stateDir: StateDirChoice;
   lines: string;
   follow?: boolean;
 }): Promise<void> {
-  const path = stateFiles(opts.stateDir).log;
+  const path = stateFiles(opts.stateDir.dir).log;
+  if (opts.stateDir.from !== 'option')
+    process.stderr.write(`state dir: ${describeStateDir(opts.stateDir)}\n`);
   const count = Number.parseInt(opts.lines, 10);
   if (!Number.isFinite(count) || count < 0) throw new Error(`--lines must be a number, not "${opts.lines}"`);
   if (!existsSync(path)) {

@@ -1,6 +1,7 @@
 import { defaultLicenceGraceDays } from '@cameleer/shared';
 import { Command, CommanderError } from 'commander';
 import { defaultStateDir } from '../state/state-dir.ts';
+import { chooseStateDir } from '../state/state-dir-lookup.ts';
 import { runnerVersion } from '../version.ts';
 import { doctorCommand } from './doctor-command.ts';
 import { licenseVerifyCommand } from './license-command.ts';
@@ -16,11 +17,26 @@ function fail(err: unknown): never {
   process.exit(1);
 }
 
+// No commander default: an explicit --state-dir must be told from none (see chooseStateDir).
 const stateDirOption = [
   '--state-dir <dir>',
-  'where the runner keeps its identity, key, journal and logs',
-  defaultStateDir,
+  `where the runner keeps its identity, key, journal and logs (default: CAMELEER_STATE_DIR, else ${defaultStateDir})`,
 ] as const;
+const readingStateDirOption = [
+  '--state-dir <dir>',
+  `the runner's state directory (default: CAMELEER_STATE_DIR, else ${defaultStateDir}, else ./.cameleer/runner when \`npm start\` runs one there)`,
+] as const;
+
+/** The state directory of a command that creates or runs a runner. */
+const ownStateDir = <T extends { stateDir?: string }>(opts: T) => ({
+  ...opts,
+  stateDir: chooseStateDir(opts.stateDir, process.env, { lookForNpmStart: false }).dir,
+});
+/** The state directory of a command that reads one: it may be the runner of `npm start`. */
+const foundStateDir = <T extends { stateDir?: string }>(opts: T) => ({
+  ...opts,
+  stateDir: chooseStateDir(opts.stateDir, process.env, { lookForNpmStart: true }),
+});
 
 const program = new Command()
   .name('cameleer-runner')
@@ -37,36 +53,36 @@ program
   .option('--name <name>', 'a name for this runner (default: the host name)')
   .option(...stateDirOption)
   .option('--force', 'replace an identity already in the state directory')
-  .action((opts) => registerCommand(opts));
+  .action((opts) => registerCommand(ownStateDir(opts)));
 
 program
   .command('start')
   .description('connect to the edge and run commands, in the foreground (Ctrl-C stops it)')
   .option(...stateDirOption)
   .option('--quiet', 'log to the log file only, not to the terminal')
-  .action((opts) => startCommand(opts));
+  .action((opts) => startCommand(ownStateDir(opts)));
 
 program
   .command('status')
   .description('show whether the runner is running and connected')
-  .option(...stateDirOption)
+  .option(...readingStateDirOption)
   .option('--json', 'print the status as JSON')
-  .action((opts) => statusCommand(opts));
+  .action((opts) => statusCommand(foundStateDir(opts)));
 
 program
   .command('logs')
   .description("show the runner's log")
-  .option(...stateDirOption)
+  .option(...readingStateDirOption)
   .option('-n, --lines <n>', 'how many of the last lines to show', '50')
   .option('-f, --follow', 'keep printing new lines as they are written')
-  .action((opts) => logsCommand(opts));
+  .action((opts) => logsCommand(foundStateDir(opts)));
 
 program
   .command('doctor')
   .description('check the edge, the clock, the identity, Docker, Kubernetes and proxies, and say what to fix')
-  .option(...stateDirOption)
+  .option(...readingStateDirOption)
   .option('--url <url>', 'check this edge URL instead of the registered one')
-  .action((opts) => doctorCommand(opts));
+  .action((opts) => doctorCommand(foundStateDir(opts)));
 
 program
   .command('license')
@@ -83,7 +99,7 @@ program
   .option(...stateDirOption)
   .option('--grace-days <n>', 'days an expired licence is still accepted', String(defaultLicenceGraceDays))
   .option('--json', 'print the verdict as JSON')
-  .action((file: string, opts) => licenseVerifyCommand(file, opts));
+  .action((file: string, opts) => licenseVerifyCommand(file, ownStateDir(opts)));
 
 try {
   await program.parseAsync(process.argv);

@@ -1,4 +1,5 @@
 import { hasIdentity, readIdentity } from '../state/identity.ts';
+import { describeStateDir, type StateDirChoice } from '../state/state-dir-lookup.ts';
 import { isProcessAlive, readStatus, type TelemetryStatus } from '../state/status-file.ts';
 
 export function ago(iso: string | null, now = Date.now()): string {
@@ -10,26 +11,24 @@ export function ago(iso: string | null, now = Date.now()): string {
 }
 
 /** Prints the runner's state; exits 0 only when it runs and is connected. */
-export function statusCommand(opts: { stateDir: string; json?: boolean }): void {
-  if (!hasIdentity(opts.stateDir)) {
-    throw new Error(
-      `no runner registered in ${opts.stateDir}: run \`cameleer-runner register --url URL --token TOKEN\``,
-    );
-  }
-  const identity = readIdentity(opts.stateDir);
-  const status = readStatus(opts.stateDir);
+export function statusCommand(opts: { stateDir: StateDirChoice; json?: boolean }): void {
+  const stateDir = opts.stateDir.dir;
+  if (!hasIdentity(stateDir)) throw new Error(noRunnerIn(opts.stateDir));
+  const identity = readIdentity(stateDir);
+  const status = readStatus(stateDir);
   const running = !!status?.running && isProcessAlive(status.pid);
   const online = running && !!status?.connected;
   const state = online ? 'online' : running ? 'offline' : 'stopped';
   if (opts.json) {
     const { runnerId, tenantId, tenantSlug, name, edgeUrl, environments } = identity;
     process.stdout.write(
-      `${JSON.stringify({ state, runnerId, tenantId, tenantSlug, name, edgeUrl, environments, ...status, running }, null, 2)}\n`,
+      `${JSON.stringify({ state, runnerId, tenantId, tenantSlug, name, edgeUrl, environments, stateDir, ...status, running }, null, 2)}\n`,
     );
   } else {
     const lines = [
       `Runner ${identity.runnerId} (${identity.name}), tenant ${identity.tenantSlug}`,
       `  edge:       ${identity.edgeUrl}`,
+      `  state dir:  ${describeStateDir(opts.stateDir)}`,
     ];
     if (online && status) {
       lines.push(`  state:      online over ${status.transport} since ${status.since}`);
@@ -45,11 +44,24 @@ export function statusCommand(opts: { stateDir: string; json?: boolean }): void 
     } else {
       lines.push('  state:      stopped');
       if (status?.lastError) lines.push(`  last error: ${status.lastError}`);
-      lines.push(`  Start it with: cameleer-runner start --state-dir ${opts.stateDir}`);
+      lines.push(
+        opts.stateDir.from === 'npm start'
+          ? '  It runs inside `npm start`: start that again.'
+          : `  Start it with: cameleer-runner start --state-dir ${stateDir}`,
+      );
     }
     process.stdout.write(`${lines.join('\n')}\n`);
   }
   if (!online) process.exitCode = 1;
+}
+
+/** No identity where the command looked: say where, and how to get one. */
+export function noRunnerIn(choice: StateDirChoice): string {
+  const where = choice.searched.length > 0 ? choice.searched.join(', nor in ') : choice.dir;
+  return (
+    `no runner registered in ${where}: run \`cameleer-runner register --url URL --token TOKEN\`, ` +
+    'or name the state directory with --state-dir or CAMELEER_STATE_DIR'
+  );
 }
 
 const count = (n: number) => n.toLocaleString('en-US');
@@ -60,7 +72,8 @@ export function telemetryLines(t: TelemetryStatus): string[] {
   const lines = [
     `  telemetry:  intake ${t.intakeUrl}, ClickHouse ${t.clickhouse}`,
     `              ${count(t.accepted)} records taken, ${count(t.stored)} stored; ` +
-      `spool ${count(t.spool.rows)} records (${gib(t.spool.bytes)} of ${gib(t.spool.budgetBytes)})`,
+      `spool ${count(t.spool.rows)} records (${gib(t.spool.bytes)} of ${gib(t.spool.budgetBytes)})` +
+      (t.pending ? `; ${count(t.pending)} in memory, not sent yet` : ''),
   ];
   if (t.refused > 0)
     lines.push(
@@ -70,5 +83,19 @@ export function telemetryLines(t: TelemetryStatus): string[] {
     lines.push(
       `              ${count(t.malformedRequests)} malformed and ${count(t.unauthorizedRequests)} unauthorized OTLP requests refused`,
     );
+  if (t.setAside)
+    lines.push(
+      `              ${count(t.setAside)} records set aside: ClickHouse refused them (${oneLine(t.setAsideReason ?? 'no reason given')}); they are kept in the spool's dead/ folder`,
+    );
+  if (t.carriedOver)
+    lines.push(
+      `              ${count(t.carriedOver)} records were on the spool from before this start (counted as stored or set aside, not as taken)`,
+    );
   return lines;
+}
+
+/** ClickHouse's errors run over lines and carry a stack; the status shows their first 160 characters. */
+function oneLine(text: string): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > 160 ? `${flat.slice(0, 159)}…` : flat;
 }

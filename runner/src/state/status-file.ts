@@ -7,12 +7,21 @@ import { stateFiles, writeFileAtomic } from './state-dir.ts';
 export const TelemetryStatus = z.object({
   intakeUrl: z.string(),
   clickhouse: z.enum(['up', 'down']),
+  /** Where the runner writes, password masked (the embedded chDB of `npm start` is named by no env). */
+  clickhouseUrl: z.string().optional(),
   /** Records taken from apps (OTLP and captured output). */
   accepted: z.number(),
   /** Records ClickHouse stored, straight or from the spool. */
   stored: z.number(),
+  /** Records taken and in memory, not yet stored or spooled (a batch fills for up to a second). */
+  pending: z.number().optional(),
   /** Records refused with 429 because the spool's budget was full. */
   refused: z.number(),
+  /** Records ClickHouse refused again and again, moved to the spool's `dead/` folder; and its reason. */
+  setAside: z.number().optional(),
+  setAsideReason: z.string().optional(),
+  /** Records on the spool when the runner started, from an earlier run: stored or set aside in this one. */
+  carriedOver: z.number().optional(),
   /** OTLP requests refused as malformed or unauthorized. */
   malformedRequests: z.number(),
   unauthorizedRequests: z.number(),

@@ -3,6 +3,7 @@ import { gzipSync } from 'node:zlib';
 import { ProtobufMetricsSerializer, ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import protobuf from 'protobufjs';
 import { afterEach, describe, expect, it } from 'vitest';
+import { agentTokenVerifier } from './agent-token.ts';
 import { type IntakeServer, type IntakeSink, startIntakeServer } from './intake-server.ts';
 import { sdkLogs, sdkMetrics, sdkTraces, tokenScope } from './otlp/sdk-payloads.fixture.ts';
 import type { RowsByTable } from './rows.ts';
@@ -207,6 +208,20 @@ describe('OTLP/HTTP intake', () => {
     const good = await post(url, '/v1/traces', traces, protobufHeaders);
     expect(good.status).toBe(200);
     expect(sink.batches).toHaveLength(1);
+  });
+
+  it('names a refused agent token once, whichever check refused it', async () => {
+    const { url } = await start({ verifyToken: agentTokenVerifier(() => []) });
+    for (const token of ['not.a.token', 'garbage']) {
+      const refused = await post(url, '/v1/traces', '{}', {
+        'content-type': 'application/json',
+        authorization: `Bearer ${token}`,
+      });
+      expect(refused.status).toBe(401);
+      const { message } = await statusOf(refused);
+      expect(message).toMatch(/^agent token refused: /);
+      expect(message.match(/agent token/g)).toHaveLength(1);
+    }
   });
 
   it('answers 429 with Retry-After when the sink has no room, counts it and logs it once per 10 s', async () => {

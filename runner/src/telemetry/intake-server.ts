@@ -91,16 +91,11 @@ export async function startIntakeServer(opts: IntakeServerOptions): Promise<Inta
     } catch (error) {
       counters.unauthorized_total++;
       const reason = error instanceof Error ? error.message : String(error);
-      return answerOtlpError(
-        response,
-        401,
-        encoding,
-        rpcCode.unauthenticated,
-        `agent token refused: ${reason}`,
-        {
-          connection: 'close',
-        },
-      );
+      // The verifier's own refusals already say "agent token …": prefixing them would say it twice.
+      const message = /^agent token\b/.test(reason) ? reason : `agent token refused: ${reason}`;
+      return answerOtlpError(response, 401, encoding, rpcCode.unauthenticated, message, {
+        connection: 'close',
+      });
     }
     if (inflight >= maxConcurrent) {
       counters.busy_total++;

@@ -46,6 +46,35 @@ describe('captured line parsing', () => {
     expect(row('plain')).toBe('2024-05-01 08:00:00.000000000');
   });
 
+  it("stores the app's line once: the timestamp and level it starts with become the row's, not its body", () => {
+    const row = (line: string, time?: string) =>
+      toLogRow({ line, time, cursor: '1' }, { scope, instanceId: 'i1' }).row;
+    expect(row('2026-12-03T16:41:27.306123Z INFO [orders] order 7 received')).toMatchObject({
+      Timestamp: '2026-12-03 16:41:27.306123000',
+      SeverityText: 'INFO',
+      Body: '[orders] order 7 received',
+    });
+    expect(row('[2024-05-01T10:00:00.5+02:00] [WARN] slow', '2024-05-01T08:00:00.5Z')).toMatchObject({
+      SeverityText: 'WARN',
+      Body: 'slow',
+    });
+    expect(row('2024-05-01 10:00:00.123Z  ERROR 1 --- [main] o.a.c.Main : boom').Body).toBe(
+      '1 --- [main] o.a.c.Main : boom',
+    );
+    expect(row('ERROR: disk full').Body).toBe('disk full');
+    // What was not parsed stays: a zoneless time is not the row's, a later level word is prose.
+    expect(row('2024-05-01 10:00:00 INFO no zone').Body).toBe('2024-05-01 10:00:00 INFO no zone');
+    expect(row('10:00:00.123 [main] WARN  o.a.c.Route - slow').Body).toBe(
+      '10:00:00.123 [main] WARN  o.a.c.Route - slow',
+    );
+    expect(row('INFO').Body).toBe('INFO');
+    // The process orchestrator's own notes in the instance's output file: its time is the row's too.
+    expect(row('[cameleer] 2026-12-03T16:41:27.306Z exited with code 1; restarting in 1 s')).toMatchObject({
+      Timestamp: '2026-12-03 16:41:27.306000000',
+      Body: '[cameleer] exited with code 1; restarting in 1 s',
+    });
+  });
+
   it('gives stack trace lines the level of the line they continue, and names the stream', () => {
     const error = toLogRow(
       { line: 'ERROR failed', stream: 'stderr', cursor: '1' },

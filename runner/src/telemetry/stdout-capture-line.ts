@@ -31,6 +31,9 @@ const levelField = /\blevel["']?\s*[=:]\s*["']?(trace|debug|info|warn|warning|er
 const traceField = /\btrace[_-]?id["']?\s*[=:]\s*["']?([0-9a-f]{32})\b/i;
 const spanField = /\bspan[_-]?id["']?\s*[=:]\s*["']?([0-9a-f]{16})\b/i;
 const leadingTime = /^\[?(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}:\d{2})(?:[.,](\d{1,9}))?(Z|[+-]\d{2}:?\d{2})/;
+/** The zoned timestamp and the level word a line starts with, as they are cut off its body. */
+const timePrefix = /^\[?\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:[.,]\d{1,9})?(?:Z|[+-]\d{2}:?\d{2})\]?\s+/;
+const levelPrefix = /^\[?(?:TRACE|DEBUG|INFO|WARN|WARNING|ERROR|SEVERE|FATAL)\]?(?::\s*|\s+)/;
 /** Stack trace and wrapped lines: they take the level of the line they continue. */
 const continuation = /^(?:\s+\S|Caused by: |\.\.\. \d+ more)/;
 
@@ -47,13 +50,30 @@ export function parseTraceContext(line: string): { traceId: string; spanId: stri
   };
 }
 
+/** What the process orchestrator's own notes in an instance's output start with (`[cameleer] <time> …`). */
+const notePrefix = '[cameleer] ';
+
 /** A timestamp leading the line with an explicit zone (`2024-05-01T10:00:00.123Z`, `…+02:00`). */
 export function leadingTimestampNanos(line: string): bigint | undefined {
-  const match = leadingTime.exec(line);
+  const match = leadingTime.exec(line.startsWith(notePrefix) ? line.slice(notePrefix.length) : line);
   if (!match) return undefined;
   const zone = match[4] === 'Z' ? 'Z' : `${match[4]?.slice(0, 3)}:${match[4]?.slice(-2)}`;
   const nanos = rfc3339Nanos(`${match[1]}T${match[2]}${match[3] ? `.${match[3]}` : ''}${zone}`);
   return nanos > 0n ? nanos : undefined;
+}
+
+/**
+ * The line without the timestamp and level it starts with, once they are the row's own columns:
+ * shown as `time LEVEL body`, the line would otherwise say both twice. Only a zoned timestamp is
+ * cut (a zoneless one is not read as the row's time), and only a level at the start or right after
+ * it; a line that is nothing else stays whole.
+ */
+export function messageOf(line: string): string {
+  if (line.startsWith(notePrefix)) return `${notePrefix}${messageOf(line.slice(notePrefix.length))}`;
+  let rest = leadingTimestampNanos(line) === undefined ? line : line.replace(timePrefix, '');
+  const level = levelPrefix.exec(rest);
+  if (level) rest = rest.slice(level[0].length);
+  return rest.trim() ? rest : line;
 }
 
 export type LineContext = {
@@ -74,6 +94,7 @@ export function toLogRow(output: OutputLine, ctx: LineContext): { row: LogRow; s
     leadingTimestampNanos(line) ??
     (ctx.now ?? nowNanos)();
   const { scope } = ctx;
+  const body = messageOf(line);
   const row: LogRow = {
     ...ownerColumns(scope),
     Timestamp: nanosToDateTime64(nanos),
@@ -83,7 +104,7 @@ export function toLogRow(output: OutputLine, ctx: LineContext): { row: LogRow; s
     SeverityText: severity?.text ?? '',
     SeverityNumber: severity?.number ?? 0,
     ServiceName: scope.app,
-    Body: line.length > maxBodyChars ? line.slice(0, maxBodyChars) : line,
+    Body: body.length > maxBodyChars ? body.slice(0, maxBodyChars) : body,
     ResourceSchemaUrl: '',
     ResourceAttributes: {
       'service.name': scope.app,

@@ -73,6 +73,17 @@ function recordingSink() {
   };
 }
 
+/** Whether a stored body is this line of the output file, less the time and level it started with. */
+function isLineOf(line: string, body: string): boolean {
+  const note = '[cameleer] ';
+  return body.startsWith(note)
+    ? line.startsWith(note) && line.endsWith(body.slice(note.length))
+    : line.endsWith(body);
+}
+
+/** The instance's output file, as the process orchestrator writes it. */
+const logPath = () => join(stateDir, 'apps', 'acme', 'dev', 'orders', `${instance.id}.log`);
+
 async function waitFor(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!condition()) {
@@ -118,8 +129,11 @@ describe('stdout capture', { timeout: 60_000 }, () => {
     expect(agent?.ResourceAttributes['service.instance.id']).toBe(instance.id);
     const started = sink.rows.find((r) => r.Body.includes('started on port'));
     expect(started).toMatchObject({ SeverityText: 'INFO', SeverityNumber: 9, TraceId: '' });
-    // The app's own timestamp leads the line and becomes the row's.
-    expect(started?.Timestamp.slice(0, 19).replace(' ', 'T')).toBe(started?.Body.slice(0, 19));
+    // The app's own timestamp and level lead the line and become the row's; the body says them no more.
+    const raw = (await readFile(logPath(), 'utf8')).split('\n').find((l) => l.includes('started on port'));
+    expect(started?.Timestamp.slice(0, 19).replace(' ', 'T')).toBe(raw?.slice(0, 19));
+    expect(raw).toMatch(/^\d{4}-\d\d-\d\dT\S+Z INFO sample-app /);
+    expect(started?.Body).toBe(raw?.replace(/^\S+ INFO /, ''));
     const okRow = sink.rows.find((r) => r.TraceId === okTrace);
     expect(okRow).toMatchObject({ SeverityText: 'INFO', SeverityNumber: 9 });
     expect(okRow?.SpanId).toMatch(/^[0-9a-f]{16}$/);
@@ -144,9 +158,13 @@ describe('stdout capture', { timeout: 60_000 }, () => {
     const bodies = sink.rows.map((r) => r.Body);
     expect(bodies.filter((b) => b.includes('while=stopped'))).toHaveLength(1);
     expect(new Set(bodies).size).toBe(bodies.length);
-    const log = await readFile(join(stateDir, 'apps', 'acme', 'dev', 'orders', `${instance.id}.log`), 'utf8');
-    // Every line of the instance's output, in order, exactly once.
-    expect(bodies).toEqual(log.split('\n').slice(0, bodies.length));
+    const log = await readFile(logPath(), 'utf8');
+    // Every line of the instance's output, in order, exactly once (less the timestamp and level it starts with).
+    const lines = log.split('\n').slice(0, bodies.length);
+    expect(lines).toHaveLength(bodies.length);
+    lines.forEach((line, i) => {
+      expect(isLineOf(line, bodies[i] ?? '\0'), `${line} | ${bodies[i]}`).toBe(true);
+    });
   });
 
   it('leaves alone instances whose deployment has no scope', async () => {

@@ -12,7 +12,7 @@ import type { HttpFetch } from '../proxy/http-client.ts';
 import type { TelemetryStatus } from '../state/status-file.ts';
 import { agentTokenVerifier } from './agent-token.ts';
 import { type IntakeServer, startIntakeServer } from './intake-server.ts';
-import { createTelemetryPipeline, type TelemetryPipeline } from './pipeline/index.ts';
+import { createTelemetryPipeline, pipelineStatus, type TelemetryPipeline } from './pipeline/index.ts';
 import { registerProxy } from './register-proxy.ts';
 import type { TelemetryScopes } from './scopes.ts';
 import { type StdoutCapture, startStdoutCapture } from './stdout-capture.ts';
@@ -91,17 +91,13 @@ export async function startRunnerTelemetry(opts: {
     intakeUrl: (kind) =>
       kind === 'docker' ? `http://host.docker.internal:${intake.port}` : `http://127.0.0.1:${intake.port}`,
     status() {
-      const flow = pipeline.stats();
       const requests = intake.stats();
       return {
         intakeUrl: intake.url,
-        clickhouse: flow.clickhouse,
-        accepted: flow.accepted,
-        stored: flow.inserted + flow.replayed,
-        refused: flow.rejected,
+        clickhouseUrl: redact(config.clickhouse.url),
+        ...pipelineStatus(pipeline.stats()),
         malformedRequests: requests.malformed_total,
         unauthorizedRequests: requests.unauthorized_total,
-        spool: { rows: flow.spoolRows, bytes: flow.spoolBytes, budgetBytes: flow.spoolBudgetBytes },
       };
     },
     async close() {

@@ -21,6 +21,21 @@ type DeployJson = {
   deployment: { id: string; commandId: string; state: string; url: string | null };
 };
 
+/** What the runner relays of a `docker build`, as the engine says it. */
+const dockerBuild = [
+  'Step 1/8 : FROM eclipse-temurin:21-jre',
+  ' ---> 3a1b2c4d5e6f',
+  'Step 7/8 : RUN true',
+  ' ---> Running in 0123456789ab',
+  'Removing intermediate container 0123456789ab',
+  ' ---> 9f8e7d6c5b4a',
+  'Step 8/8 : COPY app.jar /opt/app/app.jar',
+  ' ---> Using cache',
+  ' ---> 1234567890ab',
+  'Successfully built 1234567890ab',
+  'Successfully tagged cameleer/acme-orders:v1',
+];
+
 const timeline = (state: string, reason: string) =>
   new RegExp(`^  \\d\\d:\\d\\d:\\d\\d  ${state.padEnd(8)}  ${reason}$`, 'm');
 
@@ -103,9 +118,7 @@ describe('cameleer deploy and status', () => {
       '--json',
     ]);
     const commandId = await latestCommand('staging');
-    await asRunner((ctx) =>
-      addProgress(ctx, runnerId, commandId, 'Step 8/8 : COPY app.jar /opt/app/app.jar'),
-    );
+    await asRunner((ctx) => addProgress(ctx, runnerId, commandId, dockerBuild.join('\n')));
     await asRunner((ctx) => deploymentProgress(ctx, commandId, 'stage:STARTING'));
     await asRunner((ctx) => addProgress(ctx, runnerId, commandId, 'stage:STARTING'));
     await asRunner((ctx) =>
@@ -119,10 +132,16 @@ describe('cameleer deploy and status', () => {
 
     expect(run.code).toBe(0);
     expect(run.stderr).toMatch(timeline('BUILDING', 'deploying v1 to staging'));
-    expect(run.stderr).toMatch(timeline('STARTING', 'image built; starting the new instance'));
+    // The runner may run apps as processes: the timeline claims no image, the build lines say it.
+    expect(run.stderr).toMatch(timeline('STARTING', 'starting the new instance'));
     expect(run.stderr).toMatch(timeline('RUNNING', 'healthy and serving'));
     // What the runner reports while it works shows under the timeline; its stage markers do not.
     expect(run.stderr).toMatch(/^ +│ Step 8\/8 : COPY app\.jar \/opt\/app\/app\.jar$/m);
+    // docker build compactly: a line per step and a summary, without the engine's chatter.
+    expect(run.stderr).toMatch(/^ +│ Step 7\/8 : RUN true$/m);
+    expect(run.stderr).toMatch(/^ +│ image built: cameleer\/acme-orders:v1 \(8 steps, 1 from cache\)$/m);
+    expect(run.stderr).not.toContain('--->');
+    expect(run.stderr).not.toContain('intermediate container');
     expect(run.stderr).not.toContain('stage:');
     const out = JSON.parse(run.stdout) as DeployJson;
     expect(out.deployment).toMatchObject({ state: 'RUNNING', url: 'http://127.0.0.1:18080' });
@@ -205,8 +224,23 @@ describe('cameleer deploy and status', () => {
     expect(rest).toEqual([]);
   });
 
-  /** The deploy command of the newest deployment in an environment, once the CLI has created it. */
-  async function latestCommand(environment: string): Promise<string> {
+  it('--verbose shows every line of docker build', async () => {
+    const failed = await latestCommand('prod');
+    const pending = cli(['deploy', jar, '--app', 'orders', '--env', 'prod', '--wait', '--verbose']);
+    const commandId = await latestCommand('prod', failed);
+    await asRunner((ctx) => addProgress(ctx, runnerId, commandId, dockerBuild.join('\n')));
+    await asRunner((ctx) =>
+      deploymentResult(ctx, { commandId, status: 'succeeded', output: { instance: {} } }),
+    );
+    const run = await pending;
+
+    expect(run.code).toBe(0);
+    for (const line of dockerBuild) expect(run.stdout).toContain(`│ ${line.trimEnd()}\n`);
+    expect(run.stdout).not.toContain('image built:');
+  });
+
+  /** The deploy command of the newest deployment in an environment (other than `before`), once the CLI has created it. */
+  async function latestCommand(environment: string, before?: string): Promise<string> {
     const deadline = Date.now() + 15_000;
     while (Date.now() < deadline) {
       const res = await edge.request('/api/tenants/acme/apps/orders/deployments', {
@@ -219,7 +253,7 @@ describe('cameleer deploy and status', () => {
         await edge.request(`/api/tenants/acme/environments/${environment}`, { token: tenant.tokens.viewer })
       ).json();
       const found = items.find((d) => d.environmentId === (env as { id: string }).id);
-      if (found?.commandId) return found.commandId;
+      if (found?.commandId && found.commandId !== before) return found.commandId;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     throw new Error(`no deployment in ${environment}`);

@@ -1,6 +1,7 @@
 import { InvalidArgumentError } from 'commander';
 import type { ApiClient } from './api-client.ts';
 import { CommandDetail, DeploymentDetail } from './api-schemas.ts';
+import { type ProgressFilter, verboseProgress } from './build-output.ts';
 import { CliError } from './cli-error.ts';
 
 // Following what the edge carries out asynchronously: a deployment's timeline, a runner command.
@@ -12,13 +13,14 @@ const finalCommandStates = new Set(['succeeded', 'failed']);
 /**
  * Polls the deployment, printing each new transition and, indented below, what the runner reports
  * while it works (image build steps, container start, health checks), until it is final or the
- * time is up.
+ * time is up. `showProgress` picks which of the runner's lines to print (all, by default).
  */
 export async function followDeployment(
   api: ApiClient,
   id: string,
   timeoutSeconds: number,
   say: (text: string) => void,
+  showProgress: ProgressFilter = verboseProgress,
 ): Promise<DeploymentDetail> {
   const path = api.tenantPath(`/deployments/${encodeURIComponent(id)}`);
   let printed = 0;
@@ -40,6 +42,7 @@ export async function followDeployment(
           e.message
             .split('\n')
             .filter((line) => line.trim() && !line.startsWith('stage:'))
+            .flatMap(showProgress)
             .map((line) => ({ at: e.at, text: `                      │ ${line.trimEnd()}\n` })),
         ),
       ];

@@ -14,4 +14,5 @@ export type {
   TelemetrySink,
 } from './pipeline.ts';
 export { createTelemetryPipeline } from './pipeline.ts';
+export { pipelineStatus } from './pipeline-status.ts';
 export { estimatedSpoolBytesPerRecord, minimumSpoolHours, spoolHours } from './spool-budget.ts';

@@ -180,6 +180,9 @@ describe('telemetry pipeline', () => {
     await second.drain();
     expect(clickhouse.rows('otel_traces')).toHaveLength(20);
     expect(second.stats().setAside).toBe(10);
+    // Nothing of it was taken by this run: the status says where the 30 came from.
+    expect(second.stats()).toMatchObject({ accepted: 0, carriedOver: 30, replayed: 20 });
+    expect(second.stats().setAsideReason).toMatch(/^unreadable spool file/);
     expect(await readdir(join(dir, 'telemetry', 'spool', 'dead'))).toEqual([name]);
   });
 

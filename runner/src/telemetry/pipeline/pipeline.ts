@@ -30,6 +30,10 @@ export type TelemetryPipelineStats = {
   rejected: number;
   /** Rows of spooled batches ClickHouse kept refusing, moved to `spool/dead/`. */
   setAside: number;
+  /** ClickHouse's reason for the last batch set aside. */
+  setAsideReason: string | undefined;
+  /** Rows on the spool when the pipeline opened, left by an earlier run: replayed or set aside with this run's. */
+  carriedOver: number;
   /** Rows accepted and not yet inserted or spilled, and their JSON bytes. */
   pendingRows: number;
   pendingBytes: number;
@@ -82,6 +86,8 @@ export async function createTelemetryPipeline(options: TelemetryPipelineOptions)
         })
       : options.clickhouse;
   const spool = await openSpool(join(options.stateDir, 'telemetry', 'spool'));
+  const carriedOver = spool.rows;
+  let setAsideReason: string | undefined;
 
   const counters = { accepted: 0, inserted: 0, spilled: 0, replayed: 0, rejected: 0, setAside: 0 };
   let spilledFileBytes = 0;
@@ -211,6 +217,9 @@ export async function createTelemetryPipeline(options: TelemetryPipelineOptions)
     count: (counter, rows) => {
       counters[counter] += rows;
     },
+    setAsideBecause: (reason) => {
+      setAsideReason = reason;
+    },
     signal: stopping.signal,
   });
   const bytesPerRecord = () =>
@@ -294,6 +303,8 @@ export async function createTelemetryPipeline(options: TelemetryPipelineOptions)
     },
     stats: () => ({
       ...counters,
+      setAsideReason,
+      carriedOver,
       pendingRows,
       pendingBytes,
       spoolBytes: spool.bytes,

@@ -19,6 +19,8 @@ export type SpoolReplayerDeps = {
   log: Logger;
   clickhouse: ClickHouseHealth;
   count(counter: 'replayed' | 'setAside', rows: number): void;
+  /** Why the last batch was set aside, for the status: ClickHouse's own words, or the unreadable file. */
+  setAsideBecause(reason: string): void;
   signal: AbortSignal;
 };
 
@@ -41,9 +43,10 @@ export function createSpoolReplayer(deps: SpoolReplayerDeps): SpoolReplayer {
   const failures = new Map<SpoolEntry, number>();
   let running: Promise<void> | undefined;
 
-  const setAside = async (entry: SpoolEntry) => {
+  const setAside = async (entry: SpoolEntry, reason: string) => {
     failures.delete(entry);
     deps.count('setAside', entry.rows);
+    deps.setAsideBecause(reason);
     await spool.setAside(entry);
   };
 
@@ -54,7 +57,7 @@ export function createSpoolReplayer(deps: SpoolReplayerDeps): SpoolReplayer {
     } catch (error) {
       if (!(error instanceof SpoolFileCorrupt)) throw error;
       log.error('telemetry spool file unreadable; set aside', { file: entry.file, error: error.message });
-      return setAside(entry);
+      return setAside(entry, `unreadable spool file: ${error.message}`);
     }
     try {
       await insertBatch(client, batch);
@@ -70,7 +73,7 @@ export function createSpoolReplayer(deps: SpoolReplayerDeps): SpoolReplayer {
         rows: entry.rows,
         error: (error as Error).message,
       });
-      return setAside(entry);
+      return setAside(entry, (error as Error).message);
     }
     // Deleted only now: a crash before this line replays a batch ClickHouse deduplicates.
     await spool.remove(entry);

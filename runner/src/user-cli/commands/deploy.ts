@@ -6,6 +6,7 @@ import type { Command } from 'commander';
 import { runnerVersion } from '../../version.ts';
 import { type ApiClient, ApiError, openApi } from '../api-client.ts';
 import { AppVersion, AppVersionList, Deployment, DeploymentList, EnvironmentList } from '../api-schemas.ts';
+import { compactBuildProgress, verboseProgress } from '../build-output.ts';
 import { type CliContext, printJson } from '../cli-context.ts';
 import { CliError } from '../cli-error.ts';
 import { followDeployment, parseSeconds } from '../follow.ts';
@@ -20,6 +21,7 @@ type DeployOptions = {
   wait?: boolean;
   timeout: number;
   json?: boolean;
+  verbose?: boolean;
 };
 
 const progressThresholdBytes = 1024 * 1024;
@@ -35,6 +37,7 @@ export function registerDeployCommands(program: Command, ctx: CliContext): void 
     .option('--wait', 'follow the deployment until it is RUNNING; exit non-zero if it fails')
     .option('--timeout <seconds>', 'with --wait, how long to wait (default 600)', parseSeconds, 600)
     .option('--json', 'print the version and the deployment as JSON')
+    .option('--verbose', 'with --wait, print every line of the image build (default: a line per step)')
     .action((file: string, opts: DeployOptions) => deploy(ctx, file, opts));
 
   program
@@ -67,7 +70,8 @@ async function deploy(ctx: CliContext, file: string, opts: DeployOptions) {
     ctx.write(`Follow it with \`cameleer status --app ${opts.app} --env ${opts.env}\`.\n`);
     return;
   }
-  const done = await followDeployment(api, deployment.id, opts.timeout, say);
+  const showProgress = opts.verbose ? verboseProgress : compactBuildProgress();
+  const done = await followDeployment(api, deployment.id, opts.timeout, say, showProgress);
   if (opts.json) printJson(ctx, { version, deployment: done });
   if (done.state !== 'RUNNING') {
     throw new CliError(`Deployment ${done.id} ${done.state}: ${done.reason}`);
