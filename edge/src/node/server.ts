@@ -12,7 +12,8 @@ import { type Clock, systemClock } from '../clock.ts';
 import type { Services } from '../env.ts';
 import { jsonLogger, type Logger } from '../logger.ts';
 import { expireOverdueCommands } from '../services/commands.ts';
-import { deploymentResult } from '../services/deployments.ts';
+import { deploymentResult } from '../services/deployments/index.ts';
+import { runnerEvents } from '../services/runner-events.ts';
 import { recordAppHours } from '../services/usage.ts';
 import { clickhouseTelemetryStore } from '../telemetry/store.ts';
 import { LocalHub } from '../tunnel/local-hub.ts';
@@ -81,7 +82,7 @@ export async function startEdge(
   const publicUrl = (config.CAMELEER_PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/$/, '');
   const now = () => clock.now().getTime();
 
-  const hub = new LocalHub(() => services);
+  const hub = new LocalHub(() => services, runnerEvents);
   const services: Services = {
     db: database.db,
     clock,

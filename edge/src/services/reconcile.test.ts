@@ -6,7 +6,7 @@ import { minimalJar, uploadJar } from '../../test/jars.ts';
 import { withTenant } from '../db/client.ts';
 import { auditLog, commands } from '../db/schema/index.ts';
 import { completeCommand } from './commands.ts';
-import { appActionResult, deploymentResult } from './deployments.ts';
+import { appActionResult, deploymentResult } from './deployments/index.ts';
 import { reconcileRunner } from './reconcile.ts';
 
 type Deployment = {

@@ -4,7 +4,7 @@ import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withTenant } from '../../../edge/src/db/client.ts';
 import { addProgress } from '../../../edge/src/services/commands.ts';
-import { deploymentProgress, deploymentResult } from '../../../edge/src/services/deployments.ts';
+import { deploymentProgress, deploymentResult } from '../../../edge/src/services/deployments/index.ts';
 import {
   createTestEdge,
   listenTestEdge,

@@ -9,7 +9,7 @@ import {
   appActionResult,
   deploymentProgress,
   deploymentResult,
-} from '../../../edge/src/services/deployments.ts';
+} from '../../../edge/src/services/deployments/index.ts';
 import {
   createTestEdge,
   listenTestEdge,
