@@ -112,7 +112,17 @@ describe('cameleer deploy and status', () => {
       deploymentResult(ctx, {
         commandId,
         status: 'succeeded',
-        output: { instance: { url: 'http://127.0.0.1:18080' } },
+        output: {
+          state: 'RUNNING',
+          instance: {
+            ref: { tenant: 'acme', environment: 'staging', app: 'orders' },
+            deploymentId: 'dep_any',
+            version: 'ver_any',
+            state: 'running',
+            id: 'instance-1',
+            url: 'http://127.0.0.1:18080',
+          },
+        },
       }),
     );
     const run = await pending;
