@@ -3,7 +3,8 @@ import { createTestEdge, registerTestRunner, type TestEdge } from '../../test/fi
 import { withTenant } from '../db/client.ts';
 import type { AwaitResultOptions, CommandOutcome, TunnelHub } from '../tunnel/hub.ts';
 import { ResultWaiters } from '../tunnel/result-waiters.ts';
-import { awaitCommandResult, completeCommand } from './commands.ts';
+import { awaitCommandResult, completeCommand, createCommand } from './commands.ts';
+import { committing, type TenantContext } from './context.ts';
 
 /** A hub that holds no connections: only results, settled by the test. */
 function resultsOnlyHub(): TunnelHub & { results: ResultWaiters } {
@@ -107,5 +108,31 @@ describe('commands', () => {
   it('answers nothing when no result comes in time', async () => {
     const command = await queue();
     expect(await awaitCommandResult({ db: edge.db, tunnel: resultsOnlyHub() }, command, 50)).toBeUndefined();
+  });
+
+  it('tells the tunnel of a new command once its transaction committed, and not when it rolled back', async () => {
+    const notified: string[] = [];
+    const tunnel = { ...resultsOnlyHub(), notify: (id: string) => notified.push(id) };
+    const store = (fail: boolean) =>
+      committing(
+        (run) => withTenant(edge.db, t.id, run),
+        async (db, afterCommit) => {
+          const ctx: TenantContext = {
+            db,
+            tenantId: t.id,
+            clock: edge.clock,
+            actor: { type: 'system', id: 'test', role: 'system' },
+            requestId: 'req_test',
+            afterCommit,
+          };
+          await createCommand({ ctx, services: { tunnel }, input: { runnerId, kind: 'noop', payload: {} } });
+          expect(notified).toEqual([]);
+          if (fail) throw new Error('rolled back');
+        },
+      );
+    await expect(store(true)).rejects.toThrow('rolled back');
+    expect(notified).toEqual([]);
+    await store(false);
+    expect(notified).toEqual([runnerId]);
   });
 });
