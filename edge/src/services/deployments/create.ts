@@ -1,6 +1,4 @@
 import type { CommandPayload } from '@cameleer/shared';
-import { eq } from 'drizzle-orm';
-import { deployments } from '../../db/schema/index.ts';
 import type { Services } from '../../env.ts';
 import { sealCommandEnv } from '../../secrets/command-env.ts';
 import { getApp } from '../apps.ts';
@@ -14,7 +12,7 @@ import { assertEnvironmentAllowed, assertMemoryAllowed, tenantTier } from '../li
 import { recordUsage, usageCodes } from '../usage.ts';
 import { getVersion, signedArtifactUrl } from '../versions.ts';
 import { latestVersion, runnerFor, tenantSlugOf } from './queries.ts';
-import { startDeployment } from './state-machine.ts';
+import { attachDeployCommand, startDeployment } from './state-machine.ts';
 
 export const deployDefaults = {
   resources: { memoryMb: 512, cpus: 1, pids: 256 },
@@ -115,7 +113,7 @@ export async function createDeployment({
     services,
     input: { runnerId: runner.id, kind: 'deploy', deadlineSeconds: 1800, payload },
   });
-  await ctx.db.update(deployments).set({ commandId: command.id }).where(eq(deployments.id, row.id));
+  await attachDeployCommand(ctx, row.id, command.id);
   await recordAudit(ctx, {
     action: 'deployment.create',
     targetType: 'deployment',

@@ -5,8 +5,8 @@ import { Conflict, NotFound } from '../../errors.ts';
 import type { TenantContext } from '../context.ts';
 
 /**
- * The deployment state machine: the only writer of a deployment's state and of its timeline.
- * Every transition is persisted with its time and reason, and only along these edges.
+ * The deployment state machine: the only writer of a deployment's state and of its timeline (and
+ * of its row at all). Every transition is persisted with its time and reason, only along these edges.
  */
 export const deploymentTransitions: Record<DeploymentState, readonly DeploymentState[]> = {
   // A runner that sends no STARTING stage goes straight to RUNNING; a stop may overtake a deploy.
@@ -113,6 +113,18 @@ export async function transitionDeployment(
 /** A timeline line that explains an action without changing the deployment's state. */
 export async function noteDeployment(ctx: Scope, deployment: DeploymentRow, reason: string): Promise<void> {
   await appendEvent(ctx, deployment.id, deployment.state, reason, ctx.clock.now());
+}
+
+/** The command that carries the deployment out; its progress and result move the deployment on. */
+export async function attachDeployCommand(
+  ctx: Scope,
+  deploymentId: string,
+  commandId: string,
+): Promise<void> {
+  await ctx.db
+    .update(deployments)
+    .set({ commandId })
+    .where(and(eq(deployments.tenantId, ctx.tenantId), eq(deployments.id, deploymentId)));
 }
 
 /** The runner reaches the app at another address now; the state stays as it is. */
