@@ -1,3 +1,4 @@
+import { type FieldError, type Problem, problemType } from '@cameleer/shared';
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
@@ -40,7 +41,7 @@ const titles: Record<ErrorCode, string> = {
   unavailable: 'Service unavailable',
 };
 
-export type FieldError = { path: string; message: string };
+export type { FieldError };
 
 export class AppError extends Error {
   constructor(
@@ -112,11 +113,11 @@ export class LicenceInvalid extends AppError {
   }
 }
 
-export const problemTypeBase = 'https://cameleer.dev/problems/';
+export { problemTypeBase } from '@cameleer/shared';
 
-export function problemBody(error: AppError, requestId: string) {
+export function problemBody(error: AppError, requestId: string): Problem {
   return {
-    type: `${problemTypeBase}${error.code}`,
+    type: problemType(error.code),
     title: titles[error.code],
     status: error.status,
     detail: error.detail,

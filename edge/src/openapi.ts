@@ -1,4 +1,4 @@
-import type { Permission } from '@cameleer/shared';
+import { type Permission, Problem as ProblemBody } from '@cameleer/shared';
 import { createRoute, OpenAPIHono, type RouteConfig, z } from '@hono/zod-openapi';
 import type { HonoEnv } from './env.ts';
 import { type FieldError, InvalidRequest } from './errors.ts';
@@ -77,16 +77,8 @@ export function jsonResponse<T extends z.ZodType>(schema: T, description: string
   return { description, content: { 'application/json': { schema } } };
 }
 
-export const Problem = z
-  .object({
-    type: z.string(),
-    title: z.string(),
-    status: z.number().int(),
-    detail: z.string(),
-    requestId: z.string(),
-    errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
-  })
-  .openapi('Problem');
+/** The shared problem+json body; the edge always sets `requestId`. */
+export const Problem = ProblemBody.extend({ requestId: z.string() }).openapi('Problem');
 
 const problem = (description: string) => ({
   description,

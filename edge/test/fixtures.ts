@@ -22,6 +22,7 @@ import { type Database, openPglite, openPostgres } from '../src/node/database.ts
 import { FileArtifactStore } from '../src/node/fs-artifact-store.ts';
 import { attachWebSocketTunnel } from '../src/node/ws-tunnel.ts';
 import { createSecretBox } from '../src/secrets/secret-box.ts';
+import { runnerEvents } from '../src/services/runner-events.ts';
 import { LocalHub } from '../src/tunnel/local-hub.ts';
 import { ReplayGuard } from '../src/tunnel/replay-guard.ts';
 
@@ -274,7 +275,7 @@ export async function registerTestRunner(
 export async function listenTestEdge(
   edge: TestEdge,
 ): Promise<{ url: string; wsUrl: string; hub: LocalHub; close(): Promise<void> }> {
-  const hub = new LocalHub(() => edge.services);
+  const hub = new LocalHub(() => edge.services, runnerEvents);
   edge.services.tunnel = hub;
   const server = createServer(getRequestListener(edge.app.fetch));
   const wss = attachWebSocketTunnel(server, hub, () => edge.services);

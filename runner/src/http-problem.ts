@@ -1,11 +1,13 @@
 import type { ServerResponse } from 'node:http';
+import { type Problem as ProblemBody, problemType } from '@cameleer/shared';
 
 /** An error answered by one of the runner's own HTTP servers (front, intake), as the edge answers them. */
-export type Problem = { status: number; code: string; title: string; detail: string };
+export type Problem = Pick<ProblemBody, 'status' | 'title' | 'detail'> & { code: string };
 
 /** The application/problem+json body: a stable `type` per code, a human title and detail. */
 export function problemBody({ status, code, title, detail }: Problem): string {
-  return JSON.stringify({ type: `https://cameleer.dev/problems/${code}`, title, status, detail });
+  const body: ProblemBody = { type: problemType(code), title, status, detail };
+  return JSON.stringify(body);
 }
 
 export function sendProblem(

@@ -14,7 +14,8 @@ import { edgeSettingsOf, oidcSettingsOf, stripeConfigOf } from '../config/settin
 import type { Services } from '../env.ts';
 import { jsonLogger, type Logger } from '../logger.ts';
 import { expireOverdueCommands } from '../services/commands.ts';
-import { deploymentResult } from '../services/deployments.ts';
+import { deploymentResult } from '../services/deployments/index.ts';
+import { runnerEvents } from '../services/runner-events.ts';
 import { recordAppHours } from '../services/usage.ts';
 import { clickhouseTelemetryStore } from '../telemetry/store.ts';
 import { LocalHub } from '../tunnel/local-hub.ts';
@@ -84,7 +85,7 @@ export async function startEdge(
   const oidc = oidcSettingsOf(config);
   const stripe = stripeConfigOf(config);
 
-  const hub = new LocalHub(() => services);
+  const hub = new LocalHub(() => services, runnerEvents);
   const services: Services = {
     db: database.db,
     clock,

@@ -2,7 +2,7 @@ import type { Context } from 'hono';
 import { withTenant } from '../db/client.ts';
 import type { HonoEnv } from '../env.ts';
 import { Unauthenticated } from '../errors.ts';
-import type { Actor, TenantContext } from '../services/context.ts';
+import { type Actor, committing, type TenantContext } from '../services/context.ts';
 import type { PlatformContext } from '../services/tenants.ts';
 
 function actorOf(c: Context<HonoEnv>): Actor & { userId?: string } {
@@ -24,8 +24,10 @@ export function inTenant<T>(c: Context<HonoEnv>, fn: (ctx: TenantContext) => Pro
   if (!tenant) throw new Error('inTenant outside a tenant route');
   const { db, clock } = c.get('services');
   const actor = actorOf(c);
-  return withTenant(db, tenant.id, (tx) =>
-    fn({ db: tx, tenantId: tenant.id, actor, clock, requestId: c.get('requestId') }),
+  return committing(
+    (run) => withTenant(db, tenant.id, run),
+    (tx, afterCommit) =>
+      fn({ db: tx, tenantId: tenant.id, actor, clock, requestId: c.get('requestId'), afterCommit }),
   );
 }
 

@@ -1,11 +1,13 @@
-import type { CommandKind } from '@cameleer/shared';
+import { type CommandKind, type CommandPayload, commandContracts } from '@cameleer/shared';
 import { and, asc, desc, eq, gt, inArray, lt, max, notInArray, sql } from 'drizzle-orm';
 import type { Clock } from '../clock.ts';
 import { type Db, withTenant } from '../db/client.ts';
-import { commandEvents, commands, tenants } from '../db/schema/index.ts';
-import { Conflict, NotFound } from '../errors.ts';
+import { type CommandRow, commandEvents, commands, tenants } from '../db/schema/index.ts';
+import type { Services } from '../env.ts';
+import { AppError, Conflict, NotFound } from '../errors.ts';
+import type { CommandOutcome } from '../tunnel/hub.ts';
 import { recordAudit } from './audit.ts';
-import type { TenantContext } from './context.ts';
+import { afterCommit, type TenantContext } from './context.ts';
 import { getRunner } from './runners.ts';
 
 export const defaultCommandDeadlineSeconds = 600;
@@ -14,16 +16,37 @@ const openStates = ['queued', 'sent', 'acked'] as const;
 
 type RunnerScope = Pick<TenantContext, 'db' | 'tenantId' | 'clock'>;
 
-/** Stores a command before anything is sent; the next `seq` of its runner keeps the order. */
-export async function createCommand({
+/** A command's payload does not match its kind's contract (`@cameleer/shared`); nothing was stored. */
+export class InvalidCommandPayload extends AppError {
+  constructor(kind: CommandKind, issues: Array<{ path: string; message: string }>) {
+    super('invalid-request', `The payload of a ${kind} command is not valid`, issues);
+    this.name = 'InvalidCommandPayload';
+  }
+}
+
+/**
+ * Stores a command before anything is sent; the next `seq` of its runner keeps the order. The
+ * payload must match its kind's contract. The runner is told once the transaction committed.
+ */
+export async function createCommand<K extends CommandKind>({
   ctx,
+  services,
   input,
 }: {
   ctx: TenantContext;
-  input: { runnerId: string; kind: CommandKind; payload: Record<string, unknown>; deadlineSeconds?: number };
-}) {
+  services?: Pick<Services, 'tunnel'>;
+  input: { runnerId: string; kind: K; payload: CommandPayload<K>; deadlineSeconds?: number };
+}): Promise<CommandRow> {
   const runner = await getRunner({ ctx, input });
   if (runner.revokedAt) throw new Conflict('This runner is revoked; register a new one');
+  // After the runner is known: naming another tenant's runner is a 404, whatever the payload.
+  const parsed = commandContracts[input.kind].payload.safeParse(input.payload);
+  if (!parsed.success) {
+    throw new InvalidCommandPayload(
+      input.kind,
+      parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+    );
+  }
   // One command at a time per runner gets the next seq; the unique (runner, seq) index is the backstop.
   await ctx.db.execute(sql`select pg_advisory_xact_lock(hashtext(${runner.id}))`);
   const [last] = await ctx.db
@@ -38,7 +61,8 @@ export async function createCommand({
       runnerId: runner.id,
       seq: (last?.seq ?? 0) + 1,
       kind: input.kind,
-      payload: input.payload,
+      // As sent, not as parsed: defaults are the runner's to fill in.
+      payload: input.payload as Record<string, unknown>,
       createdBy: ctx.actor.id,
       createdAt: now,
       deadline: new Date(now.getTime() + (input.deadlineSeconds ?? defaultCommandDeadlineSeconds) * 1000),
@@ -52,6 +76,8 @@ export async function createCommand({
     status: 202,
     detail: { runnerId: runner.id, kind: row.kind, seq: row.seq },
   });
+  const tunnel = services?.tunnel;
+  if (tunnel) afterCommit(ctx, () => tunnel.notify(runner.id));
   return row;
 }
 
@@ -210,20 +236,39 @@ export async function expireOverdueCommands(
   return expired;
 }
 
-/** Waits (polling) until a command is final or `timeoutMs` passes; returns the command as it is then. */
-export async function waitForCommand(db: Db, tenantId: string, commandId: string, timeoutMs: number) {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const [row] = await withTenant(db, tenantId, (tx) =>
-      tx
-        .select()
-        .from(commands)
-        .where(and(eq(commands.tenantId, tenantId), eq(commands.id, commandId)))
-        .limit(1),
-    );
-    if (!row || (finalStates as readonly string[]).includes(row.state) || Date.now() > until) return row;
-    await new Promise((resolve) => setTimeout(resolve, 50));
+/**
+ * A command's final outcome: heard from the hub the moment its result is recorded, read from the
+ * database when it finished before the wait began (or elsewhere). Undefined when `timeoutMs` passes first.
+ */
+export async function awaitCommandResult(
+  services: Pick<Services, 'db' | 'tunnel'>,
+  command: { tenantId: string; id: string },
+  timeoutMs: number,
+): Promise<CommandOutcome | undefined> {
+  const abort = new AbortController();
+  // Listening before reading: a result recorded in between is heard, not missed.
+  const heard = services.tunnel?.awaitResult(command.id, { signal: abort.signal, timeoutMs });
+  try {
+    const stored = await storedOutcome(services.db, command);
+    if (stored || !heard) return stored;
+    return (await heard) ?? (await storedOutcome(services.db, command));
+  } finally {
+    abort.abort();
   }
+}
+
+async function storedOutcome(db: Db, command: { tenantId: string; id: string }) {
+  const [row] = await withTenant(db, command.tenantId, (tx) =>
+    tx
+      .select()
+      .from(commands)
+      .where(and(eq(commands.tenantId, command.tenantId), eq(commands.id, command.id)))
+      .limit(1),
+  );
+  if (!row) throw new NotFound(`Command ${command.id}`);
+  if (row.state !== 'succeeded' && row.state !== 'failed') return undefined;
+  const outcome: CommandOutcome = { commandId: row.id, status: row.state, output: row.output ?? undefined };
+  return row.error === null ? outcome : { ...outcome, error: row.error };
 }
 
 /** A command's state and the progress messages stored after `afterId` (all when absent), oldest first. */

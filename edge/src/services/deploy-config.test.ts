@@ -6,7 +6,7 @@ import { minimalJar, uploadJar } from '../../test/jars.ts';
 import { withTenant } from '../db/client.ts';
 import { commands, configEntries } from '../db/schema/index.ts';
 import { signCommand } from '../tunnel/command-signing.ts';
-import { deploymentResult } from './deployments.ts';
+import { deploymentResult } from './deployments/index.ts';
 
 type Payload = {
   env: Record<string, string>;

@@ -6,7 +6,7 @@ import { minimalJar, uploadJar } from '../../test/jars.ts';
 import { withTenant } from '../db/client.ts';
 import { auditLog, commands } from '../db/schema/index.ts';
 import { completeCommand } from './commands.ts';
-import { appActionResult, deploymentResult } from './deployments.ts';
+import { appActionResult, deploymentResult } from './deployments/index.ts';
 import { reconcileRunner } from './reconcile.ts';
 
 type Deployment = {
@@ -40,7 +40,19 @@ describe.each(databaseKinds)('reconciling runners on %s', (kind) => {
     const get = async (id: string) =>
       (await (await edge.request(`/api/tenants/${slug}/deployments/${id}`, { token })).json()) as Deployment;
     /** The runner's result for a command, as the tunnel applies it. */
-    const finish = (commandId: string, output: unknown = { instance: { url: 'http://127.0.0.1:9000' } }) =>
+    /** A deploy result as the contract has it: the instance, served at `url`. */
+    const served = (url: string) => ({
+      state: 'RUNNING',
+      instance: {
+        ref: { tenant: slug, environment: 'dev', app: 'orders' },
+        deploymentId: 'dep_any',
+        version: 'ver_any',
+        state: 'running',
+        id: 'instance-1',
+        url,
+      },
+    });
+    const finish = (commandId: string, output: unknown = served('http://127.0.0.1:9000')) =>
       scope(async (db) => {
         const done = await completeCommand(ctx(db), runner.runnerId, {
           commandId,

@@ -1,10 +1,9 @@
-import { type InventoryItem, newId } from '@cameleer/shared';
+import { DeployPayload, type InventoryItem, newId, StatusPayload } from '@cameleer/shared';
 import { and, eq } from 'drizzle-orm';
 import {
   apps,
   commands,
   type DeploymentRow,
-  deploymentEvents,
   deployments,
   environments,
   tenants,
@@ -13,13 +12,20 @@ import type { Services } from '../env.ts';
 import { recordAudit } from './audit.ts';
 import { createCommand, openCommands } from './commands.ts';
 import type { Actor, TenantContext } from './context.ts';
-import { createDeployment, latestDeployments, reconcileTransition } from './deployments.ts';
+import {
+  createDeployment,
+  type DeployServices,
+  latestDeployments,
+  noteDeployment,
+  recordDeploymentUrl,
+  transitionDeployment,
+} from './deployments/index.ts';
 import { type Decision, decide, type ReportedInstance, reportedInstances } from './reconcile-plan.ts';
 import { getRunner } from './runners.ts';
 
 export const reconcilerActor: Actor = { type: 'system', id: 'reconciler', role: 'system' };
 
-export type ReconcileServices = Parameters<typeof createDeployment>[0]['services'] & Pick<Services, 'log'>;
+export type ReconcileServices = DeployServices & Pick<Services, 'log'>;
 
 export type ReconcileAction = {
   decision: Decision['kind'];
@@ -43,7 +49,7 @@ export async function reconcileRunner({
   services,
   input,
 }: {
-  ctx: Pick<TenantContext, 'db' | 'tenantId' | 'clock'>;
+  ctx: Pick<TenantContext, 'db' | 'tenantId' | 'clock' | 'afterCommit'>;
   services: ReconcileServices;
   input: { runnerId: string; inventory: InventoryItem[] };
 }): Promise<ReconcileAction[]> {
@@ -81,7 +87,8 @@ export async function reconcileRunner({
 
   const open = new Set(
     (await openCommands(ctx, runner.id)).map((c) => {
-      const ref = c.payload.ref as { environment?: unknown; app?: unknown } | undefined;
+      // Every kind that names an app carries `ref`; the others name none.
+      const ref = StatusPayload.safeParse(c.payload).data?.ref;
       return `${String(ref?.environment)}/${String(ref?.app)}`;
     }),
   );
@@ -123,22 +130,24 @@ async function apply(
   const by = `runner ${runner.name}`;
   switch (decision.kind) {
     case 'url':
-      await ctx.db
-        .update(deployments)
-        .set({ url: decision.url })
-        .where(and(eq(deployments.tenantId, ctx.tenantId), eq(deployments.id, decision.deployment.id)));
+      await recordDeploymentUrl(ctx, decision.deployment.id, decision.url);
       return action;
     case 'failed':
-      await reconcileTransition(ctx, decision.deployment.id, 'FAILED', `reported ${decision.state} by ${by}`);
+      await transitionDeployment(ctx, {
+        deploymentId: decision.deployment.id,
+        to: 'FAILED',
+        reason: `reported ${decision.state} by ${by}`,
+        onlyFrom: ['RUNNING'],
+      });
       break;
     case 'running-again':
-      await reconcileTransition(
-        ctx,
-        decision.deployment.id,
-        'RUNNING',
-        'running again (reconciled)',
-        decision.url,
-      );
+      await transitionDeployment(ctx, {
+        deploymentId: decision.deployment.id,
+        to: 'RUNNING',
+        reason: 'running again (reconciled)',
+        url: decision.url,
+        onlyFrom: ['FAILED'],
+      });
       break;
     case 'redeploy':
       Object.assign(action, await redeploy(ctx, services, decision.deployment, by));
@@ -147,6 +156,7 @@ async function apply(
     case 'stop': {
       const command = await createCommand({
         ctx,
+        services,
         input: {
           runnerId: runner.id,
           kind: decision.kind,
@@ -156,7 +166,7 @@ async function apply(
       });
       Object.assign(action, { commandId: command.id, runnerId: runner.id });
       if (decision.deployment) {
-        await note(
+        await noteDeployment(
           ctx,
           decision.deployment,
           `still on ${by} although ${decision.why}; ${decision.kind === 'stop' ? 'stopping' : 'removing'} it (reconciled)`,
@@ -199,15 +209,20 @@ async function redeploy(
         },
       }),
     );
-    await reconcileTransition(ctx, missing.id, 'FAILED', `${gone}; redeployed as ${next.id}`);
+    await transitionDeployment(ctx, {
+      deploymentId: missing.id,
+      to: 'FAILED',
+      reason: `${gone}; redeployed as ${next.id}`,
+      onlyFrom: ['RUNNING'],
+    });
     return { commandId: next.commandId, runnerId: next.runnerId, deploymentId: next.id };
   } catch (err) {
-    await reconcileTransition(
-      ctx,
-      missing.id,
-      'FAILED',
-      `${gone}; could not redeploy: ${(err as Error).message}`,
-    );
+    await transitionDeployment(ctx, {
+      deploymentId: missing.id,
+      to: 'FAILED',
+      reason: `${gone}; could not redeploy: ${(err as Error).message}`,
+      onlyFrom: ['RUNNING'],
+    });
     return {};
   }
 }
@@ -222,18 +237,7 @@ async function healthPathOf(
     .select({ payload: commands.payload })
     .from(commands)
     .where(and(eq(commands.tenantId, ctx.tenantId), eq(commands.id, commandId)));
-  const healthCheck = row?.payload.healthCheck as { httpPath?: unknown } | undefined;
-  if (!healthCheck) return undefined;
-  return typeof healthCheck.httpPath === 'string' ? healthCheck.httpPath : null;
-}
-
-/** A timeline line that explains an action without changing the deployment's state. */
-async function note(ctx: TenantContext, deployment: DeploymentRow, reason: string) {
-  await ctx.db.insert(deploymentEvents).values({
-    tenantId: ctx.tenantId,
-    deploymentId: deployment.id,
-    at: ctx.clock.now(),
-    state: deployment.state,
-    reason,
-  });
+  const payload = DeployPayload.safeParse(row?.payload);
+  if (!payload.success) return undefined;
+  return payload.data.healthCheck.httpPath ?? null;
 }

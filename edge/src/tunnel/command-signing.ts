@@ -1,4 +1,10 @@
-import { type SignedCommand, type SigningKey, signProductToken } from '@cameleer/shared';
+import {
+  CommandKind,
+  DeployPayload,
+  type SignedCommand,
+  type SigningKey,
+  signProductToken,
+} from '@cameleer/shared';
 import type { CommandRow } from '../db/schema/index.ts';
 import type { Services } from '../env.ts';
 import { openCommandEnv } from '../secrets/command-env.ts';
@@ -28,7 +34,7 @@ export async function signCommand(
     tenantId: row.tenantId,
     runnerId: row.runnerId,
     seq: row.seq,
-    kind: row.kind as SignedCommand['kind'],
+    kind: CommandKind.parse(row.kind),
     payload,
   };
   const ttlSeconds = Math.max(1, Math.ceil((row.deadline.getTime() - now.getTime()) / 1000));
@@ -49,7 +55,7 @@ async function unsealPayload(
     { tenantId: row.tenantId, runnerId: row.runnerId, deploymentId: payload.deploymentId },
     sealedEnv,
   );
-  const env = (payload.env ?? {}) as Record<string, string>;
+  const env = DeployPayload.shape.env.optional().parse(payload.env) ?? {};
   // The platform's own variables win over everything the tenant configured.
   return { ...payload, env: { ...secrets, ...env } };
 }

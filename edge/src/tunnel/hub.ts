@@ -1,9 +1,21 @@
 import type { EdgeFrame, Transport } from '@cameleer/shared';
 import type { RunnerIdentity } from './runner-auth.ts';
 
+/** A command's final result, as its runner reported it (or as the edge decided for it). */
+export type CommandOutcome = {
+  commandId: string;
+  status: 'succeeded' | 'failed';
+  output?: unknown;
+  error?: string;
+};
+
+/** How long to wait for a result: until `signal` aborts or `timeoutMs` passes, whichever comes first. */
+export type AwaitResultOptions = { signal?: AbortSignal; timeoutMs?: number };
+
 /**
  * Where live runner connections are. Node keeps them in process (`LocalHub`);
  * Workers will keep one Durable Object per runner. Routes only use this.
+ * Nothing here may name a runtime's own types: each runtime implements it.
  */
 export interface TunnelHub {
   /** New commands are stored for this runner: send them if it is connected. */
@@ -12,6 +24,11 @@ export interface TunnelHub {
   disconnect(runnerId: string, reason: string): void;
   /** The live connection of a runner, if any. */
   connection(runnerId: string): { transport: Transport; since: Date } | undefined;
+  /**
+   * The result of a command once this hub records it; undefined when the wait ends first.
+   * A result recorded before the wait began is not replayed: read the database for that.
+   */
+  awaitResult(commandId: string, options: AwaitResultOptions): Promise<CommandOutcome | undefined>;
   /** One long-poll exchange, where this hub offers the long-poll transport. */
   poll?(runner: RunnerIdentity, rawFrames: string[], waitMs: number): Promise<EdgeFrame[]>;
 }

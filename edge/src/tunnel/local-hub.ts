@@ -1,9 +1,11 @@
 import type { Transport } from '@cameleer/shared';
 import type { Services } from '../env.ts';
-import type { TunnelHub } from './hub.ts';
+import type { AwaitResultOptions, CommandOutcome, TunnelHub } from './hub.ts';
 import { PollChannel } from './poll-channel.ts';
+import { ResultWaiters } from './result-waiters.ts';
 import type { RunnerIdentity } from './runner-auth.ts';
-import { type LinkTransport, RunnerLink } from './runner-link.ts';
+import type { RunnerEvents } from './runner-events.ts';
+import { type LinkHooks, type LinkTransport, RunnerLink } from './runner-link.ts';
 
 /**
  * Runner connections held in this process. One link per runner: a new
@@ -12,9 +14,17 @@ import { type LinkTransport, RunnerLink } from './runner-link.ts';
  */
 export class LocalHub implements TunnelHub {
   readonly #links = new Map<string, RunnerLink>();
+  readonly #results = new ResultWaiters();
+  readonly #hooks: LinkHooks;
   #timer: ReturnType<typeof setInterval> | undefined;
 
-  constructor(readonly services: () => Services) {}
+  constructor(
+    readonly services: () => Services,
+    /** What runner frames mean beyond the tunnel (deployments, reconciliation), wired by the entry point. */
+    events: RunnerEvents,
+  ) {
+    this.#hooks = { events, resultRecorded: (outcome) => this.#results.settle(outcome) };
+  }
 
   start(): void {
     const interval = this.services().settings.heartbeatIntervalMs;
@@ -28,12 +38,13 @@ export class LocalHub implements TunnelHub {
     clearInterval(this.#timer);
     for (const link of this.#links.values()) link.close(1001, 'edge shutting down');
     this.#links.clear();
+    this.#results.clear();
   }
 
   /** A new connection of a runner over `transport`; it replaces any older one. */
   attach(runner: RunnerIdentity, transport: LinkTransport): RunnerLink {
     const previous = this.#links.get(runner.runnerId);
-    const link = new RunnerLink(this.services(), runner, transport);
+    const link = new RunnerLink(this.services(), runner, transport, this.#hooks);
     this.#links.set(runner.runnerId, link);
     previous?.close(4000, 'replaced by a newer connection');
     this.services().log.info('tunnel: runner connected', {
@@ -61,6 +72,11 @@ export class LocalHub implements TunnelHub {
 
   notify(runnerId: string): void {
     void this.#links.get(runnerId)?.deliver();
+  }
+
+  /** Settled by the link that records the result, in this process: every runner's link lives here. */
+  awaitResult(commandId: string, options: AwaitResultOptions): Promise<CommandOutcome | undefined> {
+    return this.#results.wait(commandId, options);
   }
 
   disconnect(runnerId: string, reason: string): void {

@@ -11,11 +11,12 @@ import {
 import { withTenant } from '../db/client.ts';
 import type { Services } from '../env.ts';
 import { addProgress, completeCommand, markAcked, markSent, openCommands } from '../services/commands.ts';
-import { appActionResult, deploymentProgress, deploymentResult } from '../services/deployments.ts';
-import { reconcileRunner } from '../services/reconcile.ts';
+import { committing } from '../services/context.ts';
 import { recordHello, recordInventory, touchRunner } from '../services/runners.ts';
 import { endorseCommandKeys, signCommand } from './command-signing.ts';
+import type { CommandOutcome } from './hub.ts';
 import type { RunnerIdentity } from './runner-auth.ts';
+import type { LinkScope, RunnerEvents } from './runner-events.ts';
 
 export type LinkTransport = {
   kind: Transport;
@@ -24,6 +25,13 @@ export type LinkTransport = {
 };
 
 const touchEveryMs = 30_000;
+
+/** What a link hands on: the frames' meaning beyond the tunnel, and every result it recorded. */
+export type LinkHooks = {
+  events: RunnerEvents;
+  /** Called once a result is committed, so that whoever awaits it hears at once. */
+  resultRecorded(outcome: CommandOutcome): void;
+};
 
 /**
  * One connected runner, whatever carries its frames. Commands are delivered
@@ -43,6 +51,7 @@ export class RunnerLink {
     readonly services: Services,
     readonly runner: RunnerIdentity,
     readonly transport: LinkTransport,
+    readonly hooks: LinkHooks,
   ) {
     this.since = services.clock.now();
     this.lastHeardAt = this.since.getTime();
@@ -93,11 +102,17 @@ export class RunnerLink {
     return this.#queue;
   }
 
-  #scope<T>(
-    fn: (ctx: { db: Services['db']; tenantId: string; clock: Services['clock'] }) => Promise<T>,
-  ): Promise<T> {
+  #scope<T>(fn: (ctx: LinkScope['ctx']) => Promise<T>): Promise<T> {
     const { tenantId } = this.runner;
-    return withTenant(this.services.db, tenantId, (db) => fn({ db, tenantId, clock: this.services.clock }));
+    const { db, clock } = this.services;
+    return committing(
+      (run) => withTenant(db, tenantId, run),
+      (tx, afterCommit) => fn({ db: tx, tenantId, clock, afterCommit }),
+    );
+  }
+
+  #on(ctx: LinkScope['ctx']): LinkScope {
+    return { services: this.services, ctx };
   }
 
   async #handle(raw: string): Promise<void> {
@@ -142,15 +157,15 @@ export class RunnerLink {
       case 'progress':
         await this.#scope(async (ctx) => {
           await addProgress(ctx, runnerId, frame.commandId, frame.message);
-          await deploymentProgress(ctx, frame.commandId, frame.message);
+          await this.hooks.events.commandProgress(this.#on(ctx), frame);
         });
         return;
       case 'result':
-        await this.#scope(async (ctx) => {
-          const done = await completeCommand(ctx, runnerId, frame);
-          if (!done) return;
-          await deploymentResult(ctx, frame);
-          await appActionResult(ctx, done, frame.status);
+        await this.#finish({
+          commandId: frame.commandId,
+          status: frame.status,
+          output: frame.output,
+          error: frame.error,
         });
         return;
       case 'heartbeat':
@@ -173,29 +188,32 @@ export class RunnerLink {
   async #reconcile(inventory: InventoryItem[]): Promise<void> {
     const { runnerId } = this.runner;
     try {
-      const actions = await this.#scope((ctx) =>
-        reconcileRunner({ ctx, services: this.services, input: { runnerId, inventory } }),
-      );
-      for (const action of actions) {
-        if (action.runnerId && action.runnerId !== runnerId) this.services.tunnel?.notify(action.runnerId);
-      }
+      await this.#scope((ctx) => this.hooks.events.inventoryReported(this.#on(ctx), { runnerId, inventory }));
     } catch (err) {
       this.services.log.error('tunnel: reconcile failed', { runnerId, error: String(err) });
     }
   }
 
+  /** Records a final result once, hands it to the one hook, and tells waiters once it is committed. */
+  async #finish(outcome: CommandOutcome): Promise<void> {
+    const recorded = await this.#scope(async (ctx) => {
+      const done = await completeCommand(ctx, this.runner.runnerId, outcome);
+      if (!done) return false;
+      await this.hooks.events.commandFinished(this.#on(ctx), { ...done, ...outcome });
+      return true;
+    });
+    if (recorded) this.hooks.resultRecorded(outcome);
+  }
+
   /** A command that cannot be signed (its sealed secrets no longer open) fails at once: it must not hold up the queue. */
   async #failUndeliverable(commandId: string, err: unknown): Promise<void> {
-    const { runnerId } = this.runner;
-    const result = {
+    const error = `the edge could not prepare this command: ${err instanceof Error ? err.message : String(err)}`;
+    this.services.log.error('tunnel: command not deliverable', {
+      runnerId: this.runner.runnerId,
       commandId,
-      status: 'failed' as const,
-      error: `the edge could not prepare this command: ${err instanceof Error ? err.message : String(err)}`,
-    };
-    this.services.log.error('tunnel: command not deliverable', { runnerId, commandId, error: result.error });
-    await this.#scope(async (ctx) => {
-      if (await completeCommand(ctx, runnerId, result)) await deploymentResult(ctx, result);
+      error,
     });
+    await this.#finish({ commandId, status: 'failed', error });
   }
 
   async #deliver(): Promise<void> {

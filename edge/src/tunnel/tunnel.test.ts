@@ -6,6 +6,19 @@ import { expireOverdueCommands } from '../services/commands.ts';
 
 type Command = { id: string; state: string; seq: number; output?: unknown; error: string | null };
 
+/** A deploy payload that meets the contract, for runners that have no deploy handler or cannot get it. */
+const deployPayload = (extra: Record<string, unknown> = {}) => ({
+  deploymentId: 'dep_elsewhere',
+  ref: { tenant: 'ops', environment: 'dev', app: 'orders' },
+  version: { id: 'ver_1', label: 'v1', sha256: 'a'.repeat(64), artifactUrl: 'http://127.0.0.1:1/artifact' },
+  env: {},
+  resources: { memoryMb: 512, cpus: 1, pids: 256 },
+  writeableVolumes: [],
+  healthCheck: { timeoutSeconds: 90 },
+  private: false,
+  ...extra,
+});
+
 describe('a real runner on the real tunnel', () => {
   let edge: TestEdge;
   let server: Awaited<ReturnType<typeof listenTestEdge>>;
@@ -70,7 +83,7 @@ describe('a real runner on the real tunnel', () => {
     );
     expect(executed.map((e) => e.seq)).toEqual([...sent.map((c) => c.seq)].sort((a, b) => a - b));
     expect((await command(sent[3]?.id ?? '')).output).toEqual({ i: 3 });
-    const unsupported = await send(runnerId, { kind: 'deploy', payload: {} });
+    const unsupported = await send(runnerId, { kind: 'deploy', payload: deployPayload() });
     await until(async () => (await command(unsupported.id)).state === 'failed');
     expect((await command(unsupported.id)).error).toMatch(/not supported/);
     await runner.stop();
@@ -105,7 +118,7 @@ describe('a real runner on the real tunnel', () => {
     await runner.connected(5000);
     const sealed = await send(runnerId, {
       kind: 'deploy',
-      payload: { deploymentId: 'dep_elsewhere', sealedEnv: 'v1.AAAAAAAAAAAAAAAA.AAAAAAAAAAAAAAAAAAAAAA' },
+      payload: deployPayload({ sealedEnv: 'v1.AAAAAAAAAAAAAAAA.AAAAAAAAAAAAAAAAAAAAAA' }),
     });
     const after = await send(runnerId, { kind: 'echo', payload: { after: true } });
     await until(async () => (await command(after.id)).state === 'succeeded', 10_000, 'the next command');

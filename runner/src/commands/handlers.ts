@@ -1,4 +1,11 @@
-import type { Capability, InventoryItem, SignedCommand, Transport } from '@cameleer/shared';
+import type {
+  Capability,
+  InventoryItem,
+  ListResult,
+  RunnerStatusResult,
+  SignedCommand,
+  Transport,
+} from '@cameleer/shared';
 
 /** What a handler may know about the runner that executes it. */
 export type RunnerInfo = {
@@ -33,12 +40,12 @@ export const notSupportedYet = 'not supported by this runner yet';
 export const defaultHandlers: CommandHandlers = {
   noop: () => ({}),
   echo: ({ command }) => command.payload,
-  status: ({ runner }) => ({
+  status: ({ runner }): RunnerStatusResult => ({
     runnerId: runner.runnerId,
     version: runner.version,
     capabilities: runner.capabilities,
     uptimeSeconds: runner.uptimeSeconds(),
     transport: runner.transport(),
   }),
-  list: async ({ runner }) => ({ items: await runner.inventory() }),
+  list: async ({ runner }): Promise<ListResult> => ({ items: await runner.inventory() }),
 };

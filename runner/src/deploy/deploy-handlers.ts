@@ -3,7 +3,9 @@
  * top of one orchestrator. Stage lines (`stage:BUILDING`, `stage:STARTING`) are whole progress
  * messages the edge maps to deployment states; every other progress line is free text.
  */
+import { DeployPayload, LogsPayload, RefPayload } from '@cameleer/shared';
 import { CommandFailed, type CommandHandler, type CommandHandlers } from '../commands/handlers.ts';
+import { parsePayload } from '../commands/parse-payload.ts';
 import type { FrontProxy } from '../front/index.ts';
 import {
   type BuiltImage,
@@ -24,7 +26,6 @@ import type { HttpFetch } from '../proxy/http-client.ts';
 import { agentEnv } from '../telemetry/agent-env.ts';
 import type { TelemetryScopes } from '../telemetry/scopes.ts';
 import { fetchArtifact } from './artifact-fetch.ts';
-import { DeployPayload, LogsPayload, parsePayload, RefPayload } from './deploy-payload.ts';
 import { followLogs } from './follow-logs.ts';
 
 export type ImageBuilder = (spec: ImageBuildSpec, progress: Progress) => Promise<BuiltImage>;

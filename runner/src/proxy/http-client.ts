@@ -1,3 +1,4 @@
+import type { PartialProblem } from '@cameleer/shared';
 import { fetch, type RequestInit, type Response } from 'undici';
 import { httpDispatcherFor } from './proxy-for-url.ts';
 
@@ -10,7 +11,7 @@ export const proxiedFetch: HttpFetch = (url, init = {}) => {
 };
 
 /** An `application/problem+json` body, as far as it can be read. */
-export type Problem = { type?: string; title?: string; status?: number; detail?: string };
+export type Problem = PartialProblem;
 
 export async function readProblem(res: Pick<Response, 'text'>): Promise<Problem> {
   try {

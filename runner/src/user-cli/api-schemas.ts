@@ -1,3 +1,4 @@
+import { DeploymentState } from '@cameleer/shared';
 import { z } from 'zod';
 
 // What the CLI reads of the edge's answers. Loose objects: fields the CLI does not
@@ -77,8 +78,7 @@ export type AppVersion = z.infer<typeof AppVersion>;
 
 export const AppVersionList = z.looseObject({ items: z.array(AppVersion) });
 
-export const DeploymentState = z.enum(['BUILDING', 'STARTING', 'RUNNING', 'FAILED', 'STOPPED']);
-export type DeploymentState = z.infer<typeof DeploymentState>;
+export { DeploymentState } from '@cameleer/shared';
 
 export const Deployment = z.looseObject({
   id: z.string(),

@@ -4,7 +4,7 @@ import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withTenant } from '../../../edge/src/db/client.ts';
 import { addProgress } from '../../../edge/src/services/commands.ts';
-import { deploymentProgress, deploymentResult } from '../../../edge/src/services/deployments.ts';
+import { deploymentProgress, deploymentResult } from '../../../edge/src/services/deployments/index.ts';
 import {
   createTestEdge,
   listenTestEdge,
@@ -125,7 +125,17 @@ describe('cameleer deploy and status', () => {
       deploymentResult(ctx, {
         commandId,
         status: 'succeeded',
-        output: { instance: { url: 'http://127.0.0.1:18080' } },
+        output: {
+          state: 'RUNNING',
+          instance: {
+            ref: { tenant: 'acme', environment: 'staging', app: 'orders' },
+            deploymentId: 'dep_any',
+            version: 'ver_any',
+            state: 'running',
+            id: 'instance-1',
+            url: 'http://127.0.0.1:18080',
+          },
+        },
       }),
     );
     const run = await pending;

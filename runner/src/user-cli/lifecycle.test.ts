@@ -9,7 +9,7 @@ import {
   appActionResult,
   deploymentProgress,
   deploymentResult,
-} from '../../../edge/src/services/deployments.ts';
+} from '../../../edge/src/services/deployments/index.ts';
 import {
   createTestEdge,
   listenTestEdge,
@@ -215,7 +215,21 @@ describe('cameleer promote, rollback, stop, restart, remove and logs', () => {
 
   function runSucceeds(commandId: string, url = 'http://127.0.0.1:18080') {
     return asRunner((ctx) =>
-      deploymentResult(ctx, { commandId, status: 'succeeded', output: { instance: { url } } }),
+      deploymentResult(ctx, {
+        commandId,
+        status: 'succeeded',
+        output: {
+          state: 'RUNNING',
+          instance: {
+            ref: { tenant: 'acme', environment: 'staging', app: 'orders' },
+            deploymentId: 'dep_any',
+            version: 'ver_any',
+            state: 'running',
+            id: 'instance-1',
+            url: url,
+          },
+        },
+      }),
     );
   }
 

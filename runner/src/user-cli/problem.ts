@@ -1,15 +1,8 @@
-import { z } from 'zod';
+import { PartialProblem } from '@cameleer/shared';
 
-/** The edge's error body (`application/problem+json`). */
-export const Problem = z.object({
-  type: z.string().optional(),
-  title: z.string().optional(),
-  status: z.number().optional(),
-  detail: z.string().optional(),
-  requestId: z.string().optional(),
-  errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
-});
-export type Problem = z.infer<typeof Problem>;
+/** The edge's error body (`application/problem+json`), as far as it can be read. */
+export const Problem = PartialProblem;
+export type Problem = PartialProblem;
 
 /** The problem in a failed response, or undefined when something else (a proxy, a load balancer) answered. */
 export async function readProblem(res: Response): Promise<Problem | undefined> {

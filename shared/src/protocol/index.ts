@@ -1,2 +1,3 @@
+export * from './commands.ts';
 export * from './frames.ts';
 export * from './parse.ts';

@@ -1,11 +1,11 @@
+import { deploymentStates } from '@cameleer/shared';
 import { index, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 import { apps } from './apps.ts';
 import { createdAt, idColumn, tenantIdColumn, updatedAt } from './columns.ts';
 import { environments } from './environments.ts';
 import { appVersions } from './versions.ts';
 
-export const deploymentStates = ['BUILDING', 'STARTING', 'RUNNING', 'FAILED', 'STOPPED'] as const;
-export type DeploymentState = (typeof deploymentStates)[number];
+export { type DeploymentState, deploymentStates } from '@cameleer/shared';
 
 /** One version of an app in one environment, carried out by a runner through a `deploy` command. */
 export const deployments = pgTable(

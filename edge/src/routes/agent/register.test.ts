@@ -8,7 +8,7 @@ import { minimalJar, uploadJar } from '../../../test/jars.ts';
 import { withTenant } from '../../db/client.ts';
 import { agentRegistrations, auditLog, commands } from '../../db/schema/index.ts';
 import { type AgentScope, type DeployTelemetry, mintDeployTelemetry } from '../../services/agent-tokens.ts';
-import { deploymentResult } from '../../services/deployments.ts';
+import { deploymentResult } from '../../services/deployments/index.ts';
 import { signCommand } from '../../tunnel/command-signing.ts';
 
 type Tenant = Awaited<ReturnType<TestEdge['tenant']>>;

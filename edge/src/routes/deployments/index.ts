@@ -1,6 +1,6 @@
+import { DeploymentState } from '@cameleer/shared';
 import { z } from '@hono/zod-openapi';
 import type { DeploymentRow } from '../../db/schema/index.ts';
-import { AppError } from '../../errors.ts';
 import {
   createRouter,
   errorResponses,
@@ -9,20 +9,21 @@ import {
   TenantParam,
   tenantRoute,
 } from '../../openapi.ts';
-import { waitForCommand } from '../../services/commands.ts';
 import {
   appAction,
   createDeployment,
   getDeployment,
   listDeployments,
+  logLines,
   promote,
+  requestLogs,
   rollback,
-} from '../../services/deployments.ts';
+} from '../../services/deployments/index.ts';
 import { inTenant, iso } from '../context.ts';
 import { CommandView, toCommandView } from '../runners/schema.ts';
 
 const tags = ['Deployments'];
-const State = z.enum(['BUILDING', 'STARTING', 'RUNNING', 'FAILED', 'STOPPED']);
+const State = DeploymentState;
 
 const DeploymentView = z
   .object({
@@ -192,7 +193,6 @@ export const deploymentRoutes = createRouter()
     const body = c.req.valid('json');
     const services = c.get('services');
     const row = await inTenant(c, (ctx) => createDeployment({ ctx, services, input: { app, ...body } }));
-    services.tunnel?.notify(row.runnerId);
     return c.json(toView(row), 202);
   })
   .openapi(list, async (c) => {
@@ -218,7 +218,6 @@ export const deploymentRoutes = createRouter()
     const row = await inTenant(c, (ctx) =>
       promote({ ctx, services, input: { app, ...c.req.valid('json') } }),
     );
-    services.tunnel?.notify(row.runnerId);
     return c.json(toView(row), 202);
   })
   .openapi(rollbackRoute, async (c) => {
@@ -227,37 +226,27 @@ export const deploymentRoutes = createRouter()
     const row = await inTenant(c, (ctx) =>
       rollback({ ctx, services, input: { app, ...c.req.valid('json') } }),
     );
-    services.tunnel?.notify(row.runnerId);
     return c.json(toView(row), 202);
   })
   .openapi(logsRoute, async (c) => {
     const { app } = c.req.valid('param');
     const { environment, tail } = c.req.valid('query');
     const services = c.get('services');
-    const online = (runnerId: string) => !!services.tunnel?.connection(runnerId);
+    // The wait is outside the transaction: the runner hears of the command once it is committed.
     const command = await inTenant(c, (ctx) =>
-      appAction({ ctx, input: { app, environment, action: 'logs', tail }, online }),
+      requestLogs({ ctx, services, input: { app, environment, tail } }),
     );
-    services.tunnel?.notify(command.runnerId);
-    const done = await waitForCommand(services.db, command.tenantId, command.id, 15_000);
-    if (done?.state === 'succeeded') {
-      const lines = (done.output as { lines?: unknown } | null)?.lines;
-      return c.json({ lines: Array.isArray(lines) ? lines.map(String) : [] }, 200);
-    }
-    throw new AppError(
-      'unavailable',
-      done?.state === 'failed'
-        ? `The runner could not read the logs: ${done.error}`
-        : 'The runner did not answer in time',
-    );
+    return c.json({ lines: await logLines(services, command, 15_000) }, 200);
   });
 
 for (const action of ['stop', 'restart', 'remove'] as const) {
   deploymentRoutes.openapi(actionRoute(action), async (c) => {
     const { app } = c.req.valid('param');
     const { environment } = c.req.valid('json');
-    const command = await inTenant(c, (ctx) => appAction({ ctx, input: { app, environment, action } }));
-    c.get('services').tunnel?.notify(command.runnerId);
+    const services = c.get('services');
+    const command = await inTenant(c, (ctx) =>
+      appAction({ ctx, services, input: { app, environment, action } }),
+    );
     return c.json(toCommandView(command), 202);
   });
 }

@@ -8,7 +8,7 @@ import { z } from '@hono/zod-openapi';
 import { streamSSE } from 'hono/streaming';
 import { createRouter, errorResponses, TenantParam, tenantRoute } from '../../openapi.ts';
 import { commandEventsSince } from '../../services/commands.ts';
-import { appAction } from '../../services/deployments.ts';
+import { requestLogs } from '../../services/deployments/index.ts';
 import { inTenant } from '../context.ts';
 
 const pollMs = 250;
@@ -49,11 +49,9 @@ export const logStreamRoutes = createRouter().openapi(route, async (c) => {
   const { app } = c.req.valid('param');
   const { environment, tail, seconds } = c.req.valid('query');
   const services = c.get('services');
-  const online = (runnerId: string) => !!services.tunnel?.connection(runnerId);
   const command = await inTenant(c, (ctx) =>
-    appAction({ ctx, input: { app, environment, action: 'logs', tail, followSeconds: seconds }, online }),
+    requestLogs({ ctx, services, input: { app, environment, tail, followSeconds: seconds } }),
   );
-  services.tunnel?.notify(command.runnerId);
   return streamSSE(c, async (stream) => {
     let after: string | undefined;
     while (!stream.aborted) {

@@ -151,8 +151,8 @@ export const runnerRoutes = createRouter()
   .openapi(sendCommand, async (c) => {
     const { runnerId } = c.req.valid('param');
     const body = c.req.valid('json');
-    const row = await inTenant(c, (ctx) => createCommand({ ctx, input: { runnerId, ...body } }));
-    c.get('services').tunnel?.notify(runnerId);
+    const services = c.get('services');
+    const row = await inTenant(c, (ctx) => createCommand({ ctx, services, input: { runnerId, ...body } }));
     return c.json(toCommandView(row), 202);
   })
   .openapi(listForRunner, async (c) => {

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestEdge, databaseKinds, registerTestRunner, type TestEdge } from '../../test/fixtures.ts';
-import { minimalJar, uploadJar } from '../../test/jars.ts';
-import { expireOverdueCommands } from './commands.ts';
-import { deploymentResult } from './deployments.ts';
+import { createTestEdge, databaseKinds, registerTestRunner, type TestEdge } from '../../../test/fixtures.ts';
+import { minimalJar, uploadJar } from '../../../test/jars.ts';
+import { expireOverdueCommands } from '../commands.ts';
+import { deploymentResult } from './results.ts';
 
 describe.each(databaseKinds)('deployment deadlines on %s', (kind) => {
   let edge: TestEdge;

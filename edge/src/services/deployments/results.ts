@@ -1,0 +1,131 @@
+import { CommandKind, type DeploymentState, parseCommandResult, RefPayload } from '@cameleer/shared';
+import { and, eq, ne } from 'drizzle-orm';
+import { type DeploymentRow, deployments } from '../../db/schema/index.ts';
+import type { TenantContext } from '../context.ts';
+import { deploymentOfCommand } from './queries.ts';
+import { transitionDeployment } from './state-machine.ts';
+
+type Scope = Pick<TenantContext, 'db' | 'tenantId' | 'clock'>;
+
+export type DeployOutcome = {
+  commandId: string;
+  status: 'succeeded' | 'failed';
+  output?: unknown;
+  error?: string;
+};
+
+/** A deploy's own steps count only while it is in progress: a stop or the reconciler may have settled it first. */
+const inProgress: readonly DeploymentState[] = ['BUILDING', 'STARTING'];
+
+/** The runner's `stage:STARTING` progress line moves a deployment from BUILDING to STARTING. */
+export async function deploymentProgress(ctx: Scope, commandId: string, message: string) {
+  if (message !== 'stage:STARTING') return;
+  const deployment = await deploymentOfCommand(ctx, commandId);
+  if (!deployment) return;
+  await transitionDeployment(ctx, {
+    deploymentId: deployment.id,
+    to: 'STARTING',
+    // No image is built for process apps: the runner's own progress lines say what it prepared.
+    reason: 'starting the new instance',
+    onlyFrom: ['BUILDING'],
+  });
+}
+
+/** A `deploy` command's result ends its deployment: RUNNING, or FAILED with the runner's reason. */
+export async function deploymentResult(ctx: Scope, result: DeployOutcome) {
+  const deployment = await deploymentOfCommand(ctx, result.commandId);
+  if (!deployment) return;
+  if (result.status === 'failed') {
+    await transitionDeployment(ctx, {
+      deploymentId: deployment.id,
+      to: 'FAILED',
+      reason: result.error ?? 'the runner reported a failure',
+      onlyFrom: inProgress,
+    });
+    return;
+  }
+  // The runner says it serves; a result that does not match the contract only loses the address.
+  const parsed = parseCommandResult('deploy', result.output);
+  const running = await transitionDeployment(ctx, {
+    deploymentId: deployment.id,
+    to: 'RUNNING',
+    reason: parsed.ok
+      ? 'healthy and serving'
+      : `healthy and serving (its result is not valid: ${parsed.error})`,
+    url: parsed.ok ? parsed.data.instance.url : undefined,
+    onlyFrom: inProgress,
+  });
+  if (running) await retireReplaced(ctx, running);
+}
+
+/** Blue/green done: the deployments the new one replaced in its environment are STOPPED, with the reason. */
+async function retireReplaced(ctx: Scope, current: DeploymentRow) {
+  const replaced = await ctx.db
+    .select({ id: deployments.id })
+    .from(deployments)
+    .where(
+      and(
+        eq(deployments.tenantId, ctx.tenantId),
+        eq(deployments.appId, current.appId),
+        eq(deployments.environmentId, current.environmentId),
+        eq(deployments.state, 'RUNNING'),
+        ne(deployments.id, current.id),
+      ),
+    );
+  for (const { id } of replaced) {
+    await transitionDeployment(ctx, {
+      deploymentId: id,
+      to: 'STOPPED',
+      reason: `replaced by ${current.id}`,
+      onlyFrom: ['RUNNING'],
+    });
+  }
+}
+
+const actionOutcomes = {
+  stop: { to: 'STOPPED', reason: 'stopped' },
+  remove: { to: 'STOPPED', reason: 'removed' },
+  restart: { to: 'RUNNING', reason: 'restarted' },
+} as const satisfies Partial<Record<CommandKind, { to: DeploymentState; reason: string }>>;
+
+/** A succeeded `stop` marks its deployment STOPPED, `restart` RUNNING again, `remove` STOPPED (removed). */
+export async function appActionResult(
+  ctx: Scope,
+  command: { kind: string; payload: Record<string, unknown> },
+  status: 'succeeded' | 'failed',
+) {
+  if (status !== 'succeeded' || !(command.kind in actionOutcomes)) return;
+  const outcome = actionOutcomes[command.kind as keyof typeof actionOutcomes];
+  // The reconciler's own stop or remove names no deployment: it changes none.
+  const payload = RefPayload.safeParse(command.payload);
+  const deploymentId = payload.success ? payload.data.deploymentId : undefined;
+  if (!deploymentId || !(await exists(ctx, deploymentId))) return;
+  await transitionDeployment(ctx, { deploymentId, ...outcome });
+}
+
+async function exists(ctx: Scope, deploymentId: string): Promise<boolean> {
+  const [row] = await ctx.db
+    .select({ id: deployments.id })
+    .from(deployments)
+    .where(and(eq(deployments.tenantId, ctx.tenantId), eq(deployments.id, deploymentId)));
+  return !!row;
+}
+
+/** A finished command, whatever its kind: what it means for deployments, dispatched by kind. */
+export async function commandFinished(
+  ctx: Scope,
+  command: { id: string; kind: string; payload: Record<string, unknown> } & Omit<DeployOutcome, 'commandId'>,
+) {
+  const kind = CommandKind.safeParse(command.kind);
+  if (!kind.success) return;
+  switch (kind.data) {
+    case 'deploy':
+      return deploymentResult(ctx, { ...command, commandId: command.id });
+    case 'stop':
+    case 'restart':
+    case 'remove':
+      return appActionResult(ctx, command, command.status);
+    default:
+      return;
+  }
+}
