@@ -144,6 +144,9 @@ async function expectUnauthenticated(edge: TestEdge, token: string, tenant: Tena
   const me = await edge.request('/api/me', { token });
   expect(me.status, `${what}: GET /api/me`).toBe(401);
   expect(me.headers.get('content-type')).toBe('application/problem+json');
+  expect(me.headers.get('www-authenticate'), what).toMatch(
+    /^Bearer realm="cameleer", error="invalid_token", /,
+  );
   const apps = await edge.request(`/api/tenants/${tenant.slug}/apps`, { token });
   expect(apps.status, `${what}: GET /api/tenants/${tenant.slug}/apps`).toBe(401);
 }
