@@ -361,6 +361,17 @@ describe.each(databaseKinds)('bearer JWTs at the edge on %s', (kind) => {
     expect(me.memberships).toEqual([{ tenantId: a.id, role: 'owner' }]);
   });
 
+  it('says an IdP-signed token has expired, and only when its signature verifies', async () => {
+    const stale = { exp: epoch(edge.clock.now()) - toleranceSeconds - 5 };
+    const description = async (token: string) => {
+      const res = await edge.request('/api/me', { token });
+      expect(res.status).toBe(401);
+      return /error_description="([^"]*)"/.exec(res.headers.get('www-authenticate') ?? '')?.[1];
+    };
+    expect(await description(await sign(idp.rsa, mallory(stale)))).toMatch(/^The token has expired/);
+    expect(await description(await sign(attacker, mallory(stale)))).toMatch(/^The token is not valid/);
+  });
+
   it.each(forgeries)('refuses an OIDC token: %s', async (what, forge) => {
     const before = await tableCounts(edge.db, a.id);
     await expectUnauthenticated(edge, await forge(), a, what);
