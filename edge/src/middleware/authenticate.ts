@@ -20,7 +20,7 @@ export function credentialOf(
 }
 
 /** Resolves through the auth cache; on a warm cache no database is touched. */
-export async function cachedPrincipal(
+export async function checkCredential(
   services: Services,
   token: string,
   tokenHash?: string,
@@ -55,7 +55,7 @@ export function unauthenticated(c: Context<HonoEnv>): AppError {
 /** Sets `principal` when the request carries a valid credential, else why a credential sent was refused; routes decide whether one is required. */
 export const authenticate = createMiddleware<HonoEnv>(async (c, next) => {
   const token = credentialOf(c.req.header('authorization'), getCookie(c, sessionCookie));
-  const check = token === undefined ? undefined : await cachedPrincipal(c.get('services'), token);
+  const check = token === undefined ? undefined : await checkCredential(c.get('services'), token);
   c.set('principal', check?.principal ?? undefined);
   c.set('credentialRejection', check?.rejection);
   await next();

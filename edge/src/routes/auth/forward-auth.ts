@@ -6,7 +6,7 @@ import { findActiveTenant } from '../../db/queries/tenants.ts';
 import type { HonoEnv, Services } from '../../env.ts';
 import { AppError, Forbidden, problemResponse } from '../../errors.ts';
 import {
-  cachedPrincipal,
+  checkCredential,
   credentialOf,
   sessionCookie,
   unauthenticatedError,
@@ -33,7 +33,7 @@ export const forwardAuthRoutes = new Hono<HonoEnv>().get('/auth/verify', async (
       if (cached) {
         verdict = cached;
       } else {
-        const { principal, rejection } = await cachedPrincipal(services, token, tokenHash);
+        const { principal, rejection } = await checkCredential(services, token, tokenHash);
         verdict = principal ? await decide(services, principal, host) : { status: 401, rejection };
         const expiresAt = principal ? principal.expiresAt : services.clock.now().getTime() + 60_000;
         services.authCache.setVerdict(key, verdict, expiresAt);
