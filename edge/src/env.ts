@@ -2,7 +2,7 @@ import type { SigningKey } from '@cameleer/shared';
 import type { ArtifactStore } from './artifacts/artifact-store.ts';
 import type { AuthCache } from './auth/auth-cache.ts';
 import type { OidcVerifier } from './auth/oidc.ts';
-import type { Principal } from './auth/principal.ts';
+import type { CredentialRejection, Principal } from './auth/principal.ts';
 import type { StripeBilling } from './billing/stripe-billing.ts';
 import type { Clock } from './clock.ts';
 import type { Db } from './db/client.ts';
@@ -67,6 +67,8 @@ export type HonoEnv = {
     requestId: string;
     services: Services;
     principal: Principal | undefined;
+    /** Why the credential the request sent was refused; undefined when none was sent or it was accepted. */
+    credentialRejection: CredentialRejection | undefined;
     tenant: TenantRow | undefined;
     auditAction: string | undefined;
   };

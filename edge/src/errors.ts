@@ -19,7 +19,10 @@ export const errorStatus = {
   'payload-too-large': 413,
   'unsupported-media-type': 415,
   internal: 500,
+  'upstream-failed': 502,
   unavailable: 503,
+  'upstream-unavailable': 503,
+  'upstream-timeout': 504,
 } as const satisfies Record<string, ContentfulStatusCode>;
 
 export type ErrorCode = keyof typeof errorStatus;
@@ -38,7 +41,10 @@ const titles: Record<ErrorCode, string> = {
   'payload-too-large': 'The request body is too large',
   'unsupported-media-type': 'Unsupported media type',
   internal: 'Internal error',
+  'upstream-failed': 'A service this request needs answered with an error',
   unavailable: 'Service unavailable',
+  'upstream-unavailable': 'A service this request needs cannot be reached',
+  'upstream-timeout': 'A service this request needs did not answer in time',
 };
 
 export type { FieldError };
@@ -79,6 +85,39 @@ export class Unauthenticated extends AppError {
     super('unauthenticated', detail);
   }
 }
+/** RFC 6750 `invalid_token`: a credential was sent and proves nothing; the detail says why. */
+export class InvalidToken extends AppError {
+  constructor(detail: string) {
+    super('unauthenticated', detail);
+  }
+}
+
+/** The RFC 6750 challenge of a 401: `invalid_token` only when a credential was sent. */
+export function bearerChallenge(error: AppError): string {
+  const challenge = 'Bearer realm="cameleer"';
+  if (!(error instanceof InvalidToken)) return challenge;
+  // error_description allows printable ASCII except `"` and `\`.
+  const description = error.detail.replace(/[^\x20-\x7e]|["\\]/g, "'");
+  return `${challenge}, error="invalid_token", error_description="${description}"`;
+}
+
+/**
+ * A service the edge depends on (Stripe, …) failed the request: it answered an
+ * error (502), cannot be reached (503) or did not answer in time (504). The
+ * `upstream` member names it; the title stays the same for every upstream (RFC 9457).
+ */
+export class UpstreamFailure extends AppError {
+  constructor(
+    code: 'upstream-failed' | 'upstream-unavailable' | 'upstream-timeout',
+    upstream: string,
+    detail: string,
+    extensions: Record<string, unknown> = {},
+  ) {
+    super(code, detail, undefined, { upstream, ...extensions });
+    this.name = 'UpstreamFailure';
+  }
+}
+
 export class InvalidRequest extends AppError {
   constructor(detail: string, errors?: FieldError[]) {
     super('invalid-request', detail, errors);
@@ -130,6 +169,7 @@ export function problemBody(error: AppError, requestId: string): Problem {
 export function problemResponse(c: Context<HonoEnv>, error: AppError): Response {
   return c.body(JSON.stringify(problemBody(error, c.get('requestId') ?? '')), error.status, {
     'content-type': 'application/problem+json',
+    ...(error.status === 401 ? { 'www-authenticate': bearerChallenge(error) } : {}),
   });
 }
 

@@ -1,8 +1,6 @@
 import { LRUCache } from 'lru-cache';
 import { sha256Hex } from './hash.ts';
-import type { Principal } from './principal.ts';
-
-type Entry = { principal: Principal | null };
+import type { CredentialCheck, CredentialRejection } from './principal.ts';
 
 /**
  * Credential → principal, keyed by the SHA-256 of the credential, bounded, and
@@ -11,7 +9,7 @@ type Entry = { principal: Principal | null };
  * Any change to tokens, members or tenants clears it (see `invalidate`).
  */
 export class AuthCache {
-  readonly #principals: LRUCache<string, Entry>;
+  readonly #principals: LRUCache<string, CredentialCheck>;
   readonly #verdicts: LRUCache<string, ForwardAuthVerdict>;
 
   readonly #hash: (token: string) => string | Promise<string>;
@@ -40,13 +38,14 @@ export class AuthCache {
     return this.#hash(token);
   }
 
-  getPrincipal(tokenHash: string): Entry | undefined {
+  getPrincipal(tokenHash: string): CredentialCheck | undefined {
     return this.#principals.get(tokenHash);
   }
 
-  setPrincipal(tokenHash: string, principal: Principal | null): void {
+  setPrincipal(tokenHash: string, check: CredentialCheck): void {
+    const { principal } = check;
     const ttl = principal ? this.#ttlUntil(principal.expiresAt, this.opts.ttlMs) : this.opts.negativeTtlMs;
-    if (ttl > 0) this.#principals.set(tokenHash, { principal }, { ttl });
+    if (ttl > 0) this.#principals.set(tokenHash, check, { ttl });
   }
 
   getVerdict(key: string): ForwardAuthVerdict | undefined {
@@ -71,4 +70,8 @@ export class AuthCache {
 export type ForwardAuthVerdict = {
   status: 200 | 401 | 403;
   headers?: Record<string, string>;
+  /** Why a 401 refused the credential that was sent. */
+  rejection?: CredentialRejection;
+  /** Why a 403 refused: the caller is no member of the host's tenant, or no tenant owns the host. */
+  refusal?: 'not-a-member' | 'unknown-host';
 };

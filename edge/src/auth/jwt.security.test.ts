@@ -144,6 +144,9 @@ async function expectUnauthenticated(edge: TestEdge, token: string, tenant: Tena
   const me = await edge.request('/api/me', { token });
   expect(me.status, `${what}: GET /api/me`).toBe(401);
   expect(me.headers.get('content-type')).toBe('application/problem+json');
+  expect(me.headers.get('www-authenticate'), what).toMatch(
+    /^Bearer realm="cameleer", error="invalid_token", /,
+  );
   const apps = await edge.request(`/api/tenants/${tenant.slug}/apps`, { token });
   expect(apps.status, `${what}: GET /api/tenants/${tenant.slug}/apps`).toBe(401);
 }
@@ -356,6 +359,17 @@ describe.each(databaseKinds)('bearer JWTs at the edge on %s', (kind) => {
       await edge.request('/api/me', { token: await sign(idp.rsa, mallory()) })
     ).json()) as Me;
     expect(me.memberships).toEqual([{ tenantId: a.id, role: 'owner' }]);
+  });
+
+  it('says an IdP-signed token has expired, and only when its signature verifies', async () => {
+    const stale = { exp: epoch(edge.clock.now()) - toleranceSeconds - 5 };
+    const description = async (token: string) => {
+      const res = await edge.request('/api/me', { token });
+      expect(res.status).toBe(401);
+      return /error_description="([^"]*)"/.exec(res.headers.get('www-authenticate') ?? '')?.[1];
+    };
+    expect(await description(await sign(idp.rsa, mallory(stale)))).toMatch(/^The token has expired/);
+    expect(await description(await sign(attacker, mallory(stale)))).toMatch(/^The token is not valid/);
   });
 
   it.each(forgeries)('refuses an OIDC token: %s', async (what, forge) => {

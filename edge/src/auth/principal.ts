@@ -27,6 +27,20 @@ export type Principal = {
   expiresAt: number;
 };
 
+/**
+ * Why a credential that was sent proves nothing. Only what its holder can learn
+ * anyway: an unknown token and a wrong secret are both `invalid`, and `expired`
+ * is said only of a signature that verifies.
+ */
+export type CredentialRejection = 'malformed' | 'expired' | 'revoked' | 'invalid';
+
+/** What one credential proves: a principal, or why not. */
+export type CredentialCheck =
+  | { principal: Principal; rejection?: undefined }
+  | { principal: null; rejection: CredentialRejection };
+
+const rejected = (rejection: CredentialRejection): CredentialCheck => ({ principal: null, rejection });
+
 export type PrincipalDeps = {
   db: Db;
   clock: Clock;
@@ -35,26 +49,31 @@ export type PrincipalDeps = {
 };
 
 /**
- * Resolves a raw bearer token or session cookie value; `null` when it proves
- * nothing. Throws only when the answer is unknowable (database or key set
- * unreachable), so an outage is never mistaken for, or cached as, a bad credential.
+ * Resolves a raw bearer token or session cookie value to a principal, or to why
+ * it proves nothing. Throws only when the answer is unknowable (database or key
+ * set unreachable), so an outage is never mistaken for, or cached as, a bad credential.
  */
-export async function resolvePrincipal(deps: PrincipalDeps, token: string): Promise<Principal | null> {
+export async function resolvePrincipal(deps: PrincipalDeps, token: string): Promise<CredentialCheck> {
   try {
     if (token.split('.').length === 3) return await fromJwt(deps, token);
     return await fromApiToken(deps, token);
   } catch (err) {
-    if (err instanceof errors.JOSEError && !(err instanceof errors.JWKSTimeout)) return null;
+    // jose checks the signature before the claims: a JWTExpired token was signed by a key we trust.
+    if (err instanceof errors.JWTExpired) return rejected('expired');
+    if (err instanceof errors.JOSEError && !(err instanceof errors.JWKSTimeout)) return rejected('invalid');
     throw err;
   }
 }
 
-async function fromApiToken(deps: PrincipalDeps, secret: string): Promise<Principal | null> {
-  if (secret.length < 16 || secret.length > 512) return null;
+async function fromApiToken(deps: PrincipalDeps, secret: string): Promise<CredentialCheck> {
+  if (secret.length < 16 || secret.length > 512) return rejected('malformed');
   const row = await findApiTokenByHash(deps.db, await sha256Hex(secret));
   const now = deps.clock.now().getTime();
-  if (!row || row.revokedAt || (row.expiresAt && row.expiresAt.getTime() <= now)) return null;
-  return {
+  // Found by the hash of the whole secret: only its holder learns that it was revoked or expired.
+  if (!row) return rejected('invalid');
+  if (row.revokedAt) return rejected('revoked');
+  if (row.expiresAt && row.expiresAt.getTime() <= now) return rejected('expired');
+  const principal: Principal = {
     actorType: 'api-token',
     id: row.id,
     name: row.name,
@@ -62,17 +81,18 @@ async function fromApiToken(deps: PrincipalDeps, secret: string): Promise<Princi
     memberships: new Map([[row.tenantId, row.role]]),
     expiresAt: row.expiresAt?.getTime() ?? Number.POSITIVE_INFINITY,
   };
+  return { principal };
 }
 
-async function fromJwt(deps: PrincipalDeps, token: string): Promise<Principal | null> {
+async function fromJwt(deps: PrincipalDeps, token: string): Promise<CredentialCheck> {
   const header = safeHeader(token);
-  if (!header) return null;
+  if (!header) return rejected('malformed');
   const now = deps.clock.now();
   if (header.typ === tokenKinds.session.typ) {
     const claims = await verifyProductToken('session', deps.sessionKeys, token, { now });
     const user = await findUser(deps.db, claims.sub);
-    if (!user) return null;
-    return {
+    if (!user) return rejected('invalid');
+    const principal: Principal = {
       actorType: 'user',
       id: user.id,
       name: user.name ?? user.email ?? user.subject,
@@ -80,8 +100,9 @@ async function fromJwt(deps: PrincipalDeps, token: string): Promise<Principal | 
       memberships: await findMemberships(deps.db, user.id),
       expiresAt: (claims.exp ?? 0) * 1000,
     };
+    return { principal };
   }
-  if (!deps.oidc) return null;
+  if (!deps.oidc) return rejected('invalid');
   const identity = await deps.oidc(token, now);
   const user = await findOrCreateUser(deps.db, identity);
   const memberships = new Map<string, Role>();
@@ -92,7 +113,7 @@ async function fromJwt(deps: PrincipalDeps, token: string): Promise<Principal | 
     const role = (await memberRole(deps.db, tenant.id, user.id)) ?? highestRole(identity.roles);
     if (role) memberships.set(tenant.id, role);
   }
-  return {
+  const principal: Principal = {
     actorType: 'user',
     id: user.id,
     name: user.name ?? identity.email ?? identity.subject,
@@ -100,6 +121,7 @@ async function fromJwt(deps: PrincipalDeps, token: string): Promise<Principal | 
     memberships,
     expiresAt: identity.expiresAt,
   };
+  return { principal };
 }
 
 function safeHeader(token: string) {

@@ -2,7 +2,8 @@ import { type Permission, roleHolds } from '@cameleer/shared';
 import { createMiddleware } from 'hono/factory';
 import { findActiveTenant } from '../db/queries/tenants.ts';
 import type { HonoEnv } from '../env.ts';
-import { Forbidden, NotFound, Unauthenticated } from '../errors.ts';
+import { Forbidden, NotFound } from '../errors.ts';
+import { unauthenticated } from './authenticate.ts';
 
 /**
  * Resolves `{tenant}` and checks the caller's role in it. A tenant the caller is
@@ -12,7 +13,7 @@ export function tenantAccess(permission: Permission, auditAction?: string) {
   return createMiddleware<HonoEnv>(async (c, next) => {
     c.set('auditAction', auditAction);
     const principal = c.get('principal');
-    if (!principal) throw new Unauthenticated();
+    if (!principal) throw unauthenticated(c);
     const { db } = c.get('services');
     const tenant = await findActiveTenant(db, c.req.param('tenant') ?? '');
     const role = tenant ? principal.memberships.get(tenant.id) : undefined;
@@ -29,7 +30,7 @@ export function platformAccess(auditAction?: string) {
   return createMiddleware<HonoEnv>(async (c, next) => {
     c.set('auditAction', auditAction);
     const principal = c.get('principal');
-    if (!principal) throw new Unauthenticated();
+    if (!principal) throw unauthenticated(c);
     if (!principal.platformAdmin) {
       // Naming a tenant you are not a member of looks the same as naming none that exists.
       const named = c.req.param('tenant');
@@ -44,6 +45,6 @@ export function platformAccess(auditAction?: string) {
 }
 
 export const signedIn = createMiddleware<HonoEnv>(async (c, next) => {
-  if (!c.get('principal')) throw new Unauthenticated();
+  if (!c.get('principal')) throw unauthenticated(c);
   await next();
 });

@@ -1,9 +1,10 @@
 import type { TierName } from '@cameleer/shared';
 import { eq } from 'drizzle-orm';
 import { type StripeBilling, tierOfPrice } from '../billing/stripe-billing.ts';
+import { viaStripe } from '../billing/stripe-errors.ts';
 import { type BillingAccountRow, billingAccounts, tenants } from '../db/schema/index.ts';
 import type { EdgeSettings } from '../env.ts';
-import { AppError, Conflict, InvalidRequest, NotFound } from '../errors.ts';
+import { AppError, Conflict, InvalidRequest, NotFound, UpstreamFailure } from '../errors.ts';
 import { recordAudit } from './audit.ts';
 import type { TenantContext } from './context.ts';
 
@@ -55,9 +56,11 @@ async function ensureCustomer(ctx: TenantContext, stripe: StripeBilling): Promis
   const account = await billingAccountOf(ctx);
   if (account?.stripeCustomerId) return account.stripeCustomerId;
   const tenant = await tenantOf(ctx);
-  const customer = await stripe.stripe.customers.create(
-    { name: tenant.name, metadata: { tenantId: tenant.id, tenantSlug: tenant.slug } },
-    { idempotencyKey: `cameleer-customer-${tenant.id}` },
+  const customer = await viaStripe(stripe, () =>
+    stripe.stripe.customers.create(
+      { name: tenant.name, metadata: { tenantId: tenant.id, tenantSlug: tenant.slug } },
+      { idempotencyKey: `cameleer-customer-${tenant.id}` },
+    ),
   );
   await ctx.db
     .insert(billingAccounts)
@@ -88,17 +91,24 @@ export async function startCheckout({
   }
   const customer = await ensureCustomer(ctx, stripe);
   const metadata = { tenantId: ctx.tenantId, tier: input.tier };
-  const session = await stripe.stripe.checkout.sessions.create({
-    mode: 'subscription',
-    customer,
-    client_reference_id: ctx.tenantId,
-    line_items: [{ price, quantity: 1 }],
-    metadata,
-    subscription_data: { metadata },
-    success_url: `${settings.publicUrl}/billing?checkout=success&session_id={CHECKOUT_SESSION_ID}`,
-    cancel_url: `${settings.publicUrl}/billing?checkout=canceled`,
-  });
-  if (!session.url) throw new AppError('unavailable', 'Stripe returned a checkout session without a URL');
+  const session = await viaStripe(stripe, () =>
+    stripe.stripe.checkout.sessions.create({
+      mode: 'subscription',
+      customer,
+      client_reference_id: ctx.tenantId,
+      line_items: [{ price, quantity: 1 }],
+      metadata,
+      subscription_data: { metadata },
+      success_url: `${settings.publicUrl}/billing?checkout=success&session_id={CHECKOUT_SESSION_ID}`,
+      cancel_url: `${settings.publicUrl}/billing?checkout=canceled`,
+    }),
+  );
+  if (!session.url)
+    throw new UpstreamFailure(
+      'upstream-failed',
+      'Stripe',
+      'Stripe returned a checkout session without a URL',
+    );
   await recordAudit(ctx, {
     action: 'billing.checkout',
     targetType: 'checkout-session',
@@ -121,10 +131,10 @@ export async function openPortal({
       'The tenant has no Stripe customer yet; start with a checkout (POST …/billing/checkout)',
     );
   }
-  const session = await stripe.stripe.billingPortal.sessions.create({
-    customer: account.stripeCustomerId,
-    return_url: `${settings.publicUrl}/billing`,
-  });
+  const customer = account.stripeCustomerId;
+  const session = await viaStripe(stripe, () =>
+    stripe.stripe.billingPortal.sessions.create({ customer, return_url: `${settings.publicUrl}/billing` }),
+  );
   await recordAudit(ctx, { action: 'billing.portal', targetType: 'portal-session', targetId: session.id });
   return { url: session.url };
 }

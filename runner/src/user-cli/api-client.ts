@@ -25,9 +25,9 @@ export class ApiClient {
     private readonly fetchImpl: typeof fetch = globalThis.fetch,
   ) {}
 
-  /** `/api/tenants/{tenant}{path}` for the session's tenant. */
-  tenantPath(path: string): string {
-    const { tenant } = this.session;
+  /** `/api/tenants/{tenant}{path}` for the session's tenant, or the one named (`--tenant`). */
+  tenantPath(path: string, named?: string): string {
+    const tenant = named || this.session.tenant;
     if (!tenant) {
       throw new CliError(
         'No tenant selected: run `cameleer login --url URL --token TOKEN --tenant SLUG`, or set CAMELEER_TENANT',

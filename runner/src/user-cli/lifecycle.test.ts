@@ -178,7 +178,9 @@ describe('cameleer promote, rollback, stop, restart, remove and logs', () => {
     const run = await cli(['logs', '--app', 'orders', '--env', 'prod']);
 
     expect(run.code).toBe(1);
-    expect(run.stderr).toBe('cameleer: The runner that runs orders in prod is offline [HTTP 503]\n');
+    expect(run.stderr).toMatch(
+      /^cameleer: The runner that runs orders in prod is offline \(request id req_[0-9A-Za-z]+\) \[HTTP 503\]\n$/,
+    );
   });
 
   it('logs prints the last -n lines the runner sends back', async () => {

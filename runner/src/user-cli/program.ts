@@ -9,6 +9,7 @@ import { registerLicenseCommands } from './commands/license.ts';
 import { registerLifecycleCommands } from './commands/lifecycle.ts';
 import { registerLoginCommand } from './commands/login.ts';
 import { registerRunnersCommands } from './commands/runners.ts';
+import { registerTenantsCommands } from './commands/tenants.ts';
 import { registerTopologyCommand } from './commands/topology.ts';
 import { registerTracesCommands } from './commands/traces.ts';
 
@@ -33,6 +34,7 @@ export function createProgram(ctx: CliContext): Command {
   registerLifecycleCommands(program, ctx);
   registerLicenseCommands(program, ctx);
   registerBillingCommands(program, ctx);
+  registerTenantsCommands(program, ctx);
   registerTracesCommands(program, ctx);
   registerTopologyCommand(program, ctx);
   return program;

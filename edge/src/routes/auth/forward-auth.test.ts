@@ -49,6 +49,19 @@ describe.each(databaseKinds)('ForwardAuth /auth/verify on %s', (kind) => {
     expect((await verify('', { token: globex.tokens.owner })).status).toBe(403);
   });
 
+  it('says whether the caller is no member, or the host is under no apps domain', async () => {
+    const detail = async (res: Response) => ((await res.json()) as { detail: string }).detail;
+    const member = await verify('orders.dev.acme.apps.test', { token: globex.tokens.owner });
+    expect(await detail(member)).toBe('You are not a member of the tenant of this host');
+    const stray = await verify('orders.dev.acme.localhost', { token: globex.tokens.owner });
+    expect(stray.status).toBe(403);
+    expect(await detail(stray)).toMatch(
+      /^The host orders\.dev\.acme\.localhost is not under the apps domain apps\.test .*console\.test.*CAMELEER_APPS_DOMAIN/,
+    );
+    const missing = await verify('', { token: globex.tokens.owner });
+    expect(await detail(missing)).toMatch(/^A request without X-Forwarded-Host is not under the apps domain/);
+  });
+
   it('answers 401 to API clients and redirects browsers to the login page', async () => {
     const api = await verify('orders.dev.acme.apps.test', { accept: 'application/json' });
     expect(api.status).toBe(401);
@@ -136,5 +149,38 @@ describe.each(databaseKinds)('ForwardAuth /auth/verify on %s', (kind) => {
     const res = await verify('console.test', { token: adminToken });
     expect(res.status).toBe(200);
     expect(res.headers.get('x-user-id')).toMatch(/^tok_/);
+  });
+});
+
+describe('ForwardAuth on the embedded default, without CAMELEER_APPS_DOMAIN', () => {
+  let edge: TestEdge;
+  beforeAll(async () => {
+    edge = await createTestEdge('pglite', {
+      settings: { publicUrl: 'http://localhost:8080', appsDomain: undefined },
+    });
+  });
+  afterAll(() => edge.close());
+
+  it("maps {app}.{env}.{tenant}.localhost, the local front's names, to the tenant", async () => {
+    // Sign-in sends the browser back to an app under the default apps domain.
+    const rd = 'http://orders.dev.default.localhost:8880/orders';
+    const { pathname, search } = new URL(edge.loginUrl);
+    const login = await edge.app.request(`${pathname}${search}&rd=${encodeURIComponent(rd)}`);
+    expect(login.status).toBe(302);
+    expect(login.headers.get('location')).toBe(rd);
+    const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+    const res = await edge.app.request('/auth/verify', {
+      headers: { 'x-forwarded-host': 'orders.dev.default.localhost:8880', cookie },
+    });
+    expect(res.status, await res.clone().text()).toBe(200);
+    expect(res.headers.get('x-user-roles')).toBe('owner');
+
+    const elsewhere = await edge.app.request('/auth/verify', {
+      headers: { 'x-forwarded-host': 'orders.dev.default.apps.example.com', cookie },
+    });
+    expect(elsewhere.status).toBe(403);
+    expect(((await elsewhere.json()) as { detail: string }).detail).toMatch(
+      /^The host orders\.dev\.default\.apps\.example\.com is not under the apps domain localhost /,
+    );
   });
 });

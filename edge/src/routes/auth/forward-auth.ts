@@ -4,9 +4,14 @@ import type { ForwardAuthVerdict } from '../../auth/auth-cache.ts';
 import type { Principal } from '../../auth/principal.ts';
 import { findActiveTenant } from '../../db/queries/tenants.ts';
 import type { HonoEnv, Services } from '../../env.ts';
-import { AppError, Forbidden, problemResponse, Unauthenticated } from '../../errors.ts';
-import { cachedPrincipal, credentialOf, sessionCookie } from '../../middleware/authenticate.ts';
-import { hostOwner } from './host-tenant.ts';
+import { AppError, Forbidden, problemResponse } from '../../errors.ts';
+import {
+  checkCredential,
+  credentialOf,
+  sessionCookie,
+  unauthenticatedError,
+} from '../../middleware/authenticate.ts';
+import { appsDomainOf, hostOwner } from './host-tenant.ts';
 
 /**
  * Traefik ForwardAuth. Fails closed: no credential, a bad one, an unknown host
@@ -19,7 +24,7 @@ export const forwardAuthRoutes = new Hono<HonoEnv>().get('/auth/verify', async (
   const host = c.req.header('x-forwarded-host') ?? '';
   let verdict: ForwardAuthVerdict;
   try {
-    if (!token) {
+    if (token === undefined) {
       verdict = { status: 401 };
     } else {
       const tokenHash = await services.authCache.keyOf(token);
@@ -28,8 +33,8 @@ export const forwardAuthRoutes = new Hono<HonoEnv>().get('/auth/verify', async (
       if (cached) {
         verdict = cached;
       } else {
-        const principal = await cachedPrincipal(services, token, tokenHash);
-        verdict = await decide(services, principal, host);
+        const { principal, rejection } = await checkCredential(services, token, tokenHash);
+        verdict = principal ? await decide(services, principal, host) : { status: 401, rejection };
         const expiresAt = principal ? principal.expiresAt : services.clock.now().getTime() + 60_000;
         services.authCache.setVerdict(key, verdict, expiresAt);
       }
@@ -42,30 +47,39 @@ export const forwardAuthRoutes = new Hono<HonoEnv>().get('/auth/verify', async (
     );
   }
   if (verdict.status === 200) return c.body(null, 200, verdict.headers);
-  if (verdict.status === 403)
-    return problemResponse(c, new Forbidden('You are not a member of the tenant of this host'));
+  if (verdict.status === 403) return problemResponse(c, forbidden(services, verdict, host));
   if (wantsHtml(c.req.header('accept')))
     return c.redirect(loginRedirect(services, c.req.raw.headers, host), 302);
-  c.header('www-authenticate', 'Bearer realm="cameleer"');
-  return problemResponse(c, new Unauthenticated());
+  return problemResponse(c, unauthenticatedError(verdict.rejection));
 });
 
-async function decide(
-  services: Services,
-  principal: Principal | null,
-  host: string,
-): Promise<ForwardAuthVerdict> {
-  if (!principal) return { status: 401 };
-  const owner = hostOwner(host, new URL(services.settings.publicUrl).host, services.settings.appsDomain);
-  if (owner.kind === 'unknown') return { status: 403 };
+async function decide(services: Services, principal: Principal, host: string): Promise<ForwardAuthVerdict> {
+  const owner = hostOwner(host, consoleHost(services), appsDomainOf(services.settings));
+  if (owner.kind === 'unknown') return { status: 403, refusal: 'unknown-host' };
   if (owner.kind === 'console') {
     const only = principal.memberships.size === 1 ? [...principal.memberships][0] : undefined;
     return { status: 200, headers: identityHeaders(principal, only?.[0] ?? '', only?.[1] ?? '') };
   }
   const tenant = await findActiveTenant(services.db, owner.slug);
   const role = tenant ? principal.memberships.get(tenant.id) : undefined;
-  if (!tenant || !role) return { status: 403 };
+  if (!tenant || !role) return { status: 403, refusal: 'not-a-member' };
   return { status: 200, headers: identityHeaders(principal, tenant.id, role) };
+}
+
+function consoleHost(services: Services): string {
+  return new URL(services.settings.publicUrl).host;
+}
+
+/** A host no tenant owns is said to be one, so a wrong apps domain is not mistaken for a missing membership. */
+function forbidden(services: Services, verdict: ForwardAuthVerdict, host: string): Forbidden {
+  if (verdict.refusal !== 'unknown-host')
+    return new Forbidden('You are not a member of the tenant of this host');
+  const domain = appsDomainOf(services.settings);
+  const named = host ? `The host ${host}` : 'A request without X-Forwarded-Host';
+  return new Forbidden(
+    `${named} is not under the apps domain ${domain} ({app}.{env}.{tenant}.${domain}) nor the console's host ` +
+      `${consoleHost(services)}; set CAMELEER_APPS_DOMAIN to the domain the apps are served on`,
+  );
 }
 
 function identityHeaders(principal: Principal, tenantId: string, role: string): Record<string, string> {

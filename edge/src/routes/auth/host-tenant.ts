@@ -3,6 +3,14 @@
  * `{app}.{env}.{tenant}.{appsDomain}`, so the label just left of the apps
  * domain names the tenant. The console's own host belongs to no single tenant.
  */
+/** Where the runner's front serves apps unless told otherwise (`CAMELEER_APPS_DOMAIN` on the runner too). */
+export const defaultAppsDomain = 'localhost';
+
+/** The apps domain the edge maps hosts with: the configured one, else the runner's default. */
+export function appsDomainOf(settings: { appsDomain?: string }): string {
+  return settings.appsDomain || defaultAppsDomain;
+}
+
 export type HostOwner = { kind: 'tenant'; slug: string } | { kind: 'console' } | { kind: 'unknown' };
 
 export function hostOwner(forwardedHost: string, consoleHost: string, appsDomain?: string): HostOwner {

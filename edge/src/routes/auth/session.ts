@@ -6,6 +6,7 @@ import { consumeLoginTicket } from '../../db/queries/login-tickets.ts';
 import type { HonoEnv } from '../../env.ts';
 import { Unauthenticated } from '../../errors.ts';
 import { sessionCookie } from '../../middleware/authenticate.ts';
+import { appsDomainOf } from './host-tenant.ts';
 
 /** The local identity: a one-time link becomes an HttpOnly cookie holding an Ed25519-signed session token. */
 export const sessionRoutes = new Hono<HonoEnv>()
@@ -55,8 +56,7 @@ function safeRedirect(rd: string | undefined, settings: { publicUrl: string; app
   try {
     const url = new URL(rd);
     const own = new URL(settings.publicUrl).hostname;
-    if (url.hostname === own || (settings.appsDomain && url.hostname.endsWith(`.${settings.appsDomain}`)))
-      return url.toString();
+    if (url.hostname === own || url.hostname.endsWith(`.${appsDomainOf(settings)}`)) return url.toString();
   } catch {}
   return '/';
 }

@@ -16,6 +16,15 @@ const Params = z.object({ tenant: TenantParam });
 const unavailable = {
   503: { description: 'Billing is not configured on this edge (no STRIPE_SECRET_KEY)' },
 };
+/** The routes that call Stripe: its failures name it (problem member `upstream`), never a 500. */
+const viaStripe = {
+  502: { description: 'Stripe answered with an error (problem type upstream-failed)' },
+  503: {
+    description:
+      'Billing is not configured on this edge (no STRIPE_SECRET_KEY), or Stripe cannot be reached (upstream-unavailable)',
+  },
+  504: { description: 'Stripe did not answer in time (upstream-timeout)' },
+};
 
 const get = tenantRoute({
   method: 'get',
@@ -39,7 +48,7 @@ const checkout = tenantRoute({
   responses: {
     201: jsonResponse(CheckoutSession, 'The checkout session'),
     ...errorResponses,
-    ...unavailable,
+    ...viaStripe,
   },
 });
 
@@ -51,7 +60,7 @@ const portal = tenantRoute({
   'x-permission': 'billing:write',
   'x-audit': 'billing.portal',
   request: { params: Params },
-  responses: { 201: jsonResponse(PortalSession, 'The portal session'), ...errorResponses, ...unavailable },
+  responses: { 201: jsonResponse(PortalSession, 'The portal session'), ...errorResponses, ...viaStripe },
 });
 
 export const billingRoutes = createRouter()

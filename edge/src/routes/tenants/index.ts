@@ -14,6 +14,7 @@ import {
 } from '../../openapi.ts';
 import { createTenant, deleteTenant, getTenant, listTenants, updateTenant } from '../../services/tenants.ts';
 import { inTenant, iso, platformContext } from '../context.ts';
+import { assertOrganizationFree } from './organization.ts';
 
 const tags = ['Tenants'];
 
@@ -142,6 +143,7 @@ export const tenantRoutes = createRouter()
   })
   .openapi(update, async (c) => {
     const input = c.req.valid('json');
+    await assertOrganizationFree(c, input.oidcOrganizationId);
     const row = await inTenant(c, (ctx) => updateTenant({ ctx, input }));
     c.get('services').authCache.invalidate();
     return c.json(toView(row), 200);
