@@ -52,16 +52,17 @@ describe.each(databaseKinds)('reconciling runners on %s', (kind) => {
         url,
       },
     });
-    const finish = (commandId: string, output: unknown = served('http://127.0.0.1:9000')) =>
+    const finish = (
+      commandId: string,
+      output: unknown = served('http://127.0.0.1:9000'),
+      status: 'succeeded' | 'failed' = 'succeeded',
+    ) =>
       scope(async (db) => {
-        const done = await completeCommand(ctx(db), runner.runnerId, {
-          commandId,
-          status: 'succeeded',
-          output,
-        });
+        const error = status === 'failed' ? 'health check failed' : undefined;
+        const done = await completeCommand(ctx(db), runner.runnerId, { commandId, status, output, error });
         if (!done) throw new Error(`command ${commandId} not open`);
-        await deploymentResult(ctx(db), { commandId, status: 'succeeded', output });
-        await appActionResult(ctx(db), done, 'succeeded');
+        await deploymentResult(ctx(db), { commandId, status, output, error });
+        await appActionResult(ctx(db), done, status);
       });
     const deploy = async () => {
       const res = await edge.request(`/api/tenants/${slug}/apps/orders/deployments`, {
@@ -247,6 +248,49 @@ describe.each(databaseKinds)('reconciling runners on %s', (kind) => {
     const [action] = await s.report([s.item(dep.id, 'running')]);
     expect(action).toMatchObject({ decision: 'stop', deploymentId: dep.id });
     expect((await s.openCommands()).map((c) => c.kind)).toEqual(['stop']);
+  });
+
+  it.each(['remove', 'stop'] as const)(
+    'honours a %s after a failed deploy: the version that served is not deployed again',
+    async (action) => {
+      const s = await setup(`undo-${action}`);
+      const v1 = await s.running();
+      const v3 = await s.deploy();
+      await s.finish((await s.get(v3.id)).commandId, {}, 'failed');
+      expect((await s.get(v3.id)).state).toBe('FAILED');
+      expect((await s.get(v1.id)).state).toBe('RUNNING');
+
+      const res = await edge.request(`/api/tenants/undo-${action}/apps/orders/${action}`, {
+        method: 'POST',
+        token: s.token,
+        json: { environment: 'dev' },
+      });
+      await s.finish(((await res.json()) as { id: string }).id, {});
+      const served = await s.get(v1.id);
+      expect(served.state).toBe('STOPPED');
+      expect(served.events.at(-1)?.reason).toBe(action === 'remove' ? 'removed' : 'stopped');
+
+      // The runner reports nothing left (or the instance stopped): no redeploy, no action at all.
+      expect(await s.report(action === 'remove' ? [] : [s.item(v1.id, 'stopped')])).toEqual([]);
+      expect(await s.openCommands()).toEqual([]);
+    },
+  );
+
+  it('restarts the version that serves after a failed deploy, not the failed attempt', async () => {
+    const s = await setup('undo-restart');
+    const v1 = await s.running();
+    const v3 = await s.deploy();
+    await s.finish((await s.get(v3.id)).commandId, {}, 'failed');
+    const res = await edge.request('/api/tenants/undo-restart/apps/orders/restart', {
+      method: 'POST',
+      token: s.token,
+      json: { environment: 'dev' },
+    });
+    const [queued] = await s.openCommands();
+    expect(queued?.payload).toMatchObject({ deploymentId: v1.id });
+    await s.finish(((await res.json()) as { id: string }).id, {});
+    expect((await s.get(v1.id)).events.at(-1)).toMatchObject({ state: 'RUNNING', reason: 'restarted' });
+    expect((await s.get(v3.id)).state).toBe('FAILED');
   });
 
   it("ignores instances named for another tenant and never touches that tenant's deployments", async () => {

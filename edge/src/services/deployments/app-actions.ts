@@ -5,7 +5,10 @@ import { deployedApp } from './queries.ts';
 
 export type AppAction = 'stop' | 'restart' | 'remove';
 
-/** Stop, restart or remove an app in an environment: a command for the runner of its latest deployment. */
+/**
+ * Stop, restart or remove an app in an environment: a command for the runner of its latest deployment.
+ * A restart names the deployment that serves, when one does: after a failed deploy that is an older one.
+ */
 export async function appAction({
   ctx,
   services,
@@ -15,15 +18,16 @@ export async function appAction({
   services?: Pick<Services, 'tunnel'>;
   input: { app: string; environment: string; action: AppAction };
 }) {
-  const { latest, ref } = await deployedApp(ctx, input);
+  const { latest, serving, ref } = await deployedApp(ctx, input);
+  const target = input.action === 'restart' ? (serving ?? latest) : latest;
   return createCommand({
     ctx,
     services,
     input: {
-      runnerId: latest.runnerId,
+      runnerId: target.runnerId,
       kind: input.action,
       deadlineSeconds: 300,
-      payload: { ref, deploymentId: latest.id },
+      payload: { ref, deploymentId: target.id },
     },
   });
 }

@@ -34,6 +34,27 @@ export function latestDeployments(
     .limit(limit);
 }
 
+/** The deployment of an app in an environment that serves now, if one does (after a failed deploy, not the latest). */
+export async function servingDeployment(
+  ctx: Scope,
+  where: { appId: string; environmentId: string },
+): Promise<DeploymentRow | undefined> {
+  const [row] = await ctx.db
+    .select()
+    .from(deployments)
+    .where(
+      and(
+        eq(deployments.tenantId, ctx.tenantId),
+        eq(deployments.appId, where.appId),
+        eq(deployments.environmentId, where.environmentId),
+        eq(deployments.state, 'RUNNING'),
+      ),
+    )
+    .orderBy(desc(deployments.id))
+    .limit(1);
+  return row;
+}
+
 /** The newest deployment of an app in an environment that reached RUNNING, and the one that ran before it with another version. */
 export async function runningHistory(ctx: TenantContext, appId: string, environmentId: string) {
   const rows = await ctx.db
@@ -74,13 +95,15 @@ export async function deployedApp(
 ) {
   const app = await getApp({ ctx, input });
   const environment = await getEnvironment({ ctx, input });
-  const [latest] = await latestDeployments(ctx, { appId: app.id, environmentId: environment.id }, 1);
+  const where = { appId: app.id, environmentId: environment.id };
+  const [latest] = await latestDeployments(ctx, where, 1);
   if (!latest) throw new Conflict(`${app.name} was never deployed to ${environment.name}`);
+  const serving = latest.state === 'RUNNING' ? latest : await servingDeployment(ctx, where);
   if (online && !online(latest.runnerId)) {
     throw new AppError('unavailable', `The runner that runs ${app.name} in ${environment.name} is offline`);
   }
   const ref = { tenant: await tenantSlugOf(ctx), environment: environment.name, app: app.name };
-  return { app, environment, latest, ref };
+  return { app, environment, latest, serving, ref };
 }
 
 export async function latestVersion(ctx: TenantContext, appId: string) {

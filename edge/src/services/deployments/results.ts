@@ -55,12 +55,15 @@ export async function deploymentResult(ctx: Scope, result: DeployOutcome) {
     url: parsed.ok ? parsed.data.instance.url : undefined,
     onlyFrom: inProgress,
   });
-  if (running) await retireReplaced(ctx, running);
+  if (running) await stopOthersServing(ctx, running, `replaced by ${running.id}`);
 }
 
-/** Blue/green done: the deployments the new one replaced in its environment are STOPPED, with the reason. */
-async function retireReplaced(ctx: Scope, current: DeploymentRow) {
-  const replaced = await ctx.db
+/**
+ * The other deployments of `current`'s app and environment that still serve are STOPPED, with the
+ * reason: after blue/green the new one replaced them; after a stop or remove the app serves nothing.
+ */
+async function stopOthersServing(ctx: Scope, current: DeploymentRow, reason: string) {
+  const serving = await ctx.db
     .select({ id: deployments.id })
     .from(deployments)
     .where(
@@ -72,13 +75,8 @@ async function retireReplaced(ctx: Scope, current: DeploymentRow) {
         ne(deployments.id, current.id),
       ),
     );
-  for (const { id } of replaced) {
-    await transitionDeployment(ctx, {
-      deploymentId: id,
-      to: 'STOPPED',
-      reason: `replaced by ${current.id}`,
-      onlyFrom: ['RUNNING'],
-    });
+  for (const { id } of serving) {
+    await transitionDeployment(ctx, { deploymentId: id, to: 'STOPPED', reason, onlyFrom: ['RUNNING'] });
   }
 }
 
@@ -87,20 +85,27 @@ const actionOutcomes = {
   remove: { to: 'STOPPED', reason: 'removed' },
   restart: { to: 'RUNNING', reason: 'restarted' },
 } as const satisfies Partial<Record<CommandKind, { to: DeploymentState; reason: string }>>;
+const isAppAction = (kind: string): kind is keyof typeof actionOutcomes =>
+  Object.hasOwn(actionOutcomes, kind);
 
-/** A succeeded `stop` marks its deployment STOPPED, `restart` RUNNING again, `remove` STOPPED (removed). */
+/**
+ * A succeeded `stop` marks its deployment STOPPED, `restart` RUNNING again, `remove` STOPPED (removed).
+ * A stop or remove ends the app in its environment: a version that still served after a failed
+ * deploy stops too, or the reconciler would find it gone and deploy it again.
+ */
 export async function appActionResult(
   ctx: Scope,
   command: { kind: string; payload: Record<string, unknown> },
   status: 'succeeded' | 'failed',
 ) {
-  if (status !== 'succeeded' || !(command.kind in actionOutcomes)) return;
-  const outcome = actionOutcomes[command.kind as keyof typeof actionOutcomes];
+  if (status !== 'succeeded' || !isAppAction(command.kind)) return;
+  const outcome = actionOutcomes[command.kind];
   // The reconciler's own stop or remove names no deployment: it changes none.
   const payload = RefPayload.safeParse(command.payload);
   const deploymentId = payload.success ? payload.data.deploymentId : undefined;
   if (!deploymentId || !(await exists(ctx, deploymentId))) return;
-  await transitionDeployment(ctx, { deploymentId, ...outcome });
+  const moved = await transitionDeployment(ctx, { deploymentId, ...outcome });
+  if (moved && outcome.to === 'STOPPED') await stopOthersServing(ctx, moved, outcome.reason);
 }
 
 async function exists(ctx: Scope, deploymentId: string): Promise<boolean> {
