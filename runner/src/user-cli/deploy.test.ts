@@ -249,6 +249,82 @@ describe('cameleer deploy and status', () => {
     expect(run.stdout).not.toContain('image built:');
   });
 
+  it('status shows what still serves beside a failed deploy', async () => {
+    const served = await latestCommand('staging');
+    const pending = cli([
+      'deploy',
+      join(temp.dir, 'big.jar'),
+      '--app',
+      'orders',
+      '--env',
+      'staging',
+      '--wait',
+    ]);
+    const commandId = await latestCommand('staging', served);
+    await asRunner((ctx) =>
+      deploymentResult(ctx, { commandId, status: 'failed', error: 'health check failed' }),
+    );
+    expect((await pending).code).toBe(1);
+
+    const table = await cli(['status', '--app', 'orders', '--env', 'staging']);
+    expect(table.code).toBe(0);
+    const [, serving, failed, ...rest] = table.stdout.trimEnd().split('\n');
+    expect(serving?.split(/\s{2,}/)).toEqual([
+      'staging',
+      'RUNNING',
+      'v1',
+      expect.stringMatching(/ago$/),
+      'serves; healthy and serving',
+      'http://127.0.0.1:18080',
+    ]);
+    expect(failed?.split(/\s{2,}/)).toEqual([
+      'staging',
+      'FAILED',
+      'big',
+      expect.stringMatching(/ago$/),
+      'latest attempt, v1 still serves: health check failed',
+      '-',
+    ]);
+    expect(rest).toEqual([]);
+
+    const json = JSON.parse((await cli(['status', '--app', 'orders', '--env', 'staging', '--json'])).stdout);
+    expect(json).toMatchObject([
+      {
+        environment: 'staging',
+        state: 'FAILED',
+        version: 'big',
+        serving: { state: 'RUNNING', version: 'v1', url: 'http://127.0.0.1:18080' },
+      },
+    ]);
+  });
+
+  it('refuses an environment that does not exist before uploading anything', async () => {
+    const versions = async () =>
+      (
+        (await (
+          await edge.request('/api/tenants/acme/apps/orders/versions', { token: tenant.tokens.viewer })
+        ).json()) as {
+          items: unknown[];
+        }
+      ).items.length;
+    const before = await versions();
+    const file = join(temp.dir, 'other.jar');
+    await writeFile(
+      file,
+      zipOf([
+        { name: 'META-INF/MANIFEST.MF', data: 'Manifest-Version: 1.0\r\nMain-Class: demo.Other\r\n\r\n' },
+      ]),
+    );
+    const run = await cli(['deploy', file, '--app', 'orders', '--env', 'nope']);
+
+    expect(run.code).toBe(1);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toMatch(
+      /^cameleer: There is no environment nope \(there are dev, staging, prod\); nothing was uploaded\./,
+    );
+    expect(await versions()).toBe(before);
+  });
+
   /** The deploy command of the newest deployment in an environment (other than `before`), once the CLI has created it. */
   async function latestCommand(environment: string, before?: string): Promise<string> {
     const deadline = Date.now() + 15_000;

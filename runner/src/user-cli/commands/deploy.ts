@@ -53,6 +53,8 @@ async function deploy(ctx: CliContext, file: string, opts: DeployOptions) {
   const api = await openApi(ctx);
   // Progress and the timeline go to stderr under --json, so stdout stays one JSON document.
   const say = opts.json ? (text: string) => process.stderr.write(text) : ctx.write;
+  // Before anything is stored: a JAR uploaded for an environment that does not exist stays as a stray version.
+  await ensureEnvironment(api, opts.env);
   const { version, created } = await uploadJar(ctx, api, file, opts);
   say(
     created
@@ -78,6 +80,16 @@ async function deploy(ctx: CliContext, file: string, opts: DeployOptions) {
   }
   if (!opts.json)
     ctx.write(`${opts.app} ${version.label} is RUNNING in ${opts.env}${done.url ? ` at ${done.url}` : ''}\n`);
+}
+
+async function ensureEnvironment(api: ApiClient, name: string) {
+  const { items } = await api.get(api.tenantPath('/environments'), EnvironmentList);
+  if (items.some((env) => env.name === name || env.id === name)) return;
+  const known = items.map((env) => env.name).join(', ');
+  throw new CliError(
+    `There is no environment ${name}${known ? ` (there are ${known})` : ''}; nothing was uploaded. ` +
+      'Create it with `POST /api/tenants/{tenant}/environments` or pick another --env.',
+  );
 }
 
 /** Streams the JAR from disk to the edge; 200 means the edge already had these bytes. */
@@ -166,45 +178,48 @@ async function showStatus(ctx: CliContext, opts: { app: string; env?: string; js
     api.get(api.tenantPath(`/apps/${app}/versions`), AppVersionList),
   ]);
   const label = new Map(versions.items.map((v) => [v.id, v.label]));
+  const row = (environment: string, d: Deployment) => ({
+    environment,
+    state: d.state,
+    version: label.get(d.versionId) ?? d.versionId,
+    since: d.updatedAt,
+    reason: d.reason,
+    url: d.url,
+    deploymentId: d.id,
+  });
   const rows = environments.items
     .filter((env) => !opts.env || env.name === opts.env || env.id === opts.env)
     .flatMap((env) => {
       // The list is newest first, so the first one per environment is its latest.
-      const latest = deployments.items.find((d) => d.environmentId === env.id);
-      return latest
-        ? [{ environment: env.name, version: label.get(latest.versionId) ?? latest.versionId, ...latest }]
-        : [];
+      const mine = deployments.items.filter((d) => d.environmentId === env.id);
+      const latest = mine[0];
+      if (!latest) return [];
+      // After a failed (or still running) deploy an older version may serve: show both, what serves first.
+      const serving = latest.state === 'RUNNING' ? undefined : mine.find((d) => d.state === 'RUNNING');
+      return [{ ...row(env.name, latest), ...(serving ? { serving: row(env.name, serving) } : {}) }];
     });
-  if (opts.json) {
-    return printJson(
-      ctx,
-      rows.map((r) => ({
-        environment: r.environment,
-        state: r.state,
-        version: r.version,
-        since: r.updatedAt,
-        reason: r.reason,
-        url: r.url,
-        deploymentId: r.id,
-      })),
-    );
-  }
+  if (opts.json) return printJson(ctx, rows);
   if (rows.length === 0) {
     ctx.write(`No deployments of ${opts.app}${opts.env ? ` in ${opts.env}` : ''} yet.\n`);
     return;
   }
+  const cells = (r: ReturnType<typeof row>, note = '') => [
+    r.environment,
+    r.state,
+    r.version,
+    relativeAge(new Date(r.since), ctx.now()),
+    oneLine(`${note}${r.reason}`),
+    r.url ?? '-',
+  ];
   const headers = ['ENVIRONMENT', 'STATE', 'VERSION', 'SINCE', 'REASON', 'URL'];
   ctx.write(
     formatTable(
       headers,
-      rows.map((r) => [
-        r.environment,
-        r.state,
-        r.version,
-        relativeAge(new Date(r.updatedAt), ctx.now()),
-        oneLine(r.reason),
-        r.url ?? '-',
-      ]),
+      rows.flatMap((r) =>
+        r.serving
+          ? [cells(r.serving, 'serves; '), cells(r, `latest attempt, ${r.serving.version} still serves: `)]
+          : [cells(r)],
+      ),
     ),
   );
 }
