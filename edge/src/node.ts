@@ -1,6 +1,5 @@
-import type { Runner } from '@cameleer/runner';
 import { parseNodeConfig } from './config/node.ts';
-import { whatKeepsRunning } from './node/local-runner.ts';
+import { type LocalRunner, whatKeepsRunning } from './node/local-runner.ts';
 import { startEdge } from './node/server.ts';
 
 /** `npm start`: the control plane on Node with its embedded database. */
@@ -47,7 +46,7 @@ main().catch((err: unknown) => {
 });
 
 /** Where the local runner runs apps and the URL they open at, when it deploys at all. */
-function appsLine(runner: Runner | undefined): string[] {
+function appsLine(runner: LocalRunner | undefined): string[] {
   const host = runner?.appsHost();
   if (!host) return [];
   const where = host.orchestrator === 'docker' ? 'Docker containers' : 'java processes (no Docker engine)';

@@ -3,14 +3,14 @@
  * relative to now (TTL drops old rows at insert), inserted as the pipeline does (JSONEachRow).
  */
 import { createHash } from 'node:crypto';
-import type { ClickHouseClient } from '@clickhouse/client';
 import {
   type LogRow,
   nanosToDateTime64,
   ownerColumns,
   type SpanRow,
   type TelemetryScope,
-} from '../../runner/src/telemetry/rows.ts';
+} from '@cameleer/shared';
+import type { ClickHouseClient } from '@clickhouse/client';
 
 export const scopeOf = (tenantId: string, app: string, environment = 'dev'): TelemetryScope => ({
   tenantId,

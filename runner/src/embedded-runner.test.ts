@@ -2,10 +2,10 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { FakeEdge } from '../test/fake-edge.ts';
+import { fastTiming } from '../test/runner-fixture.ts';
 import { startEmbeddedRunner } from './embedded-runner.ts';
 import { silentLogger } from './logger.ts';
-import { FakeEdge } from './testing/fake-edge.ts';
-import { fastTiming } from './testing/runner-fixture.ts';
 
 let cleanup: Array<() => Promise<void>> = [];
 afterEach(async () => {

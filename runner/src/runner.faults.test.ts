@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { registeredRunner, until } from '../test/runner-fixture.ts';
 import type { Runner, RunnerOptions } from './runner.ts';
 import { CommandJournal, interruptedReason } from './state/journal.ts';
 import { stateFiles } from './state/state-dir.ts';
 import { readStatus } from './state/status-file.ts';
-import { registeredRunner, until } from './testing/runner-fixture.ts';
 
 let cleanup: Array<() => Promise<void>> = [];
 afterEach(async () => {

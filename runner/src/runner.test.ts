@@ -1,10 +1,10 @@
 import { readFileSync, statSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { FakeEdge } from '../test/fake-edge.ts';
+import { registeredRunner, until } from '../test/runner-fixture.ts';
 import { readIdentity } from './state/identity.ts';
 import { stateFiles } from './state/state-dir.ts';
 import { readStatus } from './state/status-file.ts';
-import type { FakeEdge } from './testing/fake-edge.ts';
-import { registeredRunner, until } from './testing/runner-fixture.ts';
 
 let cleanup: Array<() => Promise<void>> = [];
 afterEach(async () => {

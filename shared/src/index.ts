@@ -7,5 +7,6 @@ export * from './product-tokens.ts';
 export * from './protocol/index.ts';
 export * from './roles.ts';
 export * from './signing-keys.ts';
+export * from './telemetry-rows.ts';
 export * from './tiers.ts';
 export * from './tokens.ts';

@@ -14,6 +14,9 @@ import { createRegistrationToken } from '../services/registration-tokens.ts';
  * `default` tenant (its state lives in the data directory) and, if the edge
  * moved to another address, registers again and revokes its former identity.
  */
+/** The runner `npm start` runs beside the edge; the rest of the edge names it only by this type. */
+export type LocalRunner = Runner;
+
 export async function startLocalRunner(
   services: Services,
   opts: { edgeUrl: string; dataDir: string; telemetry?: ClickHouseConnection | undefined },

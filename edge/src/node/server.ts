@@ -1,7 +1,6 @@
 import { hash } from 'node:crypto';
 import type { Server } from 'node:http';
 import { resolve } from 'node:path';
-import type { Runner } from '@cameleer/runner';
 import { getRequestListener, serve } from '@hono/node-server';
 import { type App, createApp } from '../app.ts';
 import { AuthCache } from '../auth/auth-cache.ts';
@@ -25,14 +24,14 @@ import { createTelemetryClickHouse, type TelemetryClickHouse } from './clickhous
 import { type Database, openPglite, openPostgres } from './database.ts';
 import { FileArtifactStore } from './fs-artifact-store.ts';
 import { loadCommandKeys, loadLicenceKeys, loadSigningKey } from './key-files.ts';
-import { startLocalRunner } from './local-runner.ts';
+import { type LocalRunner, startLocalRunner } from './local-runner.ts';
 import { loadSecretBox } from './secrets-key.ts';
 import { attachWebSocketTunnel } from './ws-tunnel.ts';
 
 export type RunningEdge = {
   url: string;
   /** The local runner beside the edge, when CAMELEER_LOCAL_RUNNER is on. */
-  localRunner: Runner | undefined;
+  localRunner: LocalRunner | undefined;
   loginUrl: string;
   app: App;
   services: Services;

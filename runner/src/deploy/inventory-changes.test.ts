@@ -1,7 +1,7 @@
 import type Docker from 'dockerode';
 import { describe, expect, it } from 'vitest';
+import { until } from '../../test/runner-fixture.ts';
 import { DockerOrchestrator } from '../orchestrators/docker/index.ts';
-import { until } from '../testing/runner-fixture.ts';
 import { watchInventoryChanges } from './inventory-changes.ts';
 
 /** An engine client that stops answering and answers again, as around a dockerd restart. */

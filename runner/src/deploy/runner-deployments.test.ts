@@ -1,8 +1,8 @@
 import { rm } from 'node:fs/promises';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { buildSampleJar, buildTestAgentJar } from '../../test/java-fixtures.ts';
+import { registeredRunner, until } from '../../test/runner-fixture.ts';
 import type { Runner } from '../runner.ts';
-import { registeredRunner, until } from '../testing/runner-fixture.ts';
 import { deployPayload, startArtifactServer } from './deploy-test-support.ts';
 
 const ref = { tenant: 'acme', environment: 'dev', app: 'orders' };

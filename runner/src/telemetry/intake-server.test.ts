@@ -5,7 +5,7 @@ import protobuf from 'protobufjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { agentTokenVerifier } from './agent-token.ts';
 import { type IntakeServer, type IntakeSink, startIntakeServer } from './intake-server.ts';
-import { sdkLogs, sdkMetrics, sdkTraces, tokenScope } from './otlp/sdk-payloads.fixture.ts';
+import { sdkLogs, sdkMetrics, sdkTraces, tokenScope } from '../../test/otlp/sdk-payloads.ts';
 import type { RowsByTable } from './rows.ts';
 
 const scope = tokenScope;

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { faultFixtures } from '../../test/telemetry/fault-fixtures.ts';
+import { sampleScope, sampleSpans } from '../../test/telemetry/sample-spans.ts';
+import { testTenant } from '../../test/telemetry/stored-spans.ts';
 import { telemetryLines } from '../cli/status-command.ts';
 import { silentLogger } from '../logger.ts';
-import { faultFixtures } from './pipeline/testing/fault-fixtures.ts';
-import { sampleScope, sampleSpans } from './pipeline/testing/sample-spans.ts';
-import { testTenant } from './pipeline/testing/stored-spans.ts';
 import { TelemetryScopes } from './scopes.ts';
 import { startRunnerTelemetry } from './telemetry-service.ts';
 

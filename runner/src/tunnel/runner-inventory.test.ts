@@ -1,6 +1,6 @@
 import type { InventoryItem } from '@cameleer/shared';
 import { afterEach, describe, expect, it } from 'vitest';
-import { registeredRunner, until } from '../testing/runner-fixture.ts';
+import { registeredRunner, until } from '../../test/runner-fixture.ts';
 
 let cleanup: Array<() => Promise<void>> = [];
 afterEach(async () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeStripe } from '../../../edge/test/fake-stripe.ts';
-import { startCliEdge } from './cli-fixture.ts';
+import { startCliEdge } from '../../test/cli-fixture.ts';
 
 describe('cameleer billing', () => {
   let stack: Awaited<ReturnType<typeof startCliEdge>>;

@@ -2,9 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { withTenant } from '../../../edge/src/db/client.ts';
-import { addProgress } from '../../../edge/src/services/commands.ts';
-import { deploymentProgress, deploymentResult } from '../../../edge/src/services/deployments/index.ts';
+import {
+  addProgress,
+  deploymentProgress,
+  deploymentResult,
+  withTenant,
+} from '../../../edge/test/edge-internals.ts';
 import {
   createTestEdge,
   listenTestEdge,
@@ -12,8 +15,8 @@ import {
   type TestEdge,
 } from '../../../edge/test/fixtures.ts';
 import { zipOf } from '../../../edge/test/jars.ts';
+import { runCli, tempConfigDir } from '../../test/cli-fixture.ts';
 import { buildSampleJar } from '../../test/java-fixtures.ts';
-import { runCli, tempConfigDir } from './cli-fixture.ts';
 
 type Tenant = Awaited<ReturnType<TestEdge['tenant']>>;
 type DeployJson = {

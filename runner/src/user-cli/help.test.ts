@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runCli } from './cli-fixture.ts';
+import { runCli } from '../../test/cli-fixture.ts';
 
 describe('cameleer --help', () => {
   it.each([

@@ -1,7 +1,7 @@
 import { importVerifyingKey, verifyLicence } from '@cameleer/shared';
 import type { JWK } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCliEdge } from './cli-fixture.ts';
+import { startCliEdge } from '../../test/cli-fixture.ts';
 
 describe('cameleer license show', () => {
   let stack: Awaited<ReturnType<typeof startCliEdge>>;

@@ -3,13 +3,13 @@ import { join } from 'node:path';
 import { newId, protocolVersion, signProductToken } from '@cameleer/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { withTenant } from '../../../edge/src/db/client.ts';
-import { completeCommand } from '../../../edge/src/services/commands.ts';
 import {
   appActionResult,
+  completeCommand,
   deploymentProgress,
   deploymentResult,
-} from '../../../edge/src/services/deployments/index.ts';
+  withTenant,
+} from '../../../edge/test/edge-internals.ts';
 import {
   createTestEdge,
   listenTestEdge,
@@ -17,7 +17,7 @@ import {
   type TestEdge,
 } from '../../../edge/test/fixtures.ts';
 import { zipOf } from '../../../edge/test/jars.ts';
-import { runCli, tempConfigDir } from './cli-fixture.ts';
+import { runCli, tempConfigDir } from '../../test/cli-fixture.ts';
 
 type Tenant = Awaited<ReturnType<TestEdge['tenant']>>;
 type Registered = Awaited<ReturnType<typeof registerTestRunner>>;

@@ -1,7 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminToken } from '../../../edge/test/fixtures.ts';
-import { startCliEdge, unreachableUrl } from './cli-fixture.ts';
+import { startCliEdge, unreachableUrl } from '../../test/cli-fixture.ts';
 
 describe('cameleer login', () => {
   let stack: Awaited<ReturnType<typeof startCliEdge>>;

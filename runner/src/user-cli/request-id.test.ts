@@ -1,9 +1,9 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createStripeBilling } from '../../../edge/src/billing/stripe-billing.ts';
+import { createStripeBilling } from '../../../edge/test/edge-internals.ts';
 import { testPrices } from '../../../edge/test/fake-stripe.ts';
-import { runCli, startCliEdge, unreachableUrl } from './cli-fixture.ts';
+import { runCli, startCliEdge, unreachableUrl } from '../../test/cli-fixture.ts';
 
 /** Every error the CLI shows from the edge carries the request id, so it can be found in the edge's logs. */
 describe('cameleer prints the request id with every error', () => {

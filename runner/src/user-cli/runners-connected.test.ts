@@ -7,7 +7,7 @@ import {
   registerTestRunner,
   type TestEdge,
 } from '../../../edge/test/fixtures.ts';
-import { runCli } from './cli-fixture.ts';
+import { runCli } from '../../test/cli-fixture.ts';
 
 type Registered = Awaited<ReturnType<typeof registerTestRunner>>;
 

@@ -1,6 +1,6 @@
 import { generateSigningKeyJwk } from '@cameleer/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, startCliEdge } from './cli-fixture.ts';
+import { runCli, startCliEdge } from '../../test/cli-fixture.ts';
 
 describe('cameleer runners', () => {
   let stack: Awaited<ReturnType<typeof startCliEdge>>;

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clickhouseTelemetryStore } from '../../../edge/src/telemetry/store.ts';
 import { startTestClickHouse, type TestClickHouse } from '../../../edge/test/clickhouse.ts';
+import { clickhouseTelemetryStore } from '../../../edge/test/edge-internals.ts';
 import { seedTelemetry } from '../../../edge/test/telemetry-fixture.ts';
-import { startCliEdge } from './cli-fixture.ts';
+import { startCliEdge } from '../../test/cli-fixture.ts';
 
 describe('cameleer traces, trace, topology and logs --since/--grep', () => {
   let clickhouse: TestClickHouse;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCliEdge } from './cli-fixture.ts';
+import { startCliEdge } from '../../test/cli-fixture.ts';
 
 type Tenant = { id: string; slug: string; oidcOrganizationId: string | null };
 

@@ -2,7 +2,7 @@ import { generateSigningKeyJwk, importSigningKey } from '@cameleer/shared';
 import { count, eq } from 'drizzle-orm';
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AgentTokenRefused, agentTokenVerifier } from '../../../../runner/src/telemetry/agent-token.ts';
+import { AgentTokenRefused, agentTokenVerifier } from '../../../../runner/test/runner-internals.ts';
 import { createTestEdge, databaseKinds, registerTestRunner, type TestEdge } from '../../../test/fixtures.ts';
 import { minimalJar, uploadJar } from '../../../test/jars.ts';
 import { withTenant } from '../../db/client.ts';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fetchApp } from '../../../../runner/src/front/index.ts';
+import { fetchApp } from '../../../../runner/test/runner-internals.ts';
 import { type Deployment, type DeployStack, startDeployStack } from '../../../test/deploy-fixture.ts';
 
 /** Upload → deploy → RUNNING with a real runner and the process orchestrator (Docker has its own tests). */

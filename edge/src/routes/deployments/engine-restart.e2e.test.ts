@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fetchApp } from '../../../../runner/src/front/index.ts';
 import { restartDockerEngine, testDocker } from '../../../../runner/test/docker-fixtures.ts';
+import { fetchApp } from '../../../../runner/test/runner-internals.ts';
 import { type Deployment, type DeployStack, startDeployStack } from '../../../test/deploy-fixture.ts';
 import { until } from '../../../test/runners.ts';
 

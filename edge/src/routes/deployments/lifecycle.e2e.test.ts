@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fetchApp } from '../../../../runner/src/front/index.ts';
 import { testDocker } from '../../../../runner/test/docker-fixtures.ts';
+import { fetchApp } from '../../../../runner/test/runner-internals.ts';
 import { type DeployStack, startDeployStack } from '../../../test/deploy-fixture.ts';
 
 /**

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fetchApp } from '../../../../runner/src/front/index.ts';
-import { runCli, tempConfigDir } from '../../../../runner/src/user-cli/cli-fixture.ts';
+import { runCli, tempConfigDir } from '../../../../runner/test/cli-fixture.ts';
+import { fetchApp } from '../../../../runner/test/runner-internals.ts';
 import { type DeployStack, startDeployStack } from '../../../test/deploy-fixture.ts';
 import { until } from '../../../test/runners.ts';
 

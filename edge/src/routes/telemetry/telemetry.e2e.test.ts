@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fetchApp } from '../../../../runner/src/front/index.ts';
+import { fetchApp } from '../../../../runner/test/runner-internals.ts';
 import { startTestClickHouse, type TestClickHouse } from '../../../test/clickhouse.ts';
 import { type DeployStack, startDeployStack } from '../../../test/deploy-fixture.ts';
 import { until } from '../../../test/runners.ts';

@@ -12,8 +12,8 @@ import {
   sdkMetrics,
   sdkTraces,
   tokenScope,
-} from './sdk-payloads.fixture.ts';
-import { summaryRequest } from './summary-payload.fixture.ts';
+} from '../../../test/otlp/sdk-payloads.ts';
+import { summaryRequest } from '../../../test/otlp/summary-payload.ts';
 
 const scope = tokenScope;
 const owner = {

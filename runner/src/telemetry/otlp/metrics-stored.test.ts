@@ -4,8 +4,8 @@ import { startBatch } from '../pipeline/batch.ts';
 import { insertBatch } from '../pipeline/clickhouse-insert.ts';
 import { type RowsByTable, type TelemetryScope, telemetryTables } from '../rows.ts';
 import { decodeOtlp } from './decode.ts';
-import { sdkMetrics } from './sdk-payloads.fixture.ts';
-import { summaryRequest } from './summary-payload.fixture.ts';
+import { sdkMetrics } from '../../../test/otlp/sdk-payloads.ts';
+import { summaryRequest } from '../../../test/otlp/summary-payload.ts';
 
 const scope: TelemetryScope = {
   tenantId: 'ten_stored',

@@ -2,9 +2,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import type { SpanRow } from '../rows.ts';
 import { createTelemetryPipeline } from './pipeline.ts';
-import { faultFixtures } from './testing/fault-fixtures.ts';
-import { sampleScope, sampleSpans } from './testing/sample-spans.ts';
-import { storedSpans, testTenant } from './testing/stored-spans.ts';
+import { faultFixtures } from '../../../test/telemetry/fault-fixtures.ts';
+import { sampleScope, sampleSpans } from '../../../test/telemetry/sample-spans.ts';
+import { storedSpans, testTenant } from '../../../test/telemetry/stored-spans.ts';
 
 const { clickhouse, stateDir, cleanup } = faultFixtures();
 

@@ -2,9 +2,9 @@ import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { fakeClickHouse } from '../../../test/telemetry/fake-clickhouse.ts';
+import { sampleSpans } from '../../../test/telemetry/sample-spans.ts';
 import { createTelemetryPipeline, type TelemetryPipeline } from './pipeline.ts';
-import { fakeClickHouse } from './testing/fake-clickhouse.ts';
-import { sampleSpans } from './testing/sample-spans.ts';
 
 const quick = { retryBaseMs: 1, retryCapMs: 5, probeBaseMs: 5, probeCapMs: 20 };
 const cleanups: (() => Promise<void>)[] = [];

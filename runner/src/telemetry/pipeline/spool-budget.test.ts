@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startTestClickHouse } from '../../../../edge/test/clickhouse.ts';
+import { sampleScope, sampleSpans } from '../../../test/telemetry/sample-spans.ts';
 import { parsePipelineTuning } from './options.ts';
 import { createTelemetryPipeline } from './pipeline.ts';
 import { estimatedSpoolBytesPerRecord, minimumSpoolHours, spoolHours } from './spool-budget.ts';
-import { sampleScope, sampleSpans } from './testing/sample-spans.ts';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {

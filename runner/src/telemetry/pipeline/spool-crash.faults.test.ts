@@ -1,12 +1,12 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { startPipelineChild } from '../../../test/telemetry/child-process.ts';
+import { faultFixtures } from '../../../test/telemetry/fault-fixtures.ts';
+import { storedSpans, testTenant } from '../../../test/telemetry/stored-spans.ts';
 import { insertBatch } from './clickhouse-insert.ts';
 import { createTelemetryPipeline } from './pipeline.ts';
 import { openSpool } from './spool.ts';
-import { startPipelineChild } from './testing/child-process.ts';
-import { faultFixtures } from './testing/fault-fixtures.ts';
-import { storedSpans, testTenant } from './testing/stored-spans.ts';
 
 const { clickhouse, stateDir, cleanup } = faultFixtures();
 

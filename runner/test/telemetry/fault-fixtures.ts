@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach } from 'vitest';
-import { startTestClickHouse, type TestClickHouse } from '../../../../../edge/test/clickhouse.ts';
+import { startTestClickHouse, type TestClickHouse } from '../../../edge/test/clickhouse.ts';
 
 /**
  * What the pipeline's fault tests make per test — a ClickHouse (chDB), a runner state dir, whatever

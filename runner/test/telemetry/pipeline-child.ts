@@ -8,7 +8,7 @@
  *     `{"event":"stats",…}` whenever a batch was replayed, then `{"event":"drained"}`.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createTelemetryPipeline } from '../pipeline.ts';
+import { createTelemetryPipeline } from '../../src/telemetry/pipeline/pipeline.ts';
 import { sampleScope, sampleSpans } from './sample-spans.ts';
 
 const env = process.env;

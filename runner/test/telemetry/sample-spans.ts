@@ -1,5 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { nanosToDateTime64, ownerColumns, type SpanRow, type TelemetryScope } from '../../rows.ts';
+import {
+  nanosToDateTime64,
+  ownerColumns,
+  type SpanRow,
+  type TelemetryScope,
+} from '../../src/telemetry/rows.ts';
 
 /**
  * Spans shaped like the sample app's Camel traces as camel-opentelemetry and the OpenTelemetry Java

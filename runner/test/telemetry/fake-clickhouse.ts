@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import type { PipelineClient } from '../clickhouse-insert.ts';
+import type { PipelineClient } from '../../src/telemetry/pipeline/clickhouse-insert.ts';
 
 /**
  * A stand-in for ClickHouse's insert path in unit tests of batching and spooling: stores rows per

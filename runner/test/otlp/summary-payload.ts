@@ -5,7 +5,7 @@
  * the intake's own .proto.
  */
 import protobuf from 'protobufjs';
-import { baseMs, type Encoding } from './sdk-payloads.fixture.ts';
+import { baseMs, type Encoding } from './sdk-payloads.ts';
 
 const upstream = protobuf
   .parse(`

@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-const root = fileURLToPath(new URL('../../../../../', import.meta.url));
+const root = fileURLToPath(new URL('../../..', import.meta.url));
 const script = fileURLToPath(new URL('./pipeline-child.ts', import.meta.url));
 
 export type PipelineChild = {

@@ -4,9 +4,9 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createTestEdge, listenTestEdge } from '../../../edge/test/fixtures.ts';
+import { createTestEdge, listenTestEdge } from '../../edge/test/fixtures.ts';
 
-const bin = fileURLToPath(new URL('../../bin/cameleer.js', import.meta.url));
+const bin = fileURLToPath(new URL('../bin/cameleer.js', import.meta.url));
 
 export type CliRun = { code: number | null; stdout: string; stderr: string };
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { TestClickHouse } from '../../../../../edge/test/clickhouse.ts';
+import type { TestClickHouse } from '../../../edge/test/clickhouse.ts';
 
 /** A tenant id of its own per test, so counts see only that test's rows. */
 export const testTenant = () => `ten_${randomUUID().replaceAll('-', '').slice(0, 26)}`;

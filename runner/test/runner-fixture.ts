@@ -1,9 +1,9 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { silentLogger } from '../logger.ts';
-import { registerRunner } from '../registration.ts';
-import { Runner, type RunnerOptions } from '../runner.ts';
+import { silentLogger } from '../src/logger.ts';
+import { registerRunner } from '../src/registration.ts';
+import { Runner, type RunnerOptions } from '../src/runner.ts';
 import { FakeEdge } from './fake-edge.ts';
 
 export const fastTiming = {
