@@ -1,5 +1,12 @@
-import { type SigningKey, signProductToken, type VerifyingKey, verifyProductToken } from '@cameleer/shared';
+import {
+  AppRefPayload,
+  type SigningKey,
+  signProductToken,
+  type VerifyingKey,
+  verifyProductToken,
+} from '@cameleer/shared';
 import { errors } from 'jose';
+import { z } from 'zod';
 
 /** Whose telemetry an agent token carries: the runner's intake stamps every record with it. */
 export type AgentScope = {
@@ -110,6 +117,13 @@ export async function verifyBootstrapToken(
   return { tenantId: tid, environment: env, app, deploymentId: dep, jti };
 }
 
+/** What minting needs of a stored deploy payload; other payloads (hand-made, or older) carry none. */
+const StoredTelemetryFields = z.object({
+  ref: AppRefPayload,
+  deploymentId: z.string().min(1),
+  retentionDays: z.number().int().positive(),
+});
+
 /**
  * The `telemetry` section of a deploy command's payload as signed, from the stored payload's
  * `retentionDays` (the tier's, recorded when the deployment was made) and the tokens minted here.
@@ -121,15 +135,9 @@ export async function deployCommandTelemetry(
   payload: Record<string, unknown>,
   now: Date,
 ): Promise<DeployTelemetry | undefined> {
-  const ref = payload.ref as { environment?: unknown; app?: unknown } | undefined;
-  const { deploymentId, retentionDays } = payload;
-  if (
-    typeof deploymentId !== 'string' ||
-    typeof ref?.environment !== 'string' ||
-    typeof ref.app !== 'string' ||
-    typeof retentionDays !== 'number'
-  )
-    return undefined;
+  const stored = StoredTelemetryFields.safeParse(payload);
+  if (!stored.success) return undefined;
+  const { ref, deploymentId, retentionDays } = stored.data;
   return mintDeployTelemetry(
     key,
     {
