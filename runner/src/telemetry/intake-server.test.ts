@@ -3,9 +3,9 @@ import { gzipSync } from 'node:zlib';
 import { ProtobufMetricsSerializer, ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import protobuf from 'protobufjs';
 import { afterEach, describe, expect, it } from 'vitest';
+import { sdkLogs, sdkMetrics, sdkTraces, tokenScope } from '../../test/otlp/sdk-payloads.ts';
 import { agentTokenVerifier } from './agent-token.ts';
 import { type IntakeServer, type IntakeSink, startIntakeServer } from './intake-server.ts';
-import { sdkLogs, sdkMetrics, sdkTraces, tokenScope } from '../../test/otlp/sdk-payloads.ts';
 import type { RowsByTable } from './rows.ts';
 
 const scope = tokenScope;

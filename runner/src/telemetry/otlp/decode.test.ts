@@ -1,9 +1,5 @@
 import { JsonTraceSerializer, ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { describe, expect, it } from 'vitest';
-import { nanosToDateTime64 } from '../rows.ts';
-import { decodeOtlp } from './decode.ts';
-import { OtlpRefused } from './limits.ts';
-import { dateTime64 } from './scalars.ts';
 import {
   baseMs,
   bytes,
@@ -14,6 +10,10 @@ import {
   tokenScope,
 } from '../../../test/otlp/sdk-payloads.ts';
 import { summaryRequest } from '../../../test/otlp/summary-payload.ts';
+import { nanosToDateTime64 } from '../rows.ts';
+import { decodeOtlp } from './decode.ts';
+import { OtlpRefused } from './limits.ts';
+import { dateTime64 } from './scalars.ts';
 
 const scope = tokenScope;
 const owner = {

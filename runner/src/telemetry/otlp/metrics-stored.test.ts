@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startTestClickHouse, type TestClickHouse } from '../../../../edge/test/clickhouse.ts';
+import { sdkMetrics } from '../../../test/otlp/sdk-payloads.ts';
+import { summaryRequest } from '../../../test/otlp/summary-payload.ts';
 import { startBatch } from '../pipeline/batch.ts';
 import { insertBatch } from '../pipeline/clickhouse-insert.ts';
 import { type RowsByTable, type TelemetryScope, telemetryTables } from '../rows.ts';
 import { decodeOtlp } from './decode.ts';
-import { sdkMetrics } from '../../../test/otlp/sdk-payloads.ts';
-import { summaryRequest } from '../../../test/otlp/summary-payload.ts';
 
 const scope: TelemetryScope = {
   tenantId: 'ten_stored',

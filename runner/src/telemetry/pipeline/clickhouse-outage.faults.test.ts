@@ -1,10 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import type { SpanRow } from '../rows.ts';
-import { createTelemetryPipeline } from './pipeline.ts';
 import { faultFixtures } from '../../../test/telemetry/fault-fixtures.ts';
 import { sampleScope, sampleSpans } from '../../../test/telemetry/sample-spans.ts';
 import { storedSpans, testTenant } from '../../../test/telemetry/stored-spans.ts';
+import type { SpanRow } from '../rows.ts';
+import { createTelemetryPipeline } from './pipeline.ts';
 
 const { clickhouse, stateDir, cleanup } = faultFixtures();
 
