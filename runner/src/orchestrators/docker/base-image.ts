@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type Docker from 'dockerode';
 import { withFileLock } from '../../state/file-lock.ts';
 import type { Progress } from '../orchestrator.ts';
-import { DEFAULT_JRE_IMAGE } from './image-builder.ts';
+import { DEFAULT_JRE_IMAGE } from './image-defaults.ts';
 import { buildJreImage, canBuildJreImage } from './jre-image.ts';
 
 export class BaseImageUnavailable extends Error {

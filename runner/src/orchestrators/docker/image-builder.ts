@@ -11,11 +11,10 @@ import type Docker from 'dockerode';
 import { pack } from 'tar-stream';
 import type { Progress } from '../orchestrator.ts';
 import { ensureBaseImage } from './base-image.ts';
+import { APP_UID, DEFAULT_JRE_IMAGE } from './image-defaults.ts';
 import { LABEL } from './labels.ts';
 
-export const DEFAULT_JRE_IMAGE = 'cameleer/jre:17';
-/** Numeric, so any JRE base works without a passwd entry for it. */
-export const APP_UID = 10001;
+export { APP_UID, DEFAULT_JRE_IMAGE } from './image-defaults.ts';
 
 export type ImageBuildSpec = {
   tenant: string;

@@ -12,7 +12,7 @@ import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import type Docker from 'dockerode';
 import type { Progress } from '../orchestrator.ts';
-import { APP_UID } from './image-builder.ts';
+import { APP_UID } from './image-defaults.ts';
 
 const run = promisify(execFile);
 
