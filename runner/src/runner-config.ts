@@ -57,8 +57,18 @@ export const FrontConfig = z
   .transform((c) => (c.port === 'off' ? undefined : { ...c, port: c.port }));
 export type FrontConfig = NonNullable<z.infer<typeof FrontConfig>>;
 
-/** The front's configuration from the environment; `undefined` when it is switched off. */
-export function parseFrontConfig(env: NodeJS.ProcessEnv): FrontConfig | undefined {
+/** The runner configuration's front variables (`RunnerConfig` has them, and so has an environment). */
+export type FrontVariables = {
+  CAMELEER_FRONT_PORT?: string | undefined;
+  CAMELEER_FRONT_HOST?: string | undefined;
+  CAMELEER_FRONT_DOMAIN?: string | undefined;
+};
+
+/**
+ * The front's configuration; `undefined` when it is switched off. Checked apart from the rest of the
+ * runner's configuration: a wrong front costs the front, not the runner (apps keep their direct URLs).
+ */
+export function parseFrontConfig(env: FrontVariables): FrontConfig | undefined {
   const parsed = FrontConfig.safeParse({
     port: env.CAMELEER_FRONT_PORT?.trim().toLowerCase() || undefined,
     host: env.CAMELEER_FRONT_HOST || undefined,

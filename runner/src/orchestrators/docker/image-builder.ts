@@ -9,37 +9,13 @@ import { stat } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import type Docker from 'dockerode';
 import { pack } from 'tar-stream';
-import type { Progress } from '../orchestrator.ts';
+import { type BuiltImage, ImageBuildFailed, type ImageBuildSpec, type Progress } from '../orchestrator.ts';
 import { ensureBaseImage } from './base-image.ts';
 import { APP_UID, DEFAULT_JRE_IMAGE } from './image-defaults.ts';
 import { LABEL } from './labels.ts';
 
+export { type BuiltImage, ImageBuildFailed, type ImageBuildSpec } from '../orchestrator.ts';
 export { APP_UID, DEFAULT_JRE_IMAGE } from './image-defaults.ts';
-
-export type ImageBuildSpec = {
-  tenant: string;
-  app: string;
-  version: string;
-  appJarPath: string;
-  agentJarPath: string;
-  /** The JRE base image; `cameleer/jre:17` unless configured. */
-  baseImage?: string;
-  /** The app JAR's SHA-256 when already known (checked on download); computed otherwise. */
-  sha256?: string;
-};
-
-export type BuiltImage = { tag: string; id: string; sha256: string };
-
-/** The build output's last lines, for the deployment's reason. */
-export class ImageBuildFailed extends Error {
-  override name = 'ImageBuildFailed';
-  constructor(
-    message: string,
-    readonly lastLines: string[],
-  ) {
-    super(message);
-  }
-}
 
 /**
  * The app's labels (tenant, app) go in one `LABEL` line just before the app's COPY, so they are
