@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import type { Capability } from '@cameleer/shared';
 import Docker from 'dockerode';
 import { TypedEmitter } from '../../typed-emitter.ts';
+import type { JavaSearch } from '../java-on-path.ts';
 import {
   type AppRef,
   type BuiltImage,
@@ -64,6 +65,8 @@ export type DockerOrchestratorOptions = {
   imagesKept?: number;
   /** What the runner offers the edge; Docker alone unless a `java` is also at hand. */
   capabilities?: Capability[];
+  /** Where the JDK that makes the default base image is looked for (the runner's JAVA_HOME and PATH). */
+  jdk?: JavaSearch;
 };
 
 export class EngineUnavailable extends Error {
@@ -99,7 +102,7 @@ export class DockerOrchestrator extends TypedEmitter<EngineEvents> implements Or
 
   /** The version's image on this engine, only its own layer rebuilt. */
   prepareImage(spec: ImageBuildSpec, progress: Progress): Promise<BuiltImage> {
-    return buildAppImage(this.docker, spec, progress);
+    return buildAppImage(this.docker, spec, progress, this.options.jdk);
   }
 
   /** A container's stdout and stderr, resumable by Docker's timestamp. */

@@ -23,6 +23,7 @@ export const dockerEntry: OrchestratorEntry = {
       ...(onSwitch ? { onSwitch } : {}),
       // A machine with Docker and a java could run processes too: the edge is told both.
       capabilities: hasJava(config) ? ['docker', 'process'] : ['docker'],
+      jdk: config,
     });
   },
 };

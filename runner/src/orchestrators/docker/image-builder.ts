@@ -9,6 +9,7 @@ import { stat } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import type Docker from 'dockerode';
 import { pack } from 'tar-stream';
+import type { JavaSearch } from '../java-on-path.ts';
 import { type BuiltImage, ImageBuildFailed, type ImageBuildSpec, type Progress } from '../orchestrator.ts';
 import { ensureBaseImage } from './base-image.ts';
 import { APP_UID, DEFAULT_JRE_IMAGE } from './image-defaults.ts';
@@ -60,9 +61,11 @@ export async function buildAppImage(
   docker: Docker,
   spec: ImageBuildSpec,
   progress: Progress,
+  /** Where the JDK that makes the default base image is looked for. */
+  jdk: JavaSearch = process.env,
 ): Promise<BuiltImage> {
   const tag = imageTag(spec.tenant, spec.app, spec.version);
-  await ensureBaseImage(docker, spec.baseImage ?? DEFAULT_JRE_IMAGE, progress).catch((err: Error) => {
+  await ensureBaseImage(docker, spec.baseImage ?? DEFAULT_JRE_IMAGE, progress, jdk).catch((err: Error) => {
     throw new ImageBuildFailed(err.message, []);
   });
   const sha256 = spec.sha256 ?? (await fileSha256(spec.appJarPath));
