@@ -40,11 +40,14 @@ export function parseRunnerTiming(input: RunnerTimingInput = {}): RunnerTiming {
   return parsed.data;
 }
 
+/** Where the front listens unless CAMELEER_FRONT_PORT says otherwise. */
+export const defaultFrontPort = 8880;
+
 /** The front: one HTTP listener that routes `{app}.{env}.{tenant}.{domain}` to the app's serving instance. */
 export const FrontConfig = z
   .object({
     /** CAMELEER_FRONT_PORT: `0` takes any free port, `off` runs no front (apps keep their direct URLs). */
-    port: z.union([z.literal('off'), z.coerce.number().int().min(0).max(65_535)]).default(8880),
+    port: z.union([z.literal('off'), z.coerce.number().int().min(0).max(65_535)]).default(defaultFrontPort),
     /** CAMELEER_FRONT_HOST: the interface it listens on; loopback unless apps are to be reachable from elsewhere. */
     host: z.string().min(1).default('127.0.0.1'),
     /** CAMELEER_FRONT_DOMAIN: browsers and curl resolve `*.localhost` to loopback without any DNS set-up. */

@@ -5,6 +5,7 @@
  */
 import { ClickHouseEnv } from '@cameleer/shared';
 import { z } from 'zod';
+import { defaultFrontPort } from '../runner-config.ts';
 
 /** Unset and blank are the same: a variable exported empty falls back to its default. */
 const text = z
@@ -88,7 +89,7 @@ export const runnerConfigSchema = z
   })
   .superRefine((c, ctx) => {
     // Both listeners would bind the same port and the second would fail at start: say it now.
-    const front = Number(c.CAMELEER_FRONT_PORT);
+    const front = Number(c.CAMELEER_FRONT_PORT ?? defaultFrontPort);
     if (c.CAMELEER_INTAKE_PORT && c.CAMELEER_INTAKE_PORT === front) {
       ctx.addIssue({
         code: 'custom',
