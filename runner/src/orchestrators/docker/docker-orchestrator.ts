@@ -92,7 +92,8 @@ export class DockerOrchestrator extends TypedEmitter<EngineEvents> implements Or
   /** Containers of a deployment in progress that have not passed their health check. */
   private readonly starting = new Set<string>();
   private stopWatching: (() => void) | undefined;
-  private readonly changeListeners = new Set<(change: OrchestratorChange) => void>();
+  /** Listeners of `watchChanges`: the engine is watched while there is one. */
+  private changeWatchers = 0;
 
   constructor(private readonly options: DockerOrchestratorOptions) {
     super();
@@ -113,17 +114,19 @@ export class DockerOrchestrator extends TypedEmitter<EngineEvents> implements Or
   /** The engine is watched while anyone listens: each time it is back, what runs on it is rediscovered. */
   watchChanges(listener: (change: OrchestratorChange) => void): () => void {
     const off = this.on('engine-up', ({ instances }) => listener({ instances }));
-    this.changeListeners.add(listener);
+    this.changeWatchers++;
     this.watchEngine();
+    let watching = true;
     return () => {
+      if (!watching) return;
+      watching = false;
       off();
-      this.changeListeners.delete(listener);
-      if (this.changeListeners.size === 0) this.unwatchEngine();
+      if (--this.changeWatchers === 0) this.unwatchEngine();
     };
   }
 
   async close(): Promise<void> {
-    this.changeListeners.clear();
+    this.changeWatchers = 0;
     this.unwatchEngine();
   }
 
