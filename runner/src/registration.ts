@@ -64,7 +64,7 @@ export async function registerRunner(input: RegisterRunnerInput): Promise<Runner
         name,
         publicKey: { kty: 'OKP', crv: 'Ed25519', x: key.publicJwk.x },
         version: runnerVersion,
-        capabilities: detectCapabilities(),
+        capabilities: detectCapabilities(process.env),
       }),
     });
   } catch (err) {

@@ -40,11 +40,14 @@ export function parseRunnerTiming(input: RunnerTimingInput = {}): RunnerTiming {
   return parsed.data;
 }
 
+/** Where the front listens unless CAMELEER_FRONT_PORT says otherwise. */
+export const defaultFrontPort = 8880;
+
 /** The front: one HTTP listener that routes `{app}.{env}.{tenant}.{domain}` to the app's serving instance. */
 export const FrontConfig = z
   .object({
     /** CAMELEER_FRONT_PORT: `0` takes any free port, `off` runs no front (apps keep their direct URLs). */
-    port: z.union([z.literal('off'), z.coerce.number().int().min(0).max(65_535)]).default(8880),
+    port: z.union([z.literal('off'), z.coerce.number().int().min(0).max(65_535)]).default(defaultFrontPort),
     /** CAMELEER_FRONT_HOST: the interface it listens on; loopback unless apps are to be reachable from elsewhere. */
     host: z.string().min(1).default('127.0.0.1'),
     /** CAMELEER_FRONT_DOMAIN: browsers and curl resolve `*.localhost` to loopback without any DNS set-up. */
@@ -57,8 +60,18 @@ export const FrontConfig = z
   .transform((c) => (c.port === 'off' ? undefined : { ...c, port: c.port }));
 export type FrontConfig = NonNullable<z.infer<typeof FrontConfig>>;
 
-/** The front's configuration from the environment; `undefined` when it is switched off. */
-export function parseFrontConfig(env: NodeJS.ProcessEnv): FrontConfig | undefined {
+/** The runner configuration's front variables (`RunnerConfig` has them, and so has an environment). */
+export type FrontVariables = {
+  CAMELEER_FRONT_PORT?: string | undefined;
+  CAMELEER_FRONT_HOST?: string | undefined;
+  CAMELEER_FRONT_DOMAIN?: string | undefined;
+};
+
+/**
+ * The front's configuration; `undefined` when it is switched off. Checked apart from the rest of the
+ * runner's configuration: a wrong front costs the front, not the runner (apps keep their direct URLs).
+ */
+export function parseFrontConfig(env: FrontVariables): FrontConfig | undefined {
   const parsed = FrontConfig.safeParse({
     port: env.CAMELEER_FRONT_PORT?.trim().toLowerCase() || undefined,
     host: env.CAMELEER_FRONT_HOST || undefined,

@@ -13,6 +13,7 @@ import { detectCapabilities } from './capabilities.ts';
 import { CommandExecutor } from './commands/command-executor.ts';
 import { CommandVerifier } from './commands/command-verifier.ts';
 import { type CommandHandlers, defaultHandlers, type RunnerInfo } from './commands/handlers.ts';
+import { parseRunnerConfig, type RunnerConfig } from './config/schema.ts';
 import { edgeEndpoint, type RunnerCredentials, runnerBearer } from './credentials.ts';
 import { type Deployments, openDeployments } from './deploy/choose-orchestrator.ts';
 import { watchInventoryChanges } from './deploy/inventory-changes.ts';
@@ -40,6 +41,8 @@ import { runnerVersion } from './version.ts';
 
 export type RunnerOptions = {
   stateDir: string;
+  /** The configuration parsed at start (`parseRunnerConfig`); parsed from `process.env` when not given. */
+  config?: RunnerConfig;
   /** Handlers by command kind, over the built-in ones (noop, echo, status, list). */
   handlers?: CommandHandlers;
   logger?: Logger;
@@ -85,6 +88,7 @@ export type RunnerEvents = {
  */
 export class Runner extends TypedEmitter<RunnerEvents> {
   private readonly timing: RunnerTiming;
+  private readonly config: RunnerConfig;
   private readonly logger: Logger;
   private handlers: CommandHandlers;
   private deployments: Deployments | undefined;
@@ -109,6 +113,7 @@ export class Runner extends TypedEmitter<RunnerEvents> {
   constructor(private readonly opts: RunnerOptions) {
     super();
     this.timing = parseRunnerTiming(opts.timing);
+    this.config = opts.config ?? parseRunnerConfig(process.env);
     this.handlers = { ...defaultHandlers, ...opts.handlers };
     this.logger = opts.logger ?? createFileLogger(ensureStateDir(opts.stateDir).log, { echo: opts.echoLogs });
   }
@@ -142,9 +147,12 @@ export class Runner extends TypedEmitter<RunnerEvents> {
     if (this.opts.deployments) {
       this.deployments = await openDeployments({
         stateDir: this.opts.stateDir,
+        config: this.config,
         logger: this.logger,
         fetch: this.opts.fetch,
-        ...(scopes ? { telemetry: { scopes, intakeUrl: (kind) => this.telemetry?.intakeUrl(kind) } } : {}),
+        ...(scopes
+          ? { telemetry: { scopes, intakeUrl: (o) => this.telemetry?.intakeUrl(o.runnerAddress) } }
+          : {}),
       });
       this.handlers = { ...defaultHandlers, ...this.deployments?.handlers, ...this.opts.handlers };
     }
@@ -224,7 +232,7 @@ export class Runner extends TypedEmitter<RunnerEvents> {
   }
 
   /** Where this runner runs apps and where they answer, once started with `deployments`. */
-  appsHost(): { orchestrator: 'docker' | 'process'; urlPattern?: string } | undefined {
+  appsHost(): { orchestrator: string; urlPattern?: string } | undefined {
     if (!this.deployments) return undefined;
     const { orchestrator, front } = this.deployments;
     const urlPattern = front?.urlFor({ tenant: '{tenant}', environment: '{env}', app: '{app}' });
@@ -477,7 +485,7 @@ export class Runner extends TypedEmitter<RunnerEvents> {
   }
 
   private capabilities(): Capability[] {
-    return this.opts.capabilities ?? this.deployments?.capabilities ?? detectCapabilities();
+    return this.opts.capabilities ?? this.deployments?.capabilities ?? detectCapabilities(this.config);
   }
 
   private info(identity: RunnerIdentity): RunnerInfo {

@@ -1,15 +1,19 @@
+import { parseRunnerConfig } from '../config/schema.ts';
 import { Runner } from '../runner.ts';
-import { telemetryConfigFromEnv } from '../telemetry/telemetry-config.ts';
+import { telemetryConfigOf } from '../telemetry/telemetry-config.ts';
 
 /** Runs the runner in the foreground until SIGINT/SIGTERM, or until the edge revokes it (exit 2). */
 export async function startCommand(opts: { stateDir: string; quiet?: boolean }): Promise<void> {
-  const telemetry = telemetryConfigFromEnv(process.env);
+  // Once, here: a wrong variable stops the start with its name, before anything runs.
+  const config = parseRunnerConfig(process.env);
+  const telemetry = telemetryConfigOf(config);
   if (!telemetry && !opts.quiet)
     process.stderr.write(
       'cameleer-runner: CAMELEER_CLICKHOUSE_URL is not set: apps run without telemetry (logs stay available live)\n',
     );
   const runner = new Runner({
     stateDir: opts.stateDir,
+    config,
     echoLogs: !opts.quiet,
     deployments: true,
     ...(telemetry ? { telemetry } : {}),

@@ -14,7 +14,10 @@ const agentSources = fileURLToPath(new URL('../../java/test-agent/', import.meta
 const building = new Map<string, Promise<string>>();
 
 /** `CAMELEER_AGENT_JAR` when set, else `<stateDir>/agent/cameleer-agent.jar`, built when missing. */
-export function ensureAgentJar(stateDir: string, env: NodeJS.ProcessEnv = process.env): Promise<string> {
+export function ensureAgentJar(
+  stateDir: string,
+  env: { CAMELEER_AGENT_JAR?: string | undefined },
+): Promise<string> {
   if (env.CAMELEER_AGENT_JAR) return Promise.resolve(env.CAMELEER_AGENT_JAR);
   const path = join(stateDir, 'agent', 'cameleer-agent.jar');
   if (existsSync(path)) return Promise.resolve(path);

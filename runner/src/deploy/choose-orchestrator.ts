@@ -1,20 +1,16 @@
 /**
- * Picks where this machine runs apps: the Docker engine when it answers, else supervised Java
- * processes when a `java` is at hand, else nothing (deployment commands then stay unsupported).
- * The choice sticks across restarts; `CAMELEER_ORCHESTRATOR=docker|process` sets it.
+ * Opens where this machine runs apps, from the orchestrator registry (the Docker engine when it
+ * answers, else supervised Java processes when a `java` is at hand, else nothing: deployment
+ * commands then stay unsupported), and what the runner adds to itself to deploy on it.
  */
-import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { delimiter, join } from 'node:path';
 import type { Capability, InventoryItem } from '@cameleer/shared';
-import Docker from 'dockerode';
-import { dockerSocketPath } from '../capabilities.ts';
 import type { CommandHandlers } from '../commands/handlers.ts';
+import { parseRunnerConfig, type RunnerConfig } from '../config/schema.ts';
 import { type FrontProxy, openFront } from '../front/index.ts';
 import { type Logger, silentLogger } from '../logger.ts';
-import { DockerOrchestrator } from '../orchestrators/docker/index.ts';
 import type { Instance, Orchestrator } from '../orchestrators/orchestrator.ts';
-import { ProcessOrchestrator } from '../orchestrators/process/index.ts';
+import { orchestratorRegistry } from '../orchestrators/registry.ts';
+import { selectOrchestrator } from '../orchestrators/select-orchestrator.ts';
 import type { HttpFetch } from '../proxy/http-client.ts';
 import { type FrontConfig, parseFrontConfig } from '../runner-config.ts';
 import { ensureAgentJar } from './agent.ts';
@@ -22,6 +18,9 @@ import { type DeployHandlersOptions, deployHandlers } from './deploy-handlers.ts
 
 export type ChooseOrchestratorOptions = {
   stateDir: string;
+  /** The runner's configuration, parsed at start; else parsed here from `env`. */
+  config?: RunnerConfig;
+  /** Only without `config`: the environment to parse (default `process.env`). */
   env?: NodeJS.ProcessEnv;
   logger?: Logger;
   /** How long the engine may take to answer `_ping`. */
@@ -30,63 +29,19 @@ export type ChooseOrchestratorOptions = {
   onSwitch?: (instance: Instance) => void;
 };
 
-export async function chooseOrchestrator(opts: ChooseOrchestratorOptions): Promise<Orchestrator | undefined> {
-  const env = opts.env ?? process.env;
-  const logger = opts.logger ?? silentLogger;
-  const kind = await pickKind(opts, env, logger);
-  if (kind === 'docker') {
-    return new DockerOrchestrator({
-      docker: new Docker(),
-      domain: env.CAMELEER_APPS_DOMAIN || 'localhost',
-      onSwitch: opts.onSwitch,
-    });
-  }
-  if (kind === 'process') {
-    return ProcessOrchestrator.open({
-      stateDir: join(opts.stateDir, 'apps'),
-      logger,
-      onSwitch: opts.onSwitch,
-    });
-  }
-  return undefined;
+/** The sticky choice, CAMELEER_ORCHESTRATOR and the warnings live with the registry (`selectOrchestrator`). */
+export function chooseOrchestrator(opts: ChooseOrchestratorOptions): Promise<Orchestrator | undefined> {
+  return selectOrchestrator(orchestratorRegistry, {
+    config: configOf(opts),
+    stateDir: opts.stateDir,
+    logger: opts.logger ?? silentLogger,
+    pingTimeoutMs: opts.pingTimeoutMs ?? 3_000,
+    ...(opts.onSwitch ? { onSwitch: opts.onSwitch } : {}),
+  });
 }
 
-/**
- * The first choice is kept in the state dir: a runner whose engine is slow to come back after a
- * reboot must not start the same apps again as processes (nor the reverse). `CAMELEER_ORCHESTRATOR`
- * overrides it.
- */
-async function pickKind(
-  opts: ChooseOrchestratorOptions,
-  env: NodeJS.ProcessEnv,
-  logger: Logger,
-): Promise<Orchestrator['kind'] | undefined> {
-  const forced = env.CAMELEER_ORCHESTRATOR;
-  if (forced === 'docker' || forced === 'process') return remember(opts.stateDir, forced);
-  const hasEngine = !!env.DOCKER_HOST || existsSync(dockerSocketPath);
-  const previous = await recalled(opts.stateDir);
-  if (previous === 'docker' && hasEngine) {
-    if (!(await answers(new Docker(), opts.pingTimeoutMs ?? 3_000)))
-      logger.warn('the Docker engine does not answer yet; apps stay on Docker and wait for it');
-    return 'docker';
-  }
-  if (previous === 'process' && hasJava(env)) return 'process';
-  if (hasEngine && (await answers(new Docker(), opts.pingTimeoutMs ?? 3_000)))
-    return remember(opts.stateDir, 'docker');
-  if (hasEngine) logger.warn('the Docker engine does not answer; running apps as processes');
-  return hasJava(env) ? remember(opts.stateDir, 'process') : undefined;
-}
-
-const choiceFile = (stateDir: string) => join(stateDir, 'orchestrator');
-
-async function recalled(stateDir: string): Promise<string | undefined> {
-  return (await readFile(choiceFile(stateDir), 'utf8').catch(() => '')).trim() || undefined;
-}
-
-async function remember<K extends Orchestrator['kind']>(stateDir: string, kind: K): Promise<K> {
-  await mkdir(stateDir, { recursive: true, mode: 0o700 });
-  await writeFile(choiceFile(stateDir), `${kind}\n`, { mode: 0o600 });
-  return kind;
+function configOf(opts: ChooseOrchestratorOptions): RunnerConfig {
+  return opts.config ?? parseRunnerConfig(opts.env ?? process.env);
 }
 
 /** What a runner adds to itself to deploy apps: handlers, capabilities, inventory. */
@@ -104,13 +59,14 @@ export async function openDeployments(
   opts: ChooseOrchestratorOptions & { fetch?: HttpFetch; telemetry?: DeployHandlersOptions['telemetry'] },
 ): Promise<Deployments | undefined> {
   const logger = opts.logger ?? silentLogger;
-  const frontConfig = frontConfigOf(opts.env ?? process.env, logger);
+  const config = configOf(opts);
+  const frontConfig = frontConfigOf(config, logger);
   let front: FrontProxy | undefined;
   const onSwitch = (instance: Instance) => {
     if (instance.url) front?.route(instance.ref, instance.url);
   };
   // A broken orchestrator must not keep the runner from connecting: it still answers status and list.
-  const orchestrator = await chooseOrchestrator({ ...opts, onSwitch }).catch((err: Error) => {
+  const orchestrator = await chooseOrchestrator({ ...opts, config, onSwitch }).catch((err: Error) => {
     logger.error('could not open an orchestrator', { error: err.message });
     return undefined;
   });
@@ -119,7 +75,6 @@ export async function openDeployments(
     return undefined;
   }
   logger.info('apps run on this orchestrator', { orchestrator: orchestrator.kind });
-  const env = opts.env ?? process.env;
   const opened = frontConfig ? await openFront(frontConfig, orchestrator, logger) : undefined;
   front = opened?.front;
   return {
@@ -128,20 +83,18 @@ export async function openDeployments(
     handlers: deployHandlers({
       orchestrator,
       stateDir: opts.stateDir,
-      agentJarPath: () => ensureAgentJar(opts.stateDir, env),
-      baseImage: env.CAMELEER_JRE_IMAGE?.trim() || undefined,
+      agentJarPath: () => ensureAgentJar(opts.stateDir, config),
+      baseImage: config.CAMELEER_JRE_IMAGE,
       fetch: opts.fetch,
       front,
       ...(opts.telemetry ? { telemetry: opts.telemetry } : {}),
     }),
-    capabilities:
-      orchestrator.kind === 'docker' && hasJava(env) ? ['docker', 'process'] : [orchestrator.kind],
+    capabilities: [...orchestrator.capabilities],
     // The edge keeps a deployment's URL in step with the inventory: it must be the stable one.
     inventory: async () => (await orchestrator.list()).map((i) => inventoryItem(front?.present(i) ?? i)),
     close: async () => {
       await opened?.close();
-      if (orchestrator instanceof ProcessOrchestrator) await orchestrator.close();
-      if (orchestrator instanceof DockerOrchestrator) orchestrator.unwatchEngine();
+      await orchestrator.close();
     },
   };
 }
@@ -160,30 +113,11 @@ export function inventoryItem(instance: Instance): InventoryItem {
   };
 }
 
-function frontConfigOf(env: NodeJS.ProcessEnv, logger: Logger): FrontConfig | undefined {
+function frontConfigOf(config: RunnerConfig, logger: Logger): FrontConfig | undefined {
   try {
-    return parseFrontConfig(env);
+    return parseFrontConfig(config);
   } catch (err) {
     logger.error('no front: its configuration is invalid', { error: (err as Error).message });
     return undefined;
   }
-}
-
-async function answers(docker: Docker, timeoutMs: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<false>((resolve) => {
-    timer = setTimeout(() => resolve(false), timeoutMs);
-  });
-  try {
-    return await Promise.race([docker.ping().then(() => true), timeout]);
-  } catch {
-    return false;
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-function hasJava(env: NodeJS.ProcessEnv): boolean {
-  if (env.JAVA_HOME && existsSync(join(env.JAVA_HOME, 'bin', 'java'))) return true;
-  return (env.PATH ?? '').split(delimiter).some((dir) => dir && existsSync(join(dir, 'java')));
 }

@@ -8,16 +8,12 @@ import { CommandFailed, type CommandHandler, type CommandHandlers } from '../com
 import { parsePayload } from '../commands/parse-payload.ts';
 import type { FrontProxy } from '../front/index.ts';
 import {
-  type BuiltImage,
-  buildAppImage,
-  DockerOrchestrator,
-  ImageBuildFailed,
-  type ImageBuildSpec,
-} from '../orchestrators/docker/index.ts';
-import {
   type AppRef,
+  type BuiltImage,
   DeployFailed,
   type DeploySpec,
+  ImageBuildFailed,
+  type ImageBuildSpec,
   type Instance,
   type Orchestrator,
   type Progress,
@@ -36,9 +32,9 @@ export type DeployHandlersOptions = {
   agentJarPath: string | (() => Promise<string>);
   /** The runner's state dir: artifacts are cached under `artifacts/`. */
   stateDir: string;
-  /** Docker only; `buildAppImage` on the orchestrator's engine unless given. */
+  /** For orchestrators that run images; the orchestrator's own `prepareImage` unless given. */
   imageBuilder?: ImageBuilder;
-  /** Docker only: the JRE image apps are built on (`CAMELEER_JRE_IMAGE`); made locally when it is the default. */
+  /** For orchestrators that run images: the JRE image apps are built on (`CAMELEER_JRE_IMAGE`). */
   baseImage?: string;
   fetch?: HttpFetch;
   /** Gives apps their stable URL: results carry it as `instance.url`, the instance's own as `directUrl`. */
@@ -46,7 +42,7 @@ export type DeployHandlersOptions = {
   /** Points every app's telemetry at the runner's intake; without it apps get no telemetry variables. */
   telemetry?: {
     /** The intake's base URL as apps of that orchestrator reach it; `undefined` while no intake runs. */
-    intakeUrl(orchestrator: Orchestrator['kind']): string | undefined;
+    intakeUrl(orchestrator: Orchestrator): string | undefined;
     scopes: TelemetryScopes;
   };
 };
@@ -57,7 +53,7 @@ const failedLogLines = 20;
 
 export function deployHandlers(opts: DeployHandlersOptions): CommandHandlers {
   const { orchestrator, front } = opts;
-  const imageBuilder = opts.imageBuilder ?? defaultImageBuilder(orchestrator);
+  const imageBuilder = opts.imageBuilder ?? orchestrator.prepareImage?.bind(orchestrator);
   const agentJar = () =>
     typeof opts.agentJarPath === 'string' ? Promise.resolve(opts.agentJarPath) : opts.agentJarPath();
 
@@ -126,7 +122,7 @@ export function deployHandlers(opts: DeployHandlersOptions): CommandHandlers {
 
   const telemetryEnv = ({ telemetry, ref, deploymentId }: DeployPayload): Record<string, string> => {
     if (!telemetry || !opts.telemetry) return {};
-    const intakeUrl = opts.telemetry.intakeUrl(orchestrator.kind);
+    const intakeUrl = opts.telemetry.intakeUrl(orchestrator);
     return intakeUrl ? agentEnv({ intakeUrl, ref, deploymentId, telemetry }) : {};
   };
 
@@ -204,9 +200,4 @@ function failedHealthCheck(err: unknown): never {
 function withLines(message: string, lines: string[]): string {
   const last = lines.slice(-failedLogLines);
   return last.length ? `${message}\n${last.join('\n')}` : message;
-}
-
-function defaultImageBuilder(orchestrator: Orchestrator): ImageBuilder | undefined {
-  if (!(orchestrator instanceof DockerOrchestrator)) return undefined;
-  return (spec, progress) => buildAppImage(orchestrator.docker, spec, progress);
 }

@@ -1,5 +1,4 @@
 import { type Logger, silentLogger } from '../logger.ts';
-import { DockerOrchestrator } from '../orchestrators/docker/index.ts';
 import type { Orchestrator } from '../orchestrators/orchestrator.ts';
 import type { FrontConfig } from '../runner-config.ts';
 import { FrontProxy } from './front-proxy.ts';
@@ -31,10 +30,10 @@ export async function openFront(
     return undefined;
   }
   front.sync(await orchestrator.list().catch(() => []));
-  const unsubscribe =
-    orchestrator instanceof DockerOrchestrator
-      ? orchestrator.on('engine-up', ({ instances }) => front.sync(instances))
-      : () => {};
+  // An engine back after a restart reports what runs on it now: routes follow.
+  const unsubscribe = orchestrator.watchChanges(({ instances }) => {
+    if (instances) front.sync(instances);
+  });
   return {
     front,
     close: async () => {

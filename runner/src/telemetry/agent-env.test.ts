@@ -89,7 +89,7 @@ describe('telemetry variables of an app', () => {
         stateDir,
         agentJarPath: await buildTestAgentJar(),
         telemetry: {
-          intakeUrl: (kind) => {
+          intakeUrl: ({ kind }) => {
             kinds.push(kind);
             return intake.url;
           },
@@ -204,6 +204,11 @@ function recordingOrchestrator(specs: DeploySpec[]): Orchestrator {
   const unused = () => Promise.reject(new Error('not used'));
   return {
     kind: 'process',
+    capabilities: ['process'],
+    runnerAddress: { bindHost: '127.0.0.1', urlHost: '127.0.0.1' },
+    maxReplicas: 1,
+    watchChanges: () => () => {},
+    close: async () => {},
     deploy: async (spec: DeploySpec) => {
       specs.push(spec);
       return {

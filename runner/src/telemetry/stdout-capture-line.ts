@@ -3,8 +3,7 @@
  * timestamp are read from the text the way common Java log layouts write them; who the row
  * belongs to comes from the deployment's scope, never from the text.
  */
-import { rfc3339Nanos } from '../orchestrators/docker/container-output.ts';
-import type { OutputLine } from '../orchestrators/output.ts';
+import { type OutputLine, rfc3339Nanos } from '../orchestrators/output.ts';
 import { type LogRow, nanosToDateTime64, ownerColumns, type TelemetryScope } from './rows.ts';
 
 export type Severity = { text: string; number: number };

@@ -7,11 +7,8 @@
  * When the sink pushes back (spool full), reading pauses instead of dropping lines.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import type Docker from 'dockerode';
 import { type Logger, silentLogger } from '../logger.ts';
-import { followContainerOutput } from '../orchestrators/docker/container-output.ts';
-import type { Instance, Orchestrator } from '../orchestrators/orchestrator.ts';
-import type { OutputFollower } from '../orchestrators/output.ts';
+import type { Instance, Orchestrator, OutputFollower } from '../orchestrators/orchestrator.ts';
 import type { LogRow, RowsByTable, TelemetryScope } from './rows.ts';
 import { CursorStore } from './stdout-capture-cursors.ts';
 import { type Severity, toLogRow } from './stdout-capture-line.ts';
@@ -56,15 +53,9 @@ type Follower = {
   goneSince?: number;
 };
 
-/** How this orchestrator's instance output is read: its own `followOutput`, or Docker's container logs. */
+/** How this orchestrator's instance output is read; none when it cannot follow it. */
 export function outputFollowerOf(orchestrator: Orchestrator): OutputFollower | undefined {
-  const own = (orchestrator as Partial<{ followOutput: OutputFollower }>).followOutput;
-  if (typeof own === 'function') return own.bind(orchestrator);
-  const docker = (orchestrator as Partial<{ docker: Docker }>).docker;
-  if (orchestrator.kind === 'docker' && docker) {
-    return (instance, opts) => followContainerOutput(docker, instance.id, opts);
-  }
-  return undefined;
+  return orchestrator.followOutput?.bind(orchestrator);
 }
 
 export async function startStdoutCapture(opts: StdoutCaptureOptions): Promise<StdoutCapture> {

@@ -1,6 +1,6 @@
-import { type ClickHouseConnection, ClickHouseEnv, clickhouseConnectionOf } from '@cameleer/shared';
-import { z } from 'zod';
-import { type PipelineTuningInput, pipelineTuningFromEnv } from './pipeline/index.ts';
+import { type ClickHouseConnection, clickhouseConnectionOf } from '@cameleer/shared';
+import { parseRunnerConfig, type RunnerConfig } from '../config/schema.ts';
+import type { PipelineTuningInput } from './pipeline/index.ts';
 
 /** Where the runner writes telemetry and where its intake listens. */
 export type RunnerTelemetryConfig = {
@@ -13,26 +13,23 @@ export type RunnerTelemetryConfig = {
   tuning?: PipelineTuningInput;
 };
 
-const Env = ClickHouseEnv.extend({
-  CAMELEER_INTAKE_HOST: z.string().min(1).optional(),
-  CAMELEER_INTAKE_PORT: z.coerce.number().int().min(0).max(65535).optional(),
-});
-
-/** From the environment (`CAMELEER_CLICKHOUSE_URL`, …); `undefined` when no ClickHouse is named. */
-export function telemetryConfigFromEnv(env: NodeJS.ProcessEnv): RunnerTelemetryConfig | undefined {
-  const blankless = Object.fromEntries(Object.entries(env).filter(([, v]) => v?.trim()));
-  const parsed = Env.safeParse(blankless);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new Error(`invalid telemetry configuration: ${issue?.path.join('.')}: ${issue?.message}`);
-  }
-  const e = parsed.data;
-  const clickhouse = clickhouseConnectionOf(e);
+/** The telemetry part of the runner's configuration; `undefined` when no ClickHouse is named. */
+export function telemetryConfigOf(config: RunnerConfig): RunnerTelemetryConfig | undefined {
+  const clickhouse = clickhouseConnectionOf(config);
   if (!clickhouse) return undefined;
+  const tuning: PipelineTuningInput = {};
+  if (config.CAMELEER_TELEMETRY_SPOOL_BYTES !== undefined)
+    tuning.spoolBytes = config.CAMELEER_TELEMETRY_SPOOL_BYTES;
+  if (config.CAMELEER_TELEMETRY_RATE !== undefined) tuning.ratePerSecond = config.CAMELEER_TELEMETRY_RATE;
   return {
     clickhouse,
-    ...(e.CAMELEER_INTAKE_HOST ? { intakeHost: e.CAMELEER_INTAKE_HOST } : {}),
-    ...(e.CAMELEER_INTAKE_PORT !== undefined ? { intakePort: e.CAMELEER_INTAKE_PORT } : {}),
-    tuning: pipelineTuningFromEnv(env),
+    ...(config.CAMELEER_INTAKE_HOST ? { intakeHost: config.CAMELEER_INTAKE_HOST } : {}),
+    ...(config.CAMELEER_INTAKE_PORT !== undefined ? { intakePort: config.CAMELEER_INTAKE_PORT } : {}),
+    tuning,
   };
+}
+
+/** For commands that need only telemetry (`doctor`): the same schema, the same checks. */
+export function telemetryConfigFromEnv(env: NodeJS.ProcessEnv): RunnerTelemetryConfig | undefined {
+  return telemetryConfigOf(parseRunnerConfig(env));
 }

@@ -7,7 +7,7 @@
 import { createClient } from '@clickhouse/client';
 import type { JWK } from 'jose';
 import type { Logger } from '../logger.ts';
-import type { Orchestrator } from '../orchestrators/orchestrator.ts';
+import type { Orchestrator, RunnerAddress } from '../orchestrators/orchestrator.ts';
 import type { HttpFetch } from '../proxy/http-client.ts';
 import type { TelemetryStatus } from '../state/status-file.ts';
 import { agentTokenVerifier } from './agent-token.ts';
@@ -22,8 +22,8 @@ export type RunnerTelemetry = {
   scopes: TelemetryScopes;
   pipeline: TelemetryPipeline;
   intake: IntakeServer;
-  /** The intake's base URL as an app of this orchestrator reaches it. */
-  intakeUrl(kind: Orchestrator['kind']): string;
+  /** The intake's base URL as an app reaches it from where it runs (`Orchestrator.runnerAddress`). */
+  intakeUrl(address: RunnerAddress): string;
   /** Counts since start, for the status file. */
   status(): TelemetryStatus;
   close(): Promise<void>;
@@ -56,8 +56,8 @@ export async function startRunnerTelemetry(opts: {
     clickhouse: client,
     logger,
   });
-  // Containers reach the runner through the Docker host gateway, not loopback.
-  const host = config.intakeHost ?? (opts.orchestrator?.kind === 'docker' ? '0.0.0.0' : '127.0.0.1');
+  // Where apps reach the runner from: loopback for processes, all interfaces for containers.
+  const host = config.intakeHost ?? opts.orchestrator?.runnerAddress.bindHost ?? '127.0.0.1';
   let intake: IntakeServer;
   try {
     intake = await startIntakeServer({
@@ -88,8 +88,7 @@ export async function startRunnerTelemetry(opts: {
     scopes,
     pipeline,
     intake,
-    intakeUrl: (kind) =>
-      kind === 'docker' ? `http://host.docker.internal:${intake.port}` : `http://127.0.0.1:${intake.port}`,
+    intakeUrl: (address) => `http://${address.urlHost}:${intake.port}`,
     status() {
       const requests = intake.stats();
       return {

@@ -8,8 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type Docker from 'dockerode';
 import { withFileLock } from '../../state/file-lock.ts';
+import type { JavaSearch } from '../java-on-path.ts';
 import type { Progress } from '../orchestrator.ts';
-import { DEFAULT_JRE_IMAGE } from './image-builder.ts';
+import { DEFAULT_JRE_IMAGE } from './image-defaults.ts';
 import { buildJreImage, canBuildJreImage } from './jre-image.ts';
 
 export class BaseImageUnavailable extends Error {
@@ -18,26 +19,31 @@ export class BaseImageUnavailable extends Error {
 
 const pending = new Map<string, Promise<void>>();
 
-export function ensureBaseImage(docker: Docker, tag: string, progress: Progress = () => {}): Promise<void> {
+export function ensureBaseImage(
+  docker: Docker,
+  tag: string,
+  progress: Progress = () => {},
+  jdk: JavaSearch = process.env,
+): Promise<void> {
   let work = pending.get(tag);
   if (!work) {
-    work = provide(docker, tag, progress).finally(() => pending.delete(tag));
+    work = provide(docker, tag, progress, jdk).finally(() => pending.delete(tag));
     pending.set(tag, work);
   }
   return work;
 }
 
-async function provide(docker: Docker, tag: string, progress: Progress): Promise<void> {
+async function provide(docker: Docker, tag: string, progress: Progress, jdk: JavaSearch): Promise<void> {
   if (await imageExists(docker, tag)) return;
   if (tag !== DEFAULT_JRE_IMAGE) return pull(docker, tag, progress);
-  if (!canBuildJreImage()) {
+  if (!canBuildJreImage(jdk)) {
     throw new BaseImageUnavailable(
       `the base image ${tag} is not on this engine and there is no JDK (jlink) to build it; install a JDK 17 or set CAMELEER_JRE_IMAGE to an image your engine can pull`,
     );
   }
   const lock = join(tmpdir(), `cameleer-image-${tag.replace(/[^a-z0-9]+/gi, '-')}.lock`);
   await withFileLock(lock, async () => {
-    if (!(await imageExists(docker, tag))) await buildJreImage(docker, tag, progress);
+    if (!(await imageExists(docker, tag))) await buildJreImage(docker, tag, progress, jdk);
   });
 }
 

@@ -1,5 +1,7 @@
 import type Docker from 'dockerode';
-import type { FollowOutputOptions, OutputLine } from '../output.ts';
+import { type FollowOutputOptions, type OutputLine, rfc3339Nanos } from '../output.ts';
+
+export { rfc3339Nanos } from '../output.ts';
 
 /**
  * A container's stdout and stderr, told apart by the multiplexed stream's frame headers, each line
@@ -56,15 +58,6 @@ function timestamped(raw: string, stream: 'stdout' | 'stderr'): OutputLine | und
   const time = space === -1 ? raw : raw.slice(0, space);
   if (!/^\d{4}-\d{2}-\d{2}T/.test(time)) return undefined;
   return { line: space === -1 ? '' : raw.slice(space + 1), stream, time, cursor: time };
-}
-
-/** `2024-05-01T10:00:00.123456789Z` (Docker's RFC3339Nano, trailing zeros trimmed) as nanoseconds. */
-export function rfc3339Nanos(time: string): bigint {
-  const match = /^(.{19})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:\d{2})$/.exec(time);
-  if (!match) return 0n;
-  const seconds = Date.parse(`${match[1]}${match[3]}`);
-  if (Number.isNaN(seconds)) return 0n;
-  return BigInt(seconds) * 1_000_000n + BigInt((match[2] ?? '').padEnd(9, '0'));
 }
 
 /** Docker's `since` takes `seconds.nanoseconds`. */

@@ -5,21 +5,31 @@
  * (`unless-stopped`), and calls wait for an engine that went away to come back.
  */
 import { randomBytes } from 'node:crypto';
+import type { Capability } from '@cameleer/shared';
 import Docker from 'dockerode';
 import { TypedEmitter } from '../../typed-emitter.ts';
+import type { JavaSearch } from '../java-on-path.ts';
 import {
   type AppRef,
+  type BuiltImage,
   DeployFailed,
   type DeploySpec,
+  type FollowOutputOptions,
+  type ImageBuildSpec,
   type Instance,
   type InstanceState,
   type Orchestrator,
+  type OrchestratorChange,
+  type OutputLine,
   type Progress,
+  type RunnerAddress,
   volumeName,
 } from '../orchestrator.ts';
 import { collect, demuxLines } from './container-logs.ts';
+import { followContainerOutput } from './container-output.ts';
 import { watchEngine } from './engine-watch.ts';
 import { waitHealthy } from './health-check.ts';
+import { buildAppImage } from './image-builder.ts';
 import { defaultImagesKept, pruneAppImages } from './image-retention.ts';
 import {
   APP_PORT,
@@ -53,6 +63,10 @@ export type DockerOrchestratorOptions = {
   pingTimeoutMs?: number;
   /** Images kept per app for quick rollbacks (default 3); older ones are removed after a deploy. */
   imagesKept?: number;
+  /** What the runner offers the edge; Docker alone unless a `java` is also at hand. */
+  capabilities?: Capability[];
+  /** Where the JDK that makes the default base image is looked for (the runner's JAVA_HOME and PATH). */
+  jdk?: JavaSearch;
 };
 
 export class EngineUnavailable extends Error {
@@ -69,15 +83,51 @@ export type EngineEvents = {
 const CONNECTION_ERRORS = new Set(['ECONNREFUSED', 'ENOENT', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT']);
 
 export class DockerOrchestrator extends TypedEmitter<EngineEvents> implements Orchestrator {
-  readonly kind = 'docker' as const;
+  readonly kind = 'docker';
   readonly docker: Docker;
+  readonly capabilities: readonly Capability[];
+  /** Containers reach the host through its gateway (`ExtraHosts` below), not loopback. */
+  readonly runnerAddress: RunnerAddress = { bindHost: '0.0.0.0', urlHost: 'host.docker.internal' };
+  readonly maxReplicas = 1;
   /** Containers of a deployment in progress that have not passed their health check. */
   private readonly starting = new Set<string>();
   private stopWatching: (() => void) | undefined;
+  /** Listeners of `watchChanges`: the engine is watched while there is one. */
+  private changeWatchers = 0;
 
   constructor(private readonly options: DockerOrchestratorOptions) {
     super();
     this.docker = options.docker ?? new Docker();
+    this.capabilities = options.capabilities ?? ['docker'];
+  }
+
+  /** The version's image on this engine, only its own layer rebuilt. */
+  prepareImage(spec: ImageBuildSpec, progress: Progress): Promise<BuiltImage> {
+    return buildAppImage(this.docker, spec, progress, this.options.jdk);
+  }
+
+  /** A container's stdout and stderr, resumable by Docker's timestamp. */
+  followOutput(instance: Instance, opts: FollowOutputOptions): AsyncIterable<OutputLine> {
+    return followContainerOutput(this.docker, instance.id, opts);
+  }
+
+  /** The engine is watched while anyone listens: each time it is back, what runs on it is rediscovered. */
+  watchChanges(listener: (change: OrchestratorChange) => void): () => void {
+    const off = this.on('engine-up', ({ instances }) => listener({ instances }));
+    this.changeWatchers++;
+    this.watchEngine();
+    let watching = true;
+    return () => {
+      if (!watching) return;
+      watching = false;
+      off();
+      if (--this.changeWatchers === 0) this.unwatchEngine();
+    };
+  }
+
+  async close(): Promise<void> {
+    this.changeWatchers = 0;
+    this.unwatchEngine();
   }
 
   async deploy(spec: DeploySpec, progress: Progress): Promise<Instance> {

@@ -9,38 +9,14 @@ import { stat } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import type Docker from 'dockerode';
 import { pack } from 'tar-stream';
-import type { Progress } from '../orchestrator.ts';
+import type { JavaSearch } from '../java-on-path.ts';
+import { type BuiltImage, ImageBuildFailed, type ImageBuildSpec, type Progress } from '../orchestrator.ts';
 import { ensureBaseImage } from './base-image.ts';
+import { APP_UID, DEFAULT_JRE_IMAGE } from './image-defaults.ts';
 import { LABEL } from './labels.ts';
 
-export const DEFAULT_JRE_IMAGE = 'cameleer/jre:17';
-/** Numeric, so any JRE base works without a passwd entry for it. */
-export const APP_UID = 10001;
-
-export type ImageBuildSpec = {
-  tenant: string;
-  app: string;
-  version: string;
-  appJarPath: string;
-  agentJarPath: string;
-  /** The JRE base image; `cameleer/jre:17` unless configured. */
-  baseImage?: string;
-  /** The app JAR's SHA-256 when already known (checked on download); computed otherwise. */
-  sha256?: string;
-};
-
-export type BuiltImage = { tag: string; id: string; sha256: string };
-
-/** The build output's last lines, for the deployment's reason. */
-export class ImageBuildFailed extends Error {
-  override name = 'ImageBuildFailed';
-  constructor(
-    message: string,
-    readonly lastLines: string[],
-  ) {
-    super(message);
-  }
-}
+export { type BuiltImage, ImageBuildFailed, type ImageBuildSpec } from '../orchestrator.ts';
+export { APP_UID, DEFAULT_JRE_IMAGE } from './image-defaults.ts';
 
 /**
  * The app's labels (tenant, app) go in one `LABEL` line just before the app's COPY, so they are
@@ -85,9 +61,11 @@ export async function buildAppImage(
   docker: Docker,
   spec: ImageBuildSpec,
   progress: Progress,
+  /** Where the JDK that makes the default base image is looked for. */
+  jdk: JavaSearch = process.env,
 ): Promise<BuiltImage> {
   const tag = imageTag(spec.tenant, spec.app, spec.version);
-  await ensureBaseImage(docker, spec.baseImage ?? DEFAULT_JRE_IMAGE, progress).catch((err: Error) => {
+  await ensureBaseImage(docker, spec.baseImage ?? DEFAULT_JRE_IMAGE, progress, jdk).catch((err: Error) => {
     throw new ImageBuildFailed(err.message, []);
   });
   const sha256 = spec.sha256 ?? (await fileSha256(spec.appJarPath));

@@ -11,8 +11,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import type Docker from 'dockerode';
+import type { JavaSearch } from '../java-on-path.ts';
 import type { Progress } from '../orchestrator.ts';
-import { APP_UID } from './image-builder.ts';
+import { APP_UID } from './image-defaults.ts';
 
 const run = promisify(execFile);
 
@@ -40,6 +41,7 @@ export async function buildJreImage(
   docker: Docker,
   tag: string,
   progress: Progress = () => {},
+  jdk: JavaSearch = process.env,
 ): Promise<void> {
   const root = await mkdtemp(join(tmpdir(), 'cameleer-jre-'));
   try {
@@ -47,7 +49,7 @@ export async function buildJreImage(
     await mkdir(dirname(java), { recursive: true });
     progress(`building the JRE base image ${tag} from the local JDK (once per machine)`);
     await run(
-      jlink(),
+      jlink(jdk),
       [
         '--add-modules',
         JRE_MODULES,
@@ -70,11 +72,11 @@ export async function buildJreImage(
 }
 
 /** Whether this machine can make the base image itself. */
-export function canBuildJreImage(env: NodeJS.ProcessEnv = process.env): boolean {
+export function canBuildJreImage(env: JavaSearch = process.env): boolean {
   return existsSync(jlink(env)) || (env.PATH ?? '').split(':').some((d) => existsSync(join(d, 'jlink')));
 }
 
-function jlink(env: NodeJS.ProcessEnv = process.env): string {
+function jlink(env: JavaSearch): string {
   return env.JAVA_HOME ? join(env.JAVA_HOME, 'bin', 'jlink') : 'jlink';
 }
 

@@ -8,7 +8,7 @@
 import { posix } from 'node:path';
 import type Docker from 'dockerode';
 import { pack } from 'tar-stream';
-import { APP_UID } from './image-builder.ts';
+import { APP_UID } from './image-defaults.ts';
 
 export type VolumeMount = { name: string; path: string };
 

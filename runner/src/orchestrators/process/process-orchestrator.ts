@@ -1,21 +1,25 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { appendFile, mkdir, rm } from 'node:fs/promises';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { Capability } from '@cameleer/shared';
 import { type Logger, silentLogger } from '../../logger.ts';
 import { TypedEmitter } from '../../typed-emitter.ts';
+import { findJava } from '../java-on-path.ts';
 import {
   type AppRef,
   DeployFailed,
   type DeploySpec,
+  type FollowOutputOptions,
   type Instance,
   type InstanceState,
   type Orchestrator,
+  type OrchestratorChange,
+  type OutputLine,
   type Progress,
+  type RunnerAddress,
   volumeName,
 } from '../orchestrator.ts';
-import type { FollowOutputOptions, OutputLine } from '../output.ts';
 import { readLog, tailLines } from './log-file.ts';
 import { freePort, waitForHealthy } from './network.ts';
 import { followOutputFile } from './output-file.ts';
@@ -61,7 +65,11 @@ const slugPattern = /^[a-z0-9][a-z0-9_-]*$/i;
  * Pids and ports live in `state.json`, so a restarted runner finds and adopts its processes.
  */
 export class ProcessOrchestrator extends TypedEmitter<ProcessEvents> implements Orchestrator {
-  readonly kind = 'process' as const;
+  readonly kind = 'process';
+  readonly capabilities: readonly Capability[] = ['process'];
+  /** Apps are processes on this machine: they reach the runner on loopback. */
+  readonly runnerAddress: RunnerAddress = { bindHost: host, urlHost: host };
+  readonly maxReplicas = 1;
   private readonly supervisors = new Map<string, SupervisedProcess>();
   private readonly locks = new Map<string, Promise<unknown>>();
   private readonly draining = new Map<string, Set<Promise<void>>>();
@@ -85,7 +93,7 @@ export class ProcessOrchestrator extends TypedEmitter<ProcessEvents> implements 
   static async open(opts: ProcessOrchestratorOptions): Promise<ProcessOrchestrator> {
     await mkdir(opts.stateDir, { recursive: true, mode: 0o700 });
     const state = await readProcessState(join(opts.stateDir, 'state.json'));
-    const orchestrator = new ProcessOrchestrator(opts, opts.javaPath ?? findJava(), state);
+    const orchestrator = new ProcessOrchestrator(opts, opts.javaPath ?? findJava(process.env), state);
     await orchestrator.rediscover();
     return orchestrator;
   }
@@ -192,6 +200,11 @@ export class ProcessOrchestrator extends TypedEmitter<ProcessEvents> implements 
     return Object.values(this.state.apps).flatMap((app) =>
       app.current ? [toInstance(app.ref, app.current)] : [],
     );
+  }
+
+  /** A supervised process crashed, restarted, gave up or was stopped. */
+  watchChanges(listener: (change: OrchestratorChange) => void): () => void {
+    return this.on('instance-changed', () => listener({}));
   }
 
   /** The runner is going away: finish drains, stop supervising, leave the apps running for the next runner. */
@@ -400,14 +413,4 @@ export function volumeEnvName(path: string): string {
     .replace(/[^A-Z0-9]+/g, '_')
     .replace(/^_+|_+$/g, '');
   return `CAMELEER_VOLUME_${slug || 'ROOT'}`;
-}
-
-/** Absolute, since the app's environment (which spawn searches) has no PATH of the runner's. */
-function findJava(): string {
-  const { JAVA_HOME, PATH = '' } = process.env;
-  if (JAVA_HOME) return join(JAVA_HOME, 'bin', 'java');
-  for (const dir of PATH.split(delimiter)) {
-    if (dir && existsSync(join(dir, 'java'))) return join(dir, 'java');
-  }
-  return 'java';
 }

@@ -1,0 +1,113 @@
+/**
+ * The runner's configuration: every variable it reads, in one schema, parsed once at start. The
+ * docs' configuration table is rendered from the fields' descriptions, so each one says what it is
+ * and its default. Keys are the variables' names; modules receive the parsed `RunnerConfig`.
+ */
+import { ClickHouseEnv } from '@cameleer/shared';
+import { z } from 'zod';
+import { defaultFrontPort } from '../runner-config.ts';
+
+/** Unset and blank are the same: a variable exported empty falls back to its default. */
+const text = z
+  .string()
+  .transform((s) => s.trim())
+  .optional()
+  .transform((s) => (s ? s : undefined));
+
+/** Not trimmed: a path may end in a space, and PATH is taken as the shell gives it. */
+const raw = z
+  .string()
+  .optional()
+  .transform((s) => (s ? s : undefined));
+
+const port = text.pipe(z.coerce.number<string | undefined>().int().min(0).max(65_535).optional());
+
+export const runnerConfigSchema = z
+  .object({
+    CAMELEER_ORCHESTRATOR: text.describe(
+      'Where apps run: `docker` or `process`; overrides the choice the runner made and remembered (default: Docker when its engine answers, else processes when a java is at hand)',
+    ),
+    CAMELEER_APPS_DOMAIN: text
+      .transform((d) => d ?? 'localhost')
+      .describe(
+        'Docker: apps are routed by Traefik at `{app}.{env}.{tenant}.<domain>` (default `localhost`)',
+      ),
+    CAMELEER_JRE_IMAGE: text.describe(
+      'Docker: the JRE base image apps are built on (default `cameleer/jre:17`, made locally from the JDK when absent)',
+    ),
+    CAMELEER_AGENT_JAR: text.describe(
+      'The observability agent JAR attached to every app (default: `<state dir>/agent/cameleer-agent.jar`, built on first use)',
+    ),
+    CAMELEER_FRONT_PORT: text.describe(
+      'Port of the front that serves apps at `{app}.{env}.{tenant}.<front domain>`; `0` any free port, `off` no front (default `8880`)',
+    ),
+    CAMELEER_FRONT_HOST: text.describe(
+      'Interface the front listens on; loopback unless apps are to be reachable from elsewhere (default `127.0.0.1`)',
+    ),
+    CAMELEER_FRONT_DOMAIN: text.describe(
+      'Domain under which the front serves apps; `*.localhost` resolves to loopback without DNS (default `localhost`)',
+    ),
+    CAMELEER_CLICKHOUSE_URL: ClickHouseEnv.shape.CAMELEER_CLICKHOUSE_URL.describe(
+      "ClickHouse HTTP interface apps' logs, traces and metrics are stored in (default: none, telemetry is off and logs stay live only)",
+    ),
+    CAMELEER_CLICKHOUSE_USER: ClickHouseEnv.shape.CAMELEER_CLICKHOUSE_USER.describe(
+      'ClickHouse user (default: the server’s default user)',
+    ),
+    CAMELEER_CLICKHOUSE_PASSWORD: ClickHouseEnv.shape.CAMELEER_CLICKHOUSE_PASSWORD.describe(
+      'ClickHouse password; never logged (default: none)',
+    ),
+    CAMELEER_CLICKHOUSE_DATABASE: ClickHouseEnv.shape.CAMELEER_CLICKHOUSE_DATABASE.describe(
+      'ClickHouse database (default: the server’s default database)',
+    ),
+    CAMELEER_INTAKE_HOST: text.describe(
+      "Interface of the telemetry intake apps export to (default: the orchestrator's, `0.0.0.0` for containers, `127.0.0.1` for processes)",
+    ),
+    CAMELEER_INTAKE_PORT: port.describe(
+      'Port of the telemetry intake; apps are told it when deployed (default `0`, any free port)',
+    ),
+    CAMELEER_TELEMETRY_SPOOL_BYTES: text
+      .pipe(z.coerce.number<string | undefined>().int().positive().optional())
+      .describe(
+        'Disk the telemetry spool may use while ClickHouse is away; when full the intake answers 429 (default 6 GiB)',
+      ),
+    CAMELEER_TELEMETRY_RATE: text
+      .pipe(z.coerce.number<string | undefined>().positive().optional())
+      .describe(
+        'Telemetry records per second the runner is expected to take; sizes the spool warning of `doctor` (default 1000)',
+      ),
+    DOCKER_HOST: text.describe(
+      'Standard: the Docker engine to use, also read by dockerode (default `unix:///var/run/docker.sock`)',
+    ),
+    JAVA_HOME: raw.describe(
+      'Standard: the JDK whose `bin/java` runs apps as processes (default: `java` on PATH)',
+    ),
+    PATH: raw.describe('Standard: where `java` is looked for when JAVA_HOME is unset'),
+    KUBECONFIG: raw.describe('Standard: a kubeconfig; its presence offers the `kubernetes` capability'),
+    KUBERNETES_SERVICE_HOST: text.describe(
+      'Standard, set inside a cluster: offers the `kubernetes` capability',
+    ),
+  })
+  .superRefine((c, ctx) => {
+    // Both listeners would bind the same port and the second would fail at start: say it now.
+    const front = Number(c.CAMELEER_FRONT_PORT ?? defaultFrontPort);
+    if (c.CAMELEER_INTAKE_PORT && c.CAMELEER_INTAKE_PORT === front) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['CAMELEER_INTAKE_PORT'],
+        message: `the front already listens on port ${front} (CAMELEER_FRONT_PORT)`,
+      });
+    }
+  });
+
+export type RunnerConfig = z.output<typeof runnerConfigSchema>;
+
+/** Parses the environment once; the error names the variable and never echoes its value (secrets). */
+export function parseRunnerConfig(env: NodeJS.ProcessEnv): RunnerConfig {
+  const known = Object.fromEntries(Object.keys(runnerConfigSchema.shape).map((key) => [key, env[key]]));
+  const parsed = runnerConfigSchema.safeParse(known);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new Error(`invalid runner configuration: ${problems.join('; ')}`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,43 @@
+import { existsSync } from 'node:fs';
+import Docker from 'dockerode';
+import { dockerSocketPath } from '../../capabilities.ts';
+import { hasJava } from '../java-on-path.ts';
+import type { OrchestratorEntry } from '../orchestrator-entry.ts';
+import { DockerOrchestrator } from './docker-orchestrator.ts';
+
+/** The Docker engine of DOCKER_HOST or the default socket; dockerode reads DOCKER_HOST itself. */
+export const dockerEntry: OrchestratorEntry = {
+  kind: 'docker',
+  unanswered: {
+    staying: 'the Docker engine does not answer yet; apps stay on Docker and wait for it',
+    passing: 'the Docker engine does not answer; running apps on the next orchestrator at hand',
+  },
+  async detect({ config, pingTimeoutMs }) {
+    if (!config.DOCKER_HOST && !existsSync(dockerSocketPath)) return 'absent';
+    return (await answers(new Docker(), pingTimeoutMs)) ? 'ready' : 'unanswered';
+  },
+  async open({ config, onSwitch }) {
+    return new DockerOrchestrator({
+      docker: new Docker(),
+      domain: config.CAMELEER_APPS_DOMAIN,
+      ...(onSwitch ? { onSwitch } : {}),
+      // A machine with Docker and a java could run processes too: the edge is told both.
+      capabilities: hasJava(config) ? ['docker', 'process'] : ['docker'],
+      jdk: config,
+    });
+  },
+};
+
+async function answers(docker: Docker, timeoutMs: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), timeoutMs);
+  });
+  try {
+    return await Promise.race([docker.ping().then(() => true), timeout]);
+  } catch {
+    return false;
+  } finally {
+    clearTimeout(timer);
+  }
+}
