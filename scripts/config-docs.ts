@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import { EdgeCommonConfig } from '../edge/src/config/common.ts';
 import { NodeOnlyConfig } from '../edge/src/config/node.ts';
 import { WorkersOnlyConfig } from '../edge/src/config/workers.ts';
+import { runnerConfigSchema } from '../runner/src/config/schema.ts';
 
 /**
  * The configuration tables of docs/configuration.md, rendered from the zod
@@ -18,7 +19,7 @@ export const configTables: ConfigTable[] = [
   { block: 'edge', title: 'Edge: Node and Workers', schema: EdgeCommonConfig },
   { block: 'edge', title: 'Edge: Node only', schema: NodeOnlyConfig },
   { block: 'edge', title: 'Edge: Workers only', schema: WorkersOnlyConfig },
-  // TODO(issue 11, lead at merge): { block: 'runner', title: 'Runner', schema: runnerConfigSchema } from runner/src/config/schema.ts
+  { block: 'runner', title: 'Runner', schema: runnerConfigSchema },
 ];
 
 export const docsFile = fileURLToPath(new URL('../docs/configuration.md', import.meta.url));

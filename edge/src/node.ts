@@ -45,10 +45,15 @@ main().catch((err: unknown) => {
   process.exit(1);
 });
 
+const appsRunAs: Record<string, string> = {
+  docker: 'Docker containers',
+  process: 'java processes (no Docker engine)',
+};
+
 /** Where the local runner runs apps and the URL they open at, when it deploys at all. */
 function appsLine(runner: LocalRunner | undefined): string[] {
   const host = runner?.appsHost();
   if (!host) return [];
-  const where = host.orchestrator === 'docker' ? 'Docker containers' : 'java processes (no Docker engine)';
+  const where = appsRunAs[host.orchestrator] ?? `${host.orchestrator} (the runner's orchestrator)`;
   return [`  Apps:     ${where}${host.urlPattern ? `, opened at ${host.urlPattern}` : ''}`];
 }

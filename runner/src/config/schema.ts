@@ -24,6 +24,12 @@ const port = text.pipe(z.coerce.number<string | undefined>().int().min(0).max(65
 
 export const runnerConfigSchema = z
   .object({
+    CAMELEER_STATE_DIR: raw.describe(
+      "The runner's state directory (identity, journal, apps, spool) when `--state-dir` is not given (default `./.cameleer-runner`; `status`, `logs` and `doctor` also look in the local runner of `npm start`)",
+    ),
+    CAMELEER_DATA_DIR: raw.describe(
+      'The data directory of `npm start`, whose `runner/` holds its local runner; `status`, `logs` and `doctor` look there (default `./.cameleer`)',
+    ),
     CAMELEER_ORCHESTRATOR: text.describe(
       'Where apps run: `docker` or `process`; overrides the choice the runner made and remembered (default: Docker when its engine answers, else processes when a java is at hand)',
     ),

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { runnerConfigSchema } from '../config/schema.ts';
 import { hasIdentity } from './identity.ts';
 import { defaultStateDir } from './state-dir.ts';
 
@@ -27,7 +28,10 @@ export function describeStateDir(choice: StateDirChoice): string {
  * by default (see edge/src/node/local-runner.ts).
  */
 export function npmStartStateDir(env: NodeJS.ProcessEnv): string {
-  return resolve(env.CAMELEER_DATA_DIR?.trim() || './.cameleer', 'runner');
+  return resolve(
+    runnerConfigSchema.shape.CAMELEER_DATA_DIR.parse(env.CAMELEER_DATA_DIR) ?? './.cameleer',
+    'runner',
+  );
 }
 
 /**
@@ -42,7 +46,8 @@ export function chooseStateDir(
   opts: { lookForNpmStart: boolean },
 ): StateDirChoice {
   if (option?.trim()) return { dir: resolve(option), from: 'option', searched: [] };
-  const fromEnv = env.CAMELEER_STATE_DIR?.trim();
+  // Only the state dir is read here: a command that merely reads a runner must not fail on its other settings.
+  const fromEnv = runnerConfigSchema.shape.CAMELEER_STATE_DIR.parse(env.CAMELEER_STATE_DIR)?.trim();
   if (fromEnv) return { dir: resolve(fromEnv), from: 'env', searched: [] };
   const dir = resolve(defaultStateDir);
   if (!opts.lookForNpmStart || hasIdentity(dir)) return { dir, from: 'default', searched: [] };
