@@ -3,6 +3,12 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test as base, describe, expect } from 'vitest';
+import {
+  type ArtifactServer,
+  deployPayload,
+  runCommand,
+  startArtifactServer,
+} from '../../test/deploy-support.ts';
 import { buildSampleJar, buildTestAgentJar } from '../../test/java-fixtures.ts';
 import { CommandFailed, type CommandHandlers } from '../commands/handlers.ts';
 import type { AppRef, Instance } from '../orchestrators/orchestrator.ts';
@@ -10,12 +16,6 @@ import { ProcessOrchestrator } from '../orchestrators/process/index.ts';
 import { artifactPath } from './artifact-fetch.ts';
 import { inventoryItem } from './choose-orchestrator.ts';
 import { deployHandlers, stage } from './deploy-handlers.ts';
-import {
-  type ArtifactServer,
-  deployPayload,
-  runCommand,
-  startArtifactServer,
-} from './deploy-test-support.ts';
 
 type Fixtures = {
   stateDir: string;

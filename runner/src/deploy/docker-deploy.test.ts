@@ -3,18 +3,18 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type ArtifactServer,
+  deployPayload,
+  runCommand,
+  startArtifactServer,
+} from '../../test/deploy-support.ts';
 import { ensureJreImage, testDocker } from '../../test/docker-fixtures.ts';
 import { buildSampleJar, buildTestAgentJar } from '../../test/java-fixtures.ts';
 import { DockerOrchestrator, imageTag, networkName } from '../orchestrators/docker/index.ts';
 import type { AppRef, Instance } from '../orchestrators/orchestrator.ts';
 import { chooseOrchestrator } from './choose-orchestrator.ts';
 import { deployHandlers, stage } from './deploy-handlers.ts';
-import {
-  type ArtifactServer,
-  deployPayload,
-  runCommand,
-  startArtifactServer,
-} from './deploy-test-support.ts';
 
 const docker = testDocker();
 const ref: AppRef = { tenant: `t${randomBytes(3).toString('hex')}`, environment: 'dev', app: 'orders' };

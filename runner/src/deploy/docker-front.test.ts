@@ -3,19 +3,19 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureJreImage, testDocker } from '../../test/docker-fixtures.ts';
-import { buildSampleJar, buildTestAgentJar } from '../../test/java-fixtures.ts';
-import { FrontProxy, fetchApp } from '../front/index.ts';
-import { DockerOrchestrator, imageTag, networkName } from '../orchestrators/docker/index.ts';
-import { type AppRef, type Instance, volumeName } from '../orchestrators/orchestrator.ts';
-import { deployHandlers } from './deploy-handlers.ts';
 import {
   type ArtifactServer,
   deployPayload,
   runCommand,
   startArtifactServer,
-} from './deploy-test-support.ts';
-import { watchUrl } from './front-switch-support.ts';
+} from '../../test/deploy-support.ts';
+import { ensureJreImage, testDocker } from '../../test/docker-fixtures.ts';
+import { watchUrl } from '../../test/front-switch.ts';
+import { buildSampleJar, buildTestAgentJar } from '../../test/java-fixtures.ts';
+import { FrontProxy, fetchApp } from '../front/index.ts';
+import { DockerOrchestrator, imageTag, networkName } from '../orchestrators/docker/index.ts';
+import { type AppRef, type Instance, volumeName } from '../orchestrators/orchestrator.ts';
+import { deployHandlers } from './deploy-handlers.ts';
 
 const docker = testDocker();
 const ref: AppRef = { tenant: `t${randomBytes(3).toString('hex')}`, environment: 'dev', app: 'orders' };

@@ -4,19 +4,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type ArtifactServer,
+  deployPayload,
+  runCommand,
+  startArtifactServer,
+} from '../../test/deploy-support.ts';
+import { watchUrl } from '../../test/front-switch.ts';
 import { buildSampleJar, buildTestAgentJar } from '../../test/java-fixtures.ts';
 import { FrontProxy, fetchApp, openFront } from '../front/index.ts';
 import { type AppRef, type Instance, volumeName } from '../orchestrators/orchestrator.ts';
 import { ProcessOrchestrator } from '../orchestrators/process/index.ts';
 import { openDeployments } from './choose-orchestrator.ts';
 import { deployHandlers } from './deploy-handlers.ts';
-import {
-  type ArtifactServer,
-  deployPayload,
-  runCommand,
-  startArtifactServer,
-} from './deploy-test-support.ts';
-import { watchUrl } from './front-switch-support.ts';
 
 const ref: AppRef = { tenant: 'acme', environment: 'dev', app: 'orders' };
 const front = new FrontProxy({ host: '127.0.0.1', port: 0, domain: 'localhost' });

@@ -1,9 +1,9 @@
 import { rm } from 'node:fs/promises';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { deployPayload, startArtifactServer } from '../../test/deploy-support.ts';
 import { buildSampleJar, buildTestAgentJar } from '../../test/java-fixtures.ts';
 import { registeredRunner, until } from '../../test/runner-fixture.ts';
 import type { Runner } from '../runner.ts';
-import { deployPayload, startArtifactServer } from './deploy-test-support.ts';
 
 const ref = { tenant: 'acme', environment: 'dev', app: 'orders' };
 let cleanup: Array<() => Promise<void>> = [];

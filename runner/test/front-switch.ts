@@ -1,5 +1,5 @@
 /** Shared by the front tests: a client that keeps requesting an app URL while a deploy switches versions. */
-import { fetchApp } from '../front/index.ts';
+import { fetchApp } from '../src/front/index.ts';
 
 export type SwitchWatcher = {
   /** Stops the loop; every answer seen, in order, and every request that did not answer 200. */

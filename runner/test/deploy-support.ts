@@ -4,8 +4,8 @@ import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { SignedCommand } from '@cameleer/shared';
-import type { CommandHandlers, RunnerInfo } from '../commands/handlers.ts';
-import type { AppRef } from '../orchestrators/orchestrator.ts';
+import type { CommandHandlers, RunnerInfo } from '../src/commands/handlers.ts';
+import type { AppRef } from '../src/orchestrators/orchestrator.ts';
 
 export type ArtifactServer = {
   /** Serves the file at a fresh URL; returns the URL and the file's SHA-256. */
