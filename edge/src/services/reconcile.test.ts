@@ -1,6 +1,7 @@
 import type { InventoryItem } from '@cameleer/shared';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { servedAt } from '../../test/deploy-results.ts';
 import { createTestEdge, databaseKinds, registerTestRunner, type TestEdge } from '../../test/fixtures.ts';
 import { minimalJar, uploadJar } from '../../test/jars.ts';
 import { withTenant } from '../db/client.ts';
@@ -40,18 +41,7 @@ describe.each(databaseKinds)('reconciling runners on %s', (kind) => {
     const get = async (id: string) =>
       (await (await edge.request(`/api/tenants/${slug}/deployments/${id}`, { token })).json()) as Deployment;
     /** The runner's result for a command, as the tunnel applies it. */
-    /** A deploy result as the contract has it: the instance, served at `url`. */
-    const served = (url: string) => ({
-      state: 'RUNNING',
-      instance: {
-        ref: { tenant: slug, environment: 'dev', app: 'orders' },
-        deploymentId: 'dep_any',
-        version: 'ver_any',
-        state: 'running',
-        id: 'instance-1',
-        url,
-      },
-    });
+    const served = (url: string) => servedAt({ tenant: slug, environment: 'dev', app: 'orders' }, url);
     const finish = (
       commandId: string,
       output: unknown = served('http://127.0.0.1:9000'),

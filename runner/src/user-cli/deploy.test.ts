@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { servedAt } from '../../../edge/test/deploy-results.ts';
 import {
   addProgress,
   deploymentProgress,
@@ -128,17 +129,7 @@ describe('cameleer deploy and status', () => {
       deploymentResult(ctx, {
         commandId,
         status: 'succeeded',
-        output: {
-          state: 'RUNNING',
-          instance: {
-            ref: { tenant: 'acme', environment: 'staging', app: 'orders' },
-            deploymentId: 'dep_any',
-            version: 'ver_any',
-            state: 'running',
-            id: 'instance-1',
-            url: 'http://127.0.0.1:18080',
-          },
-        },
+        output: servedAt({ tenant: 'acme', environment: 'staging', app: 'orders' }, 'http://127.0.0.1:18080'),
       }),
     );
     const run = await pending;

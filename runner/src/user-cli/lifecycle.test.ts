@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { newId, protocolVersion, signProductToken } from '@cameleer/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { servedAt } from '../../../edge/test/deploy-results.ts';
 import {
   appActionResult,
   completeCommand,
@@ -220,17 +221,7 @@ describe('cameleer promote, rollback, stop, restart, remove and logs', () => {
       deploymentResult(ctx, {
         commandId,
         status: 'succeeded',
-        output: {
-          state: 'RUNNING',
-          instance: {
-            ref: { tenant: 'acme', environment: 'staging', app: 'orders' },
-            deploymentId: 'dep_any',
-            version: 'ver_any',
-            state: 'running',
-            id: 'instance-1',
-            url: url,
-          },
-        },
+        output: servedAt({ tenant: 'acme', environment: 'staging', app: 'orders' }, url),
       }),
     );
   }

@@ -1,3 +1,4 @@
+import type { DeploymentState } from '@cameleer/shared';
 import { and, asc, desc, eq, inArray } from 'drizzle-orm';
 import {
   appVersions,
@@ -14,10 +15,10 @@ import { getEnvironment } from '../environments.ts';
 
 type Scope = Pick<TenantContext, 'db' | 'tenantId' | 'clock'>;
 
-/** The newest deployments of an app in an environment, newest first. */
+/** The newest deployments of an app in an environment (in one state, when given), newest first. */
 export function latestDeployments(
   ctx: Scope,
-  where: { appId: string; environmentId: string },
+  where: { appId: string; environmentId: string; state?: DeploymentState },
   limit: number,
 ): Promise<DeploymentRow[]> {
   return ctx.db
@@ -28,6 +29,7 @@ export function latestDeployments(
         eq(deployments.tenantId, ctx.tenantId),
         eq(deployments.appId, where.appId),
         eq(deployments.environmentId, where.environmentId),
+        where.state ? eq(deployments.state, where.state) : undefined,
       ),
     )
     .orderBy(desc(deployments.id))
@@ -39,19 +41,7 @@ export async function servingDeployment(
   ctx: Scope,
   where: { appId: string; environmentId: string },
 ): Promise<DeploymentRow | undefined> {
-  const [row] = await ctx.db
-    .select()
-    .from(deployments)
-    .where(
-      and(
-        eq(deployments.tenantId, ctx.tenantId),
-        eq(deployments.appId, where.appId),
-        eq(deployments.environmentId, where.environmentId),
-        eq(deployments.state, 'RUNNING'),
-      ),
-    )
-    .orderBy(desc(deployments.id))
-    .limit(1);
+  const [row] = await latestDeployments(ctx, { ...where, state: 'RUNNING' }, 1);
   return row;
 }
 

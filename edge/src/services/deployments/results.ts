@@ -1,8 +1,8 @@
 import { CommandKind, type DeploymentState, parseCommandResult, RefPayload } from '@cameleer/shared';
-import { and, eq, ne } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { type DeploymentRow, deployments } from '../../db/schema/index.ts';
 import type { TenantContext } from '../context.ts';
-import { deploymentOfCommand } from './queries.ts';
+import { deploymentOfCommand, latestDeployments } from './queries.ts';
 import { transitionDeployment } from './state-machine.ts';
 
 type Scope = Pick<TenantContext, 'db' | 'tenantId' | 'clock'>;
@@ -63,19 +63,12 @@ export async function deploymentResult(ctx: Scope, result: DeployOutcome) {
  * reason: after blue/green the new one replaced them; after a stop or remove the app serves nothing.
  */
 async function stopOthersServing(ctx: Scope, current: DeploymentRow, reason: string) {
-  const serving = await ctx.db
-    .select({ id: deployments.id })
-    .from(deployments)
-    .where(
-      and(
-        eq(deployments.tenantId, ctx.tenantId),
-        eq(deployments.appId, current.appId),
-        eq(deployments.environmentId, current.environmentId),
-        eq(deployments.state, 'RUNNING'),
-        ne(deployments.id, current.id),
-      ),
-    );
-  for (const { id } of serving) {
+  const serving = await latestDeployments(
+    ctx,
+    { appId: current.appId, environmentId: current.environmentId, state: 'RUNNING' },
+    100,
+  );
+  for (const { id } of serving.filter((d) => d.id !== current.id)) {
     await transitionDeployment(ctx, { deploymentId: id, to: 'STOPPED', reason, onlyFrom: ['RUNNING'] });
   }
 }
