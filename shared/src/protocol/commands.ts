@@ -172,22 +172,24 @@ export function contractIssues(error: z.ZodError): string {
   return error.issues.map((i) => `${i.path.join('.') || 'payload'}: ${i.message}`).join('; ');
 }
 
+/** Parses one side of a kind's contract; a mismatch names every wrong field. */
+function parseContract<T>(schema: z.ZodType, value: unknown): ContractParse<T> {
+  const parsed = schema.safeParse(value);
+  return parsed.success
+    ? { ok: true, data: parsed.data as T }
+    : { ok: false, error: contractIssues(parsed.error) };
+}
+
 export function parseCommandPayload<K extends CommandKind>(
   kind: K,
   payload: unknown,
 ): ContractParse<ParsedCommandPayload<K>> {
-  const parsed = commandContracts[kind].payload.safeParse(payload);
-  return parsed.success
-    ? { ok: true, data: parsed.data as ParsedCommandPayload<K> }
-    : { ok: false, error: contractIssues(parsed.error) };
+  return parseContract(commandContracts[kind].payload, payload);
 }
 
 export function parseCommandResult<K extends CommandKind>(
   kind: K,
   output: unknown,
 ): ContractParse<CommandResult<K>> {
-  const parsed = commandContracts[kind].result.safeParse(output);
-  return parsed.success
-    ? { ok: true, data: parsed.data as CommandResult<K> }
-    : { ok: false, error: contractIssues(parsed.error) };
+  return parseContract(commandContracts[kind].result, output);
 }
