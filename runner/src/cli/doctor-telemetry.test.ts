@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestClickHouse, type TestClickHouse } from '../../../edge/test/clickhouse.ts';
+import { liveRunnerStatus } from '../../test/runner-status.ts';
 import { checkTelemetry } from './doctor-telemetry.ts';
 
 describe('doctor: telemetry', () => {
@@ -48,30 +49,8 @@ describe('doctor: telemetry', () => {
 });
 
 describe('doctor: telemetry of the running runner', () => {
-  const now = new Date().toISOString();
-  const status = (pid: number, clickhouse: 'up' | 'down') => ({
-    pid,
-    running: true,
-    connected: true,
-    transport: 'websocket' as const,
-    edgeUrl: 'http://127.0.0.1:9',
-    startedAt: now,
-    since: now,
-    lastHeartbeatAt: now,
-    lastError: null,
-    updatedAt: now,
-    telemetry: {
-      intakeUrl: 'http://127.0.0.1:41234',
-      clickhouse,
-      clickhouseUrl: 'http://127.0.0.1:38123/',
-      accepted: 0,
-      stored: 0,
-      refused: 0,
-      malformedRequests: 0,
-      unauthorizedRequests: 0,
-      spool: { rows: 0, bytes: 0, budgetBytes: 2 ** 30 },
-    },
-  });
+  const status = (pid: number, clickhouse: 'up' | 'down') =>
+    liveRunnerStatus({ pid, telemetry: { clickhouse, taken: 0, budgetBytes: 2 ** 30 } });
 
   it("reports what a live runner's status says, with its spool budget", async () => {
     const up = await checkTelemetry({}, status(process.pid, 'up'));

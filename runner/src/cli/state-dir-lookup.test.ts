@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runRunnerCli } from '../../test/runner-cli.ts';
+import { liveRunnerStatus } from '../../test/runner-status.ts';
 
 /** What `npm start` leaves in a project: its local runner's identity, key and status. */
 function npmStartRunner(projectDir: string, opts: { telemetry: boolean }): string {
@@ -25,34 +26,13 @@ function npmStartRunner(projectDir: string, opts: { telemetry: boolean }): strin
   writeFileSync(join(stateDir, 'runner-key.json'), '{}', { mode: 0o600 });
   writeFileSync(
     join(stateDir, 'status.json'),
-    JSON.stringify({
-      // This test's process: alive, as the edge process of `npm start` would be.
-      pid: process.pid,
-      running: true,
-      connected: true,
-      transport: 'websocket',
-      edgeUrl: 'http://127.0.0.1:9',
-      startedAt: now,
-      since: now,
-      lastHeartbeatAt: now,
-      lastError: null,
-      updatedAt: now,
-      ...(opts.telemetry
-        ? {
-            telemetry: {
-              intakeUrl: 'http://127.0.0.1:41234',
-              clickhouse: 'up',
-              clickhouseUrl: 'http://127.0.0.1:38123/',
-              accepted: 10,
-              stored: 10,
-              refused: 0,
-              malformedRequests: 0,
-              unauthorizedRequests: 0,
-              spool: { rows: 0, bytes: 0, budgetBytes: 6 * 2 ** 30 },
-            },
-          }
-        : {}),
-    }),
+    // This test's process: alive, as the edge process of `npm start` would be.
+    JSON.stringify(
+      liveRunnerStatus({
+        pid: process.pid,
+        ...(opts.telemetry ? { telemetry: { clickhouse: 'up', taken: 10, budgetBytes: 6 * 2 ** 30 } } : {}),
+      }),
+    ),
   );
   return stateDir;
 }
