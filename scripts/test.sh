@@ -7,11 +7,14 @@ source scripts/postgres.sh
 ensure_postgres
 source scripts/docker.sh
 ensure_docker
+source scripts/chromium.sh
+ensure_chromium
 
 # Lint (import cycles included), type-check and check the boundaries first: a red check is a red run.
 if [ "$#" -eq 0 ]; then
   npx biome check .
   npx tsc -p .
+  npx tsc -p dashboard
   npm run -s boundaries
 fi
 

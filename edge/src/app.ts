@@ -13,7 +13,7 @@ import { appRoutes } from './routes/apps/index.ts';
 import { artifactRoutes, isArtifactUpload } from './routes/artifacts/index.ts';
 import { auditLogRoutes } from './routes/audit-log/index.ts';
 import { forwardAuthRoutes } from './routes/auth/forward-auth.ts';
-import { sessionRoutes } from './routes/auth/session.ts';
+import { sessionRoutes, signInHelpPage } from './routes/auth/session.ts';
 import { billingRoutes } from './routes/billing/index.ts';
 import { configRoutes } from './routes/config/index.ts';
 import { deploymentRoutes } from './routes/deployments/index.ts';
@@ -36,6 +36,21 @@ import { recordAudit } from './services/audit.ts';
 export type AppDeps = {
   /** Built once (Node) or per request from the bindings (Workers). */
   services: Services | ((c: Context<HonoEnv>) => Services);
+  /** The console's files and deep links, for a GET no route answered (Node; Workers serve them as static assets). */
+  console?: (c: Context<HonoEnv>) => Response | undefined;
+};
+
+/** Paths the console never answers: a miss there is the API's own 404. */
+const apiPaths = /^\/(api|auth|tunnel|webhooks|\.well-known)(\/|$)/;
+
+/** The head of the OpenAPI document; its paths come from the routes. */
+export const openApiHeader = {
+  openapi: '3.1.0',
+  info: {
+    title: 'Cameleer API',
+    version: '0.1.0',
+    description: 'Control plane of Cameleer, the managed runtime for Apache Camel applications.',
+  },
 };
 
 const mutating = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -105,18 +120,17 @@ export function createApp(deps: AppDeps) {
     in: 'cookie',
     name: 'cameleer_session',
   });
-  app.doc31('/api/openapi.json', {
-    openapi: '3.1.0',
-    info: {
-      title: 'Cameleer API',
-      version: '0.1.0',
-      description: 'Control plane of Cameleer, the managed runtime for Apache Camel applications.',
-    },
-  });
+  app.doc31('/api/openapi.json', openApiHeader);
 
-  app.notFound((c) =>
-    problemResponse(c, new AppError('not-found', `No route for ${c.req.method} ${c.req.path}`)),
-  );
+  app.notFound((c) => {
+    const page =
+      (c.req.method === 'GET' || c.req.method === 'HEAD') && !apiPaths.test(c.req.path)
+        ? deps.console?.(c)
+        : undefined;
+    if (page) return page;
+    if (c.req.path === '/login') return signInHelpPage(c);
+    return problemResponse(c, new AppError('not-found', `No route for ${c.req.method} ${c.req.path}`));
+  });
   app.onError(async (err, c) => {
     const services = c.get('services');
     const error = toAppError(err, (msg, e) =>

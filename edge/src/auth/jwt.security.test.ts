@@ -153,7 +153,7 @@ async function expectUnauthenticated(edge: TestEdge, token: string, tenant: Tena
 
 type Me = {
   actor: { type: string; id: string; name: string };
-  memberships: { tenantId: string; role: string }[];
+  memberships: { tenantId: string; role: string; permissions: string[] }[];
 };
 
 describe.each(databaseKinds)('bearer JWTs at the edge on %s', (kind) => {
@@ -193,7 +193,10 @@ describe.each(databaseKinds)('bearer JWTs at the edge on %s', (kind) => {
       expect(me.status).toBe(200);
       const body = (await me.json()) as Me;
       expect(body.actor).toMatchObject({ type: 'user', name: 'alice' });
-      expect(body.memberships).toEqual([{ tenantId: a.id, role: 'developer' }]);
+      expect(body.memberships).toEqual([expect.objectContaining({ tenantId: a.id, role: 'developer' })]);
+      // What the console shows is what the role holds: deploying yes, managing tokens no.
+      expect(body.memberships[0]?.permissions).toContain('deployments:write');
+      expect(body.memberships[0]?.permissions).not.toContain('api-tokens:write');
 
       expect((await edge.request('/api/tenants/oidc-a/apps', { token })).status).toBe(200);
       const created = await edge.request('/api/tenants/oidc-a/apps', {
@@ -232,7 +235,7 @@ describe.each(databaseKinds)('bearer JWTs at the edge on %s', (kind) => {
         claims(idp, edge.clock.now(), { sub: 'bob', organization_id: 'org-b', roles: ['viewer'] }),
       );
       const me = (await (await edge.request('/api/me', { token })).json()) as Me;
-      expect(me.memberships).toEqual([{ tenantId: b.id, role: 'viewer' }]);
+      expect(me.memberships).toEqual([expect.objectContaining({ tenantId: b.id, role: 'viewer' })]);
       expect((await edge.request('/api/tenants/oidc-b/apps', { token })).status).toBe(200);
       expect((await edge.request('/api/tenants/oidc-a/apps', { token })).status).toBe(404);
       const write = await edge.request('/api/tenants/oidc-b/apps', {
@@ -257,7 +260,7 @@ describe.each(databaseKinds)('bearer JWTs at the edge on %s', (kind) => {
       expect(added.status).toBe(201);
       const token = await sign(idp.rsa, claims(idp, edge.clock.now(), { sub: 'carol', roles: ['owner'] }));
       const me = (await (await edge.request('/api/me', { token })).json()) as Me;
-      expect(me.memberships).toEqual([{ tenantId: a.id, role: 'viewer' }]);
+      expect(me.memberships).toEqual([expect.objectContaining({ tenantId: a.id, role: 'viewer' })]);
     });
 
     it('accepts expiry and not-before that are off by less than the clock tolerance', async () => {
@@ -358,7 +361,7 @@ describe.each(databaseKinds)('bearer JWTs at the edge on %s', (kind) => {
     const me = (await (
       await edge.request('/api/me', { token: await sign(idp.rsa, mallory()) })
     ).json()) as Me;
-    expect(me.memberships).toEqual([{ tenantId: a.id, role: 'owner' }]);
+    expect(me.memberships).toEqual([expect.objectContaining({ tenantId: a.id, role: 'owner' })]);
   });
 
   it('says an IdP-signed token has expired, and only when its signature verifies', async () => {

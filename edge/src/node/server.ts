@@ -21,6 +21,7 @@ import { LocalHub } from '../tunnel/local-hub.ts';
 import { ReplayGuard } from '../tunnel/replay-guard.ts';
 import { loadArtifactUrlKey } from './artifact-url-key.ts';
 import { createTelemetryClickHouse, type TelemetryClickHouse } from './clickhouse-client.ts';
+import { loadConsoleAssets } from './console-assets.ts';
 import { type Database, openPglite, openPostgres } from './database.ts';
 import { FileArtifactStore } from './fs-artifact-store.ts';
 import { loadCommandKeys, loadLicenceKeys, loadSigningKey } from './key-files.ts';
@@ -113,7 +114,8 @@ export async function startEdge(
     adminToken: config.CAMELEER_ADMIN_TOKEN,
     publicUrl,
   });
-  const app = createApp({ services });
+  const consoleAssets = loadConsoleAssets();
+  const app = createApp({ services, ...(consoleAssets ? { console: consoleAssets } : {}) });
   opts.extend?.(app);
   // Swap the placeholder handler for the real app now that everything is ready.
   server.removeAllListeners('request');

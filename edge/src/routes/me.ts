@@ -1,4 +1,4 @@
-import { Role } from '@cameleer/shared';
+import { type Permission, permissions, Role, roleHolds } from '@cameleer/shared';
 import { z } from '@hono/zod-openapi';
 import { createRouter, errorResponses, jsonResponse, userRoute } from '../openapi.ts';
 
@@ -6,7 +6,15 @@ const Me = z
   .object({
     actor: z.object({ type: z.enum(['user', 'api-token']), id: z.string(), name: z.string() }),
     platformAdmin: z.boolean(),
-    memberships: z.array(z.object({ tenantId: z.string(), role: Role })),
+    memberships: z.array(
+      z.object({
+        tenantId: z.string(),
+        role: Role,
+        permissions: z.array(z.string()).openapi({
+          description: 'What the role may do in the tenant; a client shows only the actions these allow',
+        }),
+      }),
+    ),
   })
   .openapi('Me');
 
@@ -25,8 +33,14 @@ export const meRoutes = createRouter().openapi(me, (c) => {
     {
       actor: { type: principal.actorType, id: principal.id, name: principal.name },
       platformAdmin: principal.platformAdmin,
-      memberships: [...principal.memberships].map(([tenantId, role]) => ({ tenantId, role })),
+      memberships: [...principal.memberships].map(([tenantId, role]) => ({
+        tenantId,
+        role,
+        permissions: allPermissions.filter((p) => roleHolds(role, p)),
+      })),
     },
     200,
   );
 });
+
+const allPermissions = Object.keys(permissions) as Permission[];

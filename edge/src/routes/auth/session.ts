@@ -1,5 +1,5 @@
 import { signProductToken } from '@cameleer/shared';
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import { deleteCookie, setCookie } from 'hono/cookie';
 import { sha256Hex } from '../../auth/hash.ts';
 import { consumeLoginTicket } from '../../db/queries/login-tickets.ts';
@@ -41,13 +41,17 @@ export const sessionRoutes = new Hono<HonoEnv>()
     deleteCookie(c, sessionCookie, { path: '/' });
     return c.body(null, 204);
   })
-  .get('/login', (c) =>
-    c.html(
-      '<!doctype html><title>Sign in · Cameleer</title><main style="font-family:system-ui;max-width:36rem;margin:4rem auto">' +
-        '<h1>Sign in to Cameleer</h1><p>Open the one-time sign-in link that <code>npm start</code> printed in its ' +
-        'console. A new link is printed at every start.</p></main>',
-    ),
+  // Where the console sends a signed-in person back to the app ForwardAuth stopped them at: only our own hosts.
+  .get('/auth/return', (c) => c.redirect(safeRedirect(c.req.query('rd'), c.get('services').settings), 302));
+
+/** `/login` of an edge serving no console (not built, or the API alone): how to sign in, in words. */
+export function signInHelpPage(c: Context<HonoEnv>): Response {
+  return c.html(
+    '<!doctype html><title>Sign in · Cameleer</title><main style="font-family:system-ui;max-width:36rem;margin:4rem auto">' +
+      '<h1>Sign in to Cameleer</h1><p>Open the one-time sign-in link that <code>npm start</code> printed in its ' +
+      'console. A new link is printed at every start.</p></main>',
   );
+}
 
 /** Only same-site paths or hosts under our own domains; anything else goes to the console root. */
 function safeRedirect(rd: string | undefined, settings: { publicUrl: string; appsDomain?: string }): string {

@@ -1,0 +1,77 @@
+import type { ComponentType } from 'react';
+import { createBrowserRouter } from 'react-router';
+import { Shell } from './layout/Shell.tsx';
+import { BillingReturn } from './screens/billing/BillingReturn.tsx';
+import { LoginPage } from './screens/login/LoginPage.tsx';
+import { NotFoundPage } from './screens/NotFoundPage.tsx';
+import { RootRedirect } from './screens/RootRedirect.tsx';
+
+/** Each screen is its own chunk: the first load carries only the frame and the page it opens. */
+const screen = (load: () => Promise<ComponentType>) => ({ lazy: async () => ({ Component: await load() }) });
+
+export const router = createBrowserRouter([
+  { path: '/login', Component: LoginPage },
+  // Stripe Checkout's return address (success_url / cancel_url).
+  { path: '/billing', Component: BillingReturn },
+  { path: '/', Component: RootRedirect },
+  {
+    path: '/t/:tenant',
+    Component: Shell,
+    children: [
+      {
+        index: true,
+        ...screen(() => import('./screens/overview/OverviewPage.tsx').then((m) => m.OverviewPage)),
+      },
+      { path: 'apps', ...screen(() => import('./screens/apps/AppsPage.tsx').then((m) => m.AppsPage)) },
+      { path: 'apps/:app', ...screen(() => import('./screens/apps/AppPage.tsx').then((m) => m.AppPage)) },
+      {
+        path: 'deployments/:deploymentId',
+        ...screen(() => import('./screens/deployments/DeploymentPage.tsx').then((m) => m.DeploymentPage)),
+      },
+      {
+        path: 'runners',
+        ...screen(() => import('./screens/runners/RunnersPage.tsx').then((m) => m.RunnersPage)),
+      },
+      {
+        path: 'logs',
+        ...screen(() => import('./screens/observability/LogsPage.tsx').then((m) => m.LogsPage)),
+      },
+      {
+        path: 'traces',
+        ...screen(() => import('./screens/observability/TracesPage.tsx').then((m) => m.TracesPage)),
+      },
+      {
+        path: 'traces/:traceId',
+        ...screen(() => import('./screens/observability/TracePage.tsx').then((m) => m.TracePage)),
+      },
+      {
+        path: 'topology',
+        ...screen(() => import('./screens/observability/TopologyPage.tsx').then((m) => m.TopologyPage)),
+      },
+      {
+        path: 'routes',
+        ...screen(() =>
+          import('./screens/observability/RouteMetricsPage.tsx').then((m) => m.RouteMetricsPage),
+        ),
+      },
+      {
+        path: 'billing',
+        ...screen(() => import('./screens/billing/BillingPage.tsx').then((m) => m.BillingPage)),
+      },
+      {
+        path: 'settings/members',
+        ...screen(() => import('./screens/settings/MembersPage.tsx').then((m) => m.MembersPage)),
+      },
+      {
+        path: 'settings/tokens',
+        ...screen(() => import('./screens/settings/ApiTokensPage.tsx').then((m) => m.ApiTokensPage)),
+      },
+      {
+        path: 'settings/audit',
+        ...screen(() => import('./screens/settings/AuditLogPage.tsx').then((m) => m.AuditLogPage)),
+      },
+      { path: '*', Component: NotFoundPage },
+    ],
+  },
+  { path: '*', Component: NotFoundPage },
+]);

@@ -1,0 +1,5 @@
+import { PageHeader } from '../../components/PageHeader.tsx';
+
+export function TracesPage() {
+  return <PageHeader title="Traces" />;
+}

@@ -1,0 +1,5 @@
+import { PageHeader } from '../../components/PageHeader.tsx';
+
+export function ApiTokensPage() {
+  return <PageHeader title="API tokens" />;
+}

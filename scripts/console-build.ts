@@ -1,0 +1,55 @@
+/**
+ * Builds the console (dashboard/ → dashboard/dist) with Vite, unless the build on disk was made
+ * from the same sources: `npm start` runs this first, so a fresh clone serves a built console
+ * with no extra command, and a pull that changed the console rebuilds it.
+ *
+ *   npx tsx scripts/console-build.ts            build when stale (prints what it does)
+ *   npx tsx scripts/console-build.ts --force    build anyway
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+
+const dashboard = join(import.meta.dirname, '..', 'dashboard');
+const dist = join(dashboard, 'dist');
+const stamp = join(dist, '.source-hash');
+const inputs = ['src', 'public', 'index.html', 'vite.config.ts', 'package.json'];
+
+/** A digest of every file the build reads from the dashboard workspace. */
+export function consoleSourceHash(): string {
+  const hash = createHash('sha256');
+  for (const input of inputs)
+    for (const file of filesUnder(join(dashboard, input))) {
+      hash.update(relative(dashboard, file));
+      hash.update(readFileSync(file));
+    }
+  return hash.digest('hex');
+}
+
+export function consoleIsBuilt(): boolean {
+  return existsSync(stamp) && readFileSync(stamp, 'utf8') === consoleSourceHash();
+}
+
+/** Builds when the sources changed since the last build; resolves once dist/ is current. */
+export async function ensureConsoleBuilt(opts: { force?: boolean; quiet?: boolean } = {}): Promise<void> {
+  if (!opts.force && consoleIsBuilt()) return;
+  const { build } = await import('vite');
+  if (!opts.quiet) process.stdout.write('  Building the console (dashboard/) …\n');
+  const started = Date.now();
+  await build({ root: dashboard, configFile: join(dashboard, 'vite.config.ts'), logLevel: 'warn' });
+  writeFileSync(stamp, consoleSourceHash());
+  if (!opts.quiet)
+    process.stdout.write(`  Console built in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+}
+
+function filesUnder(path: string): string[] {
+  if (!existsSync(path)) return [];
+  if (!statSync(path).isDirectory()) return [path];
+  return readdirSync(path)
+    .sort()
+    .flatMap((name) => filesUnder(join(path, name)));
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  await ensureConsoleBuilt({ force: process.argv.includes('--force') });
+}
