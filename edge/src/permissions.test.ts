@@ -9,7 +9,7 @@ const publicRoutes = new Set([
   'GET /auth/verify',
   'GET /auth/login',
   'POST /auth/logout',
-  'GET /login',
+  'GET /auth/return',
   'GET /healthz',
   'GET /readyz',
   'GET /.well-known/license-keys',

@@ -8,6 +8,7 @@ import { generateSigningKeyJwk } from '@cameleer/shared';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
+import { ensureConsoleBuilt } from '../../scripts/console-build.ts';
 import { startTestClickHouse, type TestClickHouse } from '../test/clickhouse.ts';
 import { startFakeStripe, testPrices, testWebhookSecret } from '../test/fake-stripe.ts';
 import { adminToken, openTestDatabase } from '../test/fixtures.ts';
@@ -75,6 +76,20 @@ describe('edge on Cloudflare Workers (wrangler dev, workerd)', { timeout: 90_000
     const ready = await call('/readyz');
     expect(ready.status, wrangler.output()).toBe(200);
     expect(await ready.json()).toEqual({ status: 'ready' });
+  });
+
+  it('serves the console from the static assets binding: deep links get the app, the API stays with the edge', async () => {
+    const deep = await call('/t/default/apps/orders');
+    expect(deep.status).toBe(200);
+    const html = await deep.text();
+    expect(html).toContain('<div id="root">');
+    const script = /src="(\/assets\/[^"]+\.js)"/.exec(html)?.[1] ?? '';
+    const asset = await call(script);
+    expect(asset.status).toBe(200);
+    expect(asset.headers.get('cache-control')).toContain('immutable');
+    const missing = await call('/api/nothing');
+    expect(missing.status).toBe(404);
+    expect(missing.headers.get('content-type')).toContain('application/problem+json');
   });
 
   it('authenticates the admin token and serves tenant resources', async () => {
@@ -275,10 +290,10 @@ type Wrangler = { url: string; output(): string; stop(): Promise<void> };
 /** `wrangler dev` on the repo's wrangler.toml, from a temp dir holding the bindings and wrangler's state. */
 async function startWrangler(vars: Record<string, string>): Promise<Wrangler> {
   const dir = mkdtempSync(join(tmpdir(), 'cameleer-wrangler-'));
-  const config = readFileSync(join(repoRoot, 'wrangler.toml'), 'utf8').replace(
-    /^main = .*$/m,
-    `main = ${JSON.stringify(join(repoRoot, 'edge/src/worker.ts'))}`,
-  );
+  await ensureConsoleBuilt({ quiet: true });
+  const config = readFileSync(join(repoRoot, 'wrangler.toml'), 'utf8')
+    .replace(/^main = .*$/m, `main = ${JSON.stringify(join(repoRoot, 'edge/src/worker.ts'))}`)
+    .replace(/^directory = .*$/m, `directory = ${JSON.stringify(join(repoRoot, 'dashboard/dist'))}`);
   writeFileSync(join(dir, 'wrangler.toml'), config);
   writeFileSync(
     join(dir, '.dev.vars'),
