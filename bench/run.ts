@@ -1,3 +1,4 @@
+import { benchConsoleFirstLoad, consoleReport } from './console.ts';
 import { benchDeploy } from './deploy.ts';
 import { deployReport } from './deploy-report.ts';
 import { check, fmt, ms } from './format.ts';
@@ -17,9 +18,15 @@ async function main() {
   if (!only || only === 'tunnel') await tunnel();
   if (!only || only === 'deploy') await deploy();
   if (!only || only === 'telemetry') await telemetry();
+  if (!only || only === 'console') await consoleBench();
 }
 
-const parts = ['forward-auth', 'tunnel', 'deploy', 'telemetry'];
+async function consoleBench() {
+  log('Console bench: JavaScript of the first load of the overview and of an app page, from a fresh build');
+  log(consoleReport(await benchConsoleFirstLoad()));
+}
+
+const parts = ['forward-auth', 'tunnel', 'deploy', 'telemetry', 'console'];
 
 async function forwardAuth() {
   const plan = {

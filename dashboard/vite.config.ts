@@ -8,7 +8,13 @@ const proxied = { target: edge, changeOrigin: false };
 export const config = defineConfig({
   plugins: [react()],
   server: { proxy: { '/api': proxied, '/auth': proxied, '/tunnel': { ...proxied, ws: true } } },
-  build: { outDir: 'dist', assetsDir: 'assets', sourcemap: false, chunkSizeWarningLimit: 900 },
+  build: {
+    outDir: 'dist',
+    assetsDir: 'assets',
+    manifest: true,
+    sourcemap: false,
+    chunkSizeWarningLimit: 900,
+  },
 });
 
 // Vite loads its config through the default export.

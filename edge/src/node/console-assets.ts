@@ -21,7 +21,7 @@ export function loadConsoleAssets(dir = consoleDistDir): ConsoleAssets | undefin
   const assets = new Map<string, Asset>();
   for (const file of filesUnder(dir)) {
     const path = `/${relative(dir, file).split('\\').join('/')}`;
-    if (path === '/_headers' || path.endsWith('.source-hash')) continue;
+    if (path === '/_headers' || path.startsWith('/.')) continue;
     const body = readFileSync(file);
     assets.set(path, {
       body,
