@@ -9,6 +9,7 @@ const engineRestarting = [
 export const config = defineConfig({
   test: {
     pool: 'forks',
+    globalSetup: ['scripts/vitest-setup-console.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     projects: [

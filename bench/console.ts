@@ -21,8 +21,9 @@ export const consolePages = {
 
 export type FirstLoad = { page: string; files: number; gzipKiB: number; rawKiB: number };
 
-export async function benchConsoleFirstLoad(): Promise<FirstLoad[]> {
-  await ensureConsoleBuilt({ force: true, quiet: true });
+/** `rebuild: false` measures the build on disk (tests: others serve it at the same time). */
+export async function benchConsoleFirstLoad({ rebuild = true } = {}): Promise<FirstLoad[]> {
+  await ensureConsoleBuilt({ force: rebuild, quiet: true });
   const manifest = JSON.parse(readFileSync(join(dist, '.vite', 'manifest.json'), 'utf8')) as Manifest;
   const entry = Object.keys(manifest).find((k) => manifest[k]?.isEntry);
   if (!entry) throw new Error('the console build has no entry chunk');
