@@ -1,4 +1,5 @@
 import { benchConsoleFirstLoad, consoleReport } from './console.ts';
+import { benchConsoleLighthouse, lighthouseReport } from './console-lighthouse.ts';
 import { benchDeploy } from './deploy.ts';
 import { deployReport } from './deploy-report.ts';
 import { check, fmt, ms } from './format.ts';
@@ -24,6 +25,7 @@ async function main() {
 async function consoleBench() {
   log('Console bench: JavaScript of the first load of the overview and of an app page, from a fresh build');
   log(consoleReport(await benchConsoleFirstLoad()));
+  log(lighthouseReport(await benchConsoleLighthouse()));
 }
 
 const parts = ['forward-auth', 'tunnel', 'deploy', 'telemetry', 'console'];
