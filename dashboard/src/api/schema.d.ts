@@ -5836,6 +5836,8 @@ export interface components {
         };
         Rollback: {
             environment: string;
+            /** @description Version id or label that ran in the environment before; default the one before the current */
+            version?: string;
         };
         ConfigEntry: {
             /** @example DATABASE_URL */

@@ -75,5 +75,16 @@ describe('deployments end to end', () => {
     });
     const nothing = await api('apps/orders/rollback', { method: 'POST', json: { environment: 'staging' } });
     expect(nothing.status).toBe(409);
+
+    // Back to a chosen version (not only the previous one), and only to one that ran there.
+    const chosen = await settled((await action('rollback', { environment: 'dev', version: v3.label })).id);
+    expect(chosen.state).toBe('RUNNING');
+    expect(await (await fetchApp(chosen.url ?? '')).text()).toContain('version 3');
+    const neverRan = await api('apps/orders/rollback', {
+      method: 'POST',
+      json: { environment: 'prod', version: v3.label },
+    });
+    expect(neverRan.status).toBe(409);
+    expect(((await neverRan.json()) as { detail: string }).detail).toMatch(/never ran in prod/);
   }, 180_000);
 });

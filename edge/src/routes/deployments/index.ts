@@ -132,6 +132,12 @@ const get = tenantRoute({
 
 const EnvironmentInput = z.strictObject({ environment: z.string().min(1).max(64) });
 
+const RollbackInput = EnvironmentInput.extend({
+  version: z.string().min(1).max(64).optional().openapi({
+    description: 'Version id or label that ran in the environment before; default the one before the current',
+  }),
+}).openapi('Rollback');
+
 const promoteRoute = tenantRoute({
   method: 'post',
   path: '/api/tenants/{tenant}/apps/{app}/promote',
@@ -155,7 +161,7 @@ const rollbackRoute = tenantRoute({
   summary: 'Deploy again the version that ran in the environment before the current one',
   'x-permission': 'deployments:write',
   'x-audit': 'deployment.rollback',
-  request: { params: AppParams, body: jsonBody(EnvironmentInput.openapi('Rollback')) },
+  request: { params: AppParams, body: jsonBody(RollbackInput) },
   responses: { 202: jsonResponse(DeploymentView, 'Accepted'), ...errorResponses },
 });
 

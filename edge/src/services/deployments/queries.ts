@@ -61,7 +61,7 @@ export async function runningHistory(ctx: TenantContext, appId: string, environm
     .orderBy(desc(deployments.id));
   const current = rows[0];
   const previous = rows.find((r) => r.versionId !== current?.versionId);
-  return { current, previous };
+  return { current, previous, ran: rows };
 }
 
 /** The deployment a `deploy` command carries out, if any. */
