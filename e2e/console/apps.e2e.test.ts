@@ -51,7 +51,8 @@ describe('console: apps, versions and deployments', () => {
 
     await page.getByRole('button', { name: 'Deploy', exact: true }).click();
     const deploy = page.getByRole('dialog', { name: 'Deploy v1' });
-    await deploy.getByRole('textbox', { name: 'Environment' }).click();
+    // Mantine's Select is an input that opens a listbox.
+    await deploy.locator('input[aria-haspopup="listbox"]').click();
     await page.getByRole('option', { name: 'dev', exact: true }).click();
     await flow.shot('deploy-dialog');
     await deploy.getByRole('button', { name: 'Deploy to dev' }).click();
