@@ -1,0 +1,81 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildSampleJar } from '../../runner/test/java-fixtures.ts';
+import { launchChromium, openFlow, signInWithLink } from '../fixtures/browser.ts';
+import { type ConsoleStack, startConsoleStack } from '../fixtures/console-stack.ts';
+
+describe('console: apps, versions and deployments', () => {
+  let stack: ConsoleStack;
+  let browser: Browser;
+  let jar: string;
+  beforeAll(async () => {
+    [stack, browser, jar] = await Promise.all([
+      startConsoleStack(),
+      launchChromium(),
+      buildSampleJar({ version: '1' }),
+    ]);
+  }, 180_000);
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.close();
+  });
+
+  it('creates an app, uploads its JAR, deploys it to dev and sees it RUNNING', async () => {
+    const sha256 = createHash('sha256').update(readFileSync(jar)).digest('hex');
+    const flow = await openFlow(browser, 'apps');
+    const { page } = flow;
+    await signInWithLink(page, stack.loginUrl);
+    await page.goto(`${stack.url}/t/default/apps`);
+    await expect.poll(() => page.getByText('No apps yet').isVisible()).toBe(true);
+    expect(await flow.accessibilityViolations()).toEqual([]);
+    await flow.shot('apps-empty');
+
+    await page.getByRole('button', { name: 'Create app' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Create app' });
+    await dialog.getByRole('textbox', { name: 'Name' }).fill('orders');
+    await dialog.getByRole('textbox', { name: 'Description' }).fill('Takes orders');
+    await flow.shot('create-app');
+    await dialog.getByRole('button', { name: 'Create' }).click();
+    await page.waitForURL(/\/t\/default\/apps\/orders$/);
+    await expect.poll(() => page.getByRole('heading', { name: 'orders', level: 1 }).isVisible()).toBe(true);
+    await expect.poll(() => page.getByText('No versions yet').isVisible()).toBe(true);
+    expect(await flow.accessibilityViolations()).toEqual([]);
+    await flow.shot('app-new');
+
+    await page.locator('input[type=file]').setInputFiles(jar);
+    await expect.poll(() => page.getByText(sha256).isVisible(), { timeout: 30_000 }).toBe(true);
+    expect(await page.getByRole('cell', { name: /^v1/ }).isVisible()).toBe(true);
+    await flow.shot('version-uploaded');
+
+    await page.getByRole('button', { name: 'Deploy', exact: true }).click();
+    const deploy = page.getByRole('dialog', { name: 'Deploy v1' });
+    // Mantine's Select is an input that opens a listbox.
+    await deploy.locator('input[aria-haspopup="listbox"]').click();
+    await page.getByRole('option', { name: 'dev', exact: true }).click();
+    await flow.shot('deploy-dialog');
+    await deploy.getByRole('button', { name: 'Deploy to dev' }).click();
+    await page.waitForURL(/\/t\/default\/deployments\/[^/]+$/);
+    const deploymentId = new URL(page.url()).pathname.split('/').pop() ?? '';
+    await flow.shot('deployment-page');
+
+    await page.goBack();
+    await page.waitForURL(/\/t\/default\/apps\/orders$/);
+    const running = page.getByRole('link', { name: `${deploymentId}: RUNNING` });
+    await expect
+      .poll(
+        async () => {
+          if (await running.isVisible()) return true;
+          await page.reload();
+          await page.getByRole('heading', { name: 'Deployments' }).waitFor();
+          return running.isVisible();
+        },
+        { timeout: 90_000, interval: 5_000 },
+      )
+      .toBe(true);
+    expect(await flow.accessibilityViolations()).toEqual([]);
+    await flow.shot('deployment-running');
+    await flow.close();
+  }, 240_000);
+});
