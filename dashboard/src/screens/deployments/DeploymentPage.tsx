@@ -1,5 +1,122 @@
+import { Anchor, Badge, Grid, Group, Paper, Stack, Text, Title } from '@mantine/core';
+import { useQuery } from '@tanstack/react-query';
+import { Link, useParams } from 'react-router';
+import { api, unwrap } from '../../api/client.ts';
+import { minimumPollMs } from '../../api/query-client.ts';
 import { PageHeader } from '../../components/PageHeader.tsx';
+import { QueryState } from '../../components/QueryState.tsx';
+import { useTenant } from '../../session/tenant.ts';
+import { DeploymentTimeline } from './DeploymentTimeline.tsx';
+import { isTerminal, stateColor } from './deployment-states.ts';
+import { LogsPanel } from './LogsPanel.tsx';
 
 export function DeploymentPage() {
-  return <PageHeader title="Deployment" />;
+  const { slug } = useTenant();
+  const { deploymentId = '' } = useParams();
+  const deployment = useQuery({
+    queryKey: ['deployment', slug, deploymentId],
+    queryFn: () =>
+      unwrap(
+        api.GET('/api/tenants/{tenant}/deployments/{deploymentId}', {
+          params: { path: { tenant: slug, deploymentId } },
+        }),
+      ),
+    // Until it settles the state changes within seconds; then it no longer changes by itself.
+    refetchInterval: (query) =>
+      query.state.data && isTerminal(query.state.data.state) ? false : minimumPollMs,
+  });
+  // A deployment names its app and environment by id; the log stream and links want their names.
+  const apps = useQuery({
+    queryKey: ['apps', slug],
+    queryFn: () => unwrap(api.GET('/api/tenants/{tenant}/apps', { params: { path: { tenant: slug } } })),
+  });
+  const environments = useQuery({
+    queryKey: ['environments', slug],
+    queryFn: () =>
+      unwrap(api.GET('/api/tenants/{tenant}/environments', { params: { path: { tenant: slug } } })),
+  });
+
+  return (
+    <>
+      <PageHeader title="Deployment" description={deploymentId} />
+      <QueryState query={deployment}>
+        {(d) => {
+          const app = apps.data?.items.find((a) => a.id === d.appId);
+          const environment = environments.data?.items.find((e) => e.id === d.environmentId);
+          return (
+            <Stack>
+              <Grid>
+                <Grid.Col span={{ base: 12, md: 5 }}>
+                  <Paper withBorder p="md" component="section" aria-labelledby="state-title">
+                    <Group justify="space-between" mb="md">
+                      <Title order={2} size="h4" id="state-title">
+                        State
+                      </Title>
+                      <Badge
+                        color={stateColor[d.state]}
+                        size="lg"
+                        variant="light"
+                        data-testid="deployment-state"
+                      >
+                        {d.state}
+                      </Badge>
+                    </Group>
+                    <DeploymentTimeline deployment={d} />
+                  </Paper>
+                </Grid.Col>
+                <Grid.Col span={{ base: 12, md: 7 }}>
+                  <Paper withBorder p="md" component="section" aria-labelledby="details-title">
+                    <Title order={2} size="h4" id="details-title" mb="md">
+                      Details
+                    </Title>
+                    <Stack gap="xs">
+                      <Text size="sm">
+                        App:{' '}
+                        {app ? (
+                          <Anchor component={Link} to={`/t/${slug}/apps/${encodeURIComponent(app.name)}`}>
+                            {app.name}
+                          </Anchor>
+                        ) : (
+                          d.appId
+                        )}
+                      </Text>
+                      <Text size="sm">Environment: {environment?.name ?? d.environmentId}</Text>
+                      <Text size="sm">Version: {d.versionId}</Text>
+                      <Text size="sm">Runner: {d.runnerId}</Text>
+                      <Text size="sm">
+                        URL:{' '}
+                        {d.url ? (
+                          <Anchor href={d.url} target="_blank" rel="noreferrer">
+                            {d.url}
+                          </Anchor>
+                        ) : (
+                          'none yet'
+                        )}
+                      </Text>
+                      {d.reason && (
+                        <Text size="sm" c={d.state === 'FAILED' ? 'red' : undefined}>
+                          Reason: {d.reason}
+                        </Text>
+                      )}
+                      <Text size="xs" c="dimmed">
+                        Created {new Date(d.createdAt).toLocaleString()}, updated{' '}
+                        {new Date(d.updatedAt).toLocaleString()}
+                      </Text>
+                    </Stack>
+                  </Paper>
+                </Grid.Col>
+              </Grid>
+              {app && environment ? (
+                <LogsPanel app={app.name} environment={environment.name} />
+              ) : (
+                <Text size="sm" c="dimmed">
+                  Loading the app and environment for the logs…
+                </Text>
+              )}
+            </Stack>
+          );
+        }}
+      </QueryState>
+    </>
+  );
 }

@@ -104,7 +104,7 @@ function EnvironmentApps({
   });
   if (here.length === 0)
     return (
-      <Text size="sm" c="dimmed">
+      <Text size="sm" c="gray.7">
         {loading ? 'Loading deployments…' : 'Nothing deployed here.'}
       </Text>
     );
@@ -112,7 +112,7 @@ function EnvironmentApps({
     <Stack gap={6}>
       {here.map(({ app, d }) => (
         <Group key={app.id} justify="space-between">
-          <Anchor component={Link} to={`/t/${slug}/apps/${app.name}`} size="sm">
+          <Anchor c="orange.9" component={Link} to={`/t/${slug}/apps/${app.name}`} size="sm">
             {app.name}
           </Anchor>
           <DeploymentState state={d.state} />
@@ -135,7 +135,7 @@ function RecentDeployments({
 }) {
   if (recent.length === 0)
     return (
-      <Text size="sm" c="dimmed" aria-busy="true">
+      <Text size="sm" c="gray.7" aria-busy="true">
         Loading deployments…
       </Text>
     );
@@ -154,7 +154,7 @@ function RecentDeployments({
           {recent.map((d) => (
             <Table.Tr key={d.id}>
               <Table.Td>
-                <Anchor component={Link} to={`/t/${slug}/deployments/${d.id}`} size="sm">
+                <Anchor c="orange.9" component={Link} to={`/t/${slug}/deployments/${d.id}`} size="sm">
                   {appName.get(d.appId) ?? d.appId}
                 </Anchor>
               </Table.Td>
@@ -184,13 +184,13 @@ function RunnersCard({ slug }: { slug: string }) {
           const offline = data.items.filter((r) => r.status === 'offline').length;
           return (
             <Group>
-              <Badge color="teal" variant="light" size="lg">
+              <Badge color="teal.9" variant="light" size="lg">
                 {online} online
               </Badge>
-              <Badge color={offline > 0 ? 'orange' : 'gray'} variant="light" size="lg">
+              <Badge color={offline > 0 ? 'orange.9' : 'gray.8'} variant="light" size="lg">
                 {offline} offline
               </Badge>
-              <Anchor component={Link} to={`/t/${slug}/runners`} size="sm">
+              <Anchor c="orange.9" component={Link} to={`/t/${slug}/runners`} size="sm">
                 See runners
               </Anchor>
             </Group>
@@ -202,10 +202,10 @@ function RunnersCard({ slug }: { slug: string }) {
 }
 
 const licenceColour: Record<components['schemas']['Licence']['state'], string> = {
-  valid: 'teal',
-  grace: 'yellow',
-  expired: 'red',
-  revoked: 'red',
+  valid: 'teal.9',
+  grace: 'yellow.9',
+  expired: 'red.9',
+  revoked: 'red.9',
 };
 
 function LicenceCard({ slug }: { slug: string }) {
@@ -219,13 +219,13 @@ function LicenceCard({ slug }: { slug: string }) {
         {(data) =>
           data && (
             <Group>
-              <Badge variant="light" size="lg">
+              <Badge color="blue.9" variant="light" size="lg">
                 {data.tier.name} tier
               </Badge>
               <Badge color={licenceColour[data.state]} variant="light" size="lg">
                 licence {data.state}
               </Badge>
-              <Text size="sm" c="dimmed">
+              <Text size="sm" c="gray.7">
                 expires {new Date(data.expiresAt).toLocaleDateString()}
               </Text>
             </Group>

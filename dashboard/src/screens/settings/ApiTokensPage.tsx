@@ -107,7 +107,7 @@ function TokenRow({
       <Table.Td>{formatDate(token.createdAt)}</Table.Td>
       <Table.Td>{token.expiresAt ? formatDate(token.expiresAt) : 'never'}</Table.Td>
       <Table.Td>
-        <Badge color={state === 'active' ? 'teal' : 'gray'} variant="light">
+        <Badge color={state === 'active' ? 'teal.9' : 'gray.8'} variant="light">
           {state}
         </Badge>
       </Table.Td>

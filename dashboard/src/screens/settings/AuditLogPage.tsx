@@ -9,7 +9,7 @@ import { useTenant } from '../../session/tenant.ts';
 import { formatDate } from './roles.ts';
 
 type AuditEntry = components['schemas']['AuditEntry'];
-const outcomeColour = { success: 'teal', failure: 'red', denied: 'orange' } as const;
+const outcomeColour = { success: 'teal.9', failure: 'red.9', denied: 'orange.9' } as const;
 
 export function AuditLogPage() {
   const { slug } = useTenant();

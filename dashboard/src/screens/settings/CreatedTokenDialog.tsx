@@ -15,7 +15,7 @@ export function CreatedTokenDialog({ token, onClose }: Props) {
           <Code block data-testid="token-secret">
             {token.secret}
           </Code>
-          <Text size="sm" c="dimmed">
+          <Text size="sm" c="gray.7">
             Use it as <Code>Authorization: Bearer …</Code> from a CLI or CI job.
           </Text>
           <Group justify="flex-end">

@@ -1,0 +1,89 @@
+import { Alert, Button, Code, CopyButton, Group, Modal, Stack, Text } from '@mantine/core';
+import { useDisclosure } from '@mantine/hooks';
+import { useMutation } from '@tanstack/react-query';
+import { api, type components, unwrap } from '../../api/client.ts';
+import { Guarded } from '../../components/Guarded.tsx';
+import { ProblemAlert } from '../../components/ProblemAlert.tsx';
+import { useTenant } from '../../session/tenant.ts';
+
+type RunnerToken = components['schemas']['RunnerToken'];
+
+function CopyLine({ label, text }: { label: string; text: string }) {
+  return (
+    <Stack gap={4}>
+      <Group justify="space-between">
+        <Text size="sm" fw={500}>
+          {label}
+        </Text>
+        <CopyButton value={text}>
+          {({ copied, copy }) => (
+            <Button size="xs" variant="light" color={copied ? 'teal' : undefined} onClick={copy}>
+              {copied ? 'Copied' : 'Copy'}
+            </Button>
+          )}
+        </CopyButton>
+      </Group>
+      <Code block>{text}</Code>
+    </Stack>
+  );
+}
+
+/**
+ * Creates a one-time registration token and shows it with the commands that use it. The token is
+ * shown only here: the edge keeps just its hash, so closing the dialog loses it for good.
+ */
+export function AddRunnerPanel() {
+  const { slug } = useTenant();
+  const [opened, { open, close }] = useDisclosure(false);
+  const create = useMutation({
+    mutationFn: () =>
+      unwrap(
+        api.POST('/api/tenants/{tenant}/runner-tokens', {
+          params: { path: { tenant: slug } },
+          body: { environments: [] },
+        }),
+      ),
+  });
+  const token: RunnerToken | undefined = create.data;
+  return (
+    <>
+      <Guarded
+        permission="runners:write"
+        onClick={() => {
+          create.reset();
+          open();
+          create.mutate();
+        }}
+      >
+        Add a runner
+      </Guarded>
+      <Modal opened={opened} onClose={close} title="Add a runner" size="xl" centered>
+        {create.isError && <ProblemAlert error={create.error} />}
+        {create.isPending && <Text size="sm">Creating a registration token…</Text>}
+        {token && (
+          <Stack>
+            <Alert color="yellow" variant="light" title="Shown once">
+              Copy the token now: it cannot be shown again. It registers one runner and expires at{' '}
+              {new Date(token.expiresAt).toLocaleString()}.
+            </Alert>
+            <CopyLine label="Registration token" text={token.token} />
+            <CopyLine
+              label="1. Register the runner (Node.js 22 and Java 21 on the machine)"
+              text={token.register}
+            />
+            <CopyLine label="2. Start it" text="npx cameleer-runner start" />
+            <Text size="sm" c="dimmed">
+              The runner connects out to the edge; it needs no open port. It appears in the list as online
+              once started.
+            </Text>
+          </Stack>
+        )}
+        <Group justify="flex-end" mt="lg">
+          <Button variant="default" onClick={close}>
+            Done
+          </Button>
+        </Group>
+      </Modal>
+    </>
+  );
+}
