@@ -2,11 +2,11 @@ import { Badge } from '@mantine/core';
 import type { Deployment } from './overview-queries.ts';
 
 const colours: Record<Deployment['state'], string> = {
-  BUILDING: 'blue.9',
-  STARTING: 'yellow.9',
-  RUNNING: 'teal.9',
-  FAILED: 'red.9',
-  STOPPED: 'gray.8',
+  BUILDING: 'blue',
+  STARTING: 'yellow',
+  RUNNING: 'green',
+  FAILED: 'red',
+  STOPPED: 'gray',
 };
 
 export function DeploymentState({ state }: { state: Deployment['state'] }) {

@@ -112,7 +112,7 @@ function EnvironmentApps({
     <Stack gap={6}>
       {here.map(({ app, d }) => (
         <Group key={app.id} justify="space-between">
-          <Anchor c="orange.9" component={Link} to={`/t/${slug}/apps/${app.name}`} size="sm">
+          <Anchor component={Link} to={`/t/${slug}/apps/${app.name}`} size="sm">
             {app.name}
           </Anchor>
           <DeploymentState state={d.state} />
@@ -154,7 +154,7 @@ function RecentDeployments({
           {recent.map((d) => (
             <Table.Tr key={d.id}>
               <Table.Td>
-                <Anchor c="orange.9" component={Link} to={`/t/${slug}/deployments/${d.id}`} size="sm">
+                <Anchor component={Link} to={`/t/${slug}/deployments/${d.id}`} size="sm">
                   {appName.get(d.appId) ?? d.appId}
                 </Anchor>
               </Table.Td>
@@ -184,13 +184,13 @@ function RunnersCard({ slug }: { slug: string }) {
           const offline = data.items.filter((r) => r.status === 'offline').length;
           return (
             <Group>
-              <Badge color="teal.9" variant="light" size="lg">
+              <Badge color="green" variant="light" size="lg">
                 {online} online
               </Badge>
-              <Badge color={offline > 0 ? 'orange.9' : 'gray.8'} variant="light" size="lg">
+              <Badge color={offline > 0 ? 'orange' : 'gray'} variant="light" size="lg">
                 {offline} offline
               </Badge>
-              <Anchor c="orange.9" component={Link} to={`/t/${slug}/runners`} size="sm">
+              <Anchor component={Link} to={`/t/${slug}/runners`} size="sm">
                 See runners
               </Anchor>
             </Group>
@@ -202,10 +202,10 @@ function RunnersCard({ slug }: { slug: string }) {
 }
 
 const licenceColour: Record<components['schemas']['Licence']['state'], string> = {
-  valid: 'teal.9',
-  grace: 'yellow.9',
-  expired: 'red.9',
-  revoked: 'red.9',
+  valid: 'green',
+  grace: 'yellow',
+  expired: 'red',
+  revoked: 'red',
 };
 
 function LicenceCard({ slug }: { slug: string }) {
@@ -219,7 +219,7 @@ function LicenceCard({ slug }: { slug: string }) {
         {(data) =>
           data && (
             <Group>
-              <Badge color="blue.9" variant="light" size="lg">
+              <Badge color="blue" variant="light" size="lg">
                 {data.tier.name} tier
               </Badge>
               <Badge color={licenceColour[data.state]} variant="light" size="lg">
