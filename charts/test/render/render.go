@@ -27,6 +27,8 @@ type manifest struct {
 type renderOutput struct {
 	Manifests []manifest `json:"manifests"`
 	Notes     string     `json:"notes"`
+	// The coalesced values the templates saw: what Helm checks against values.schema.json.
+	Values map[string]interface{} `json:"values"`
 }
 
 // The API versions a plain cluster serves, as `helm template` reports by default.
@@ -95,7 +97,7 @@ func renderChart(in renderInput) (*renderOutput, error) {
 		}
 	}
 
-	out := &renderOutput{Manifests: []manifest{}}
+	out := &renderOutput{Manifests: []manifest{}, Values: values}
 	for _, name := range names {
 		if strings.HasPrefix(filepath.Base(name), "_") {
 			continue
