@@ -1,12 +1,13 @@
 /** Renders charts/cameleer-runner for tests: the renderer is built once per file, overrides go to temp files. */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { stringify } from 'yaml';
 import { buildRenderer, type KubernetesObject, type RenderedChart, renderChart } from './render-chart.ts';
 
 export const chartDir = join(import.meta.dirname, '..', 'cameleer-runner');
-export const exampleFile = (name: string) => join(chartDir, 'ci', name);
+/** An example of ci/ by name, or any values file by absolute path. */
+export const exampleFile = (name: string) => resolve(chartDir, 'ci', name);
 export const examples = ['default-values.yaml', 'custom-values.yaml', 'namespaced-values.yaml'];
 
 export type ChartRenderer = {
