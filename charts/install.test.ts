@@ -50,9 +50,9 @@ async function install(extra: string[], env: Record<string, string> = {}) {
 function helmChartOf(stdout: string) {
   const lines = stdout.split('\n');
   const start = lines.findIndex((l) => l.includes('/server/manifests/cameleer-runner.yaml'));
-  const body = lines
-    .slice(start + 1)
-    .filter((l, i, all) => all.slice(0, i + 1).every((x) => x.startsWith('|')));
+  const after = lines.slice(start + 1);
+  const end = after.findIndex((l) => !l.startsWith('|'));
+  const body = after.slice(0, end === -1 ? undefined : end);
   return parse(body.map((l) => l.replace(/^\| {3}/, '')).join('\n')) as {
     kind: string;
     spec: { chart: string; chartContent: string; targetNamespace: string; valuesContent: string };
