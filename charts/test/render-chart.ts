@@ -4,7 +4,7 @@
  */
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, renameSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -53,7 +53,17 @@ export async function buildRenderer(): Promise<string> {
   }
   const binary = join(tmpdir(), `cameleer-chart-render-${hash.digest('hex').slice(0, 16)}`);
   if (!existsSync(binary)) {
-    await run('go', ['build', '-o', binary, '.'], { cwd: rendererSources, env: goEnv });
+    // Test files build in parallel: each builds its own copy and renames it into place whole.
+    const building = `${binary}.${process.pid}.tmp`;
+    try {
+      await run('go', ['build', '-o', building, '.'], { cwd: rendererSources, env: goEnv });
+    } catch (err) {
+      throw new RenderError(
+        `cannot build the chart renderer (Debian's golang-go and golang-github-masterminds-sprig-dev: ` +
+          `\`source scripts/go.sh && ensure_go\`): ${(err as { stderr?: string }).stderr ?? err}`,
+      );
+    }
+    renameSync(building, binary);
   }
   return binary;
 }
