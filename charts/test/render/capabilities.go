@@ -10,8 +10,15 @@ import (
 type apiVersionSet []string
 
 func (s apiVersionSet) Has(version string) bool {
+	groupVersion := version
+	if slash := strings.LastIndex(version, "/"); slash > 0 {
+		kind := version[slash+1:]
+		if kind != "" && kind[0] >= 'A' && kind[0] <= 'Z' {
+			groupVersion = version[:slash]
+		}
+	}
 	for _, v := range s {
-		if v == version || strings.HasPrefix(version, v+"/") && strings.Count(version, "/") > strings.Count(v, "/") && v != "v1" {
+		if v == version || v == groupVersion {
 			return true
 		}
 	}
