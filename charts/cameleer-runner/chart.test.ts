@@ -63,9 +63,14 @@ describe('the Deployment', () => {
       CAMELEER_ORCHESTRATOR: 'kubernetes',
       CAMELEER_EDGE_URL: 'https://cameleer.example.com',
       CAMELEER_APPS_DOMAIN: 'apps.example.com',
-      CAMELEER_KUBERNETES_INTAKE_URL: 'http://cameleer-cameleer-runner-intake.cameleer.svc:4318',
     });
-    expect(podTemplate(rendered).spec.containers[0]?.image).toBe('ghcr.io/cameleer/cameleer-runner:0.1.0');
+    const runner = podTemplate(rendered).spec.containers[0];
+    expect(runner?.image).toBe('ghcr.io/cameleer/cameleer-runner:0.1.0');
+    // Ready when connected; never restarted for being offline, it keeps retrying on its own.
+    expect(runner?.readinessProbe).toMatchObject({ exec: { command: ['cameleer-runner', 'status'] } });
+    expect(runner?.livenessProbe).toBeUndefined();
+    // No ClickHouse, no intake listening: apps are not told to export to it.
+    expect(objectOf(rendered, 'ConfigMap').data).not.toHaveProperty('CAMELEER_KUBERNETES_INTAKE_URL');
   });
 
   it('passes the runner only variables it reads, besides the Kubernetes ones and the registration', async () => {
@@ -99,6 +104,7 @@ describe('the Deployment', () => {
       CAMELEER_KUBERNETES_REGISTRY: 'registry.example.com/cameleer',
       CAMELEER_KUBERNETES_REGISTRY_SECRET: 'runner-registry',
       CAMELEER_CLICKHOUSE_URL: 'https://clickhouse.corp.example:8443',
+      CAMELEER_KUBERNETES_INTAKE_URL: 'http://runner-intake.cameleer.svc:4318',
     });
     expect(data.NO_PROXY?.split(',')).toEqual(
       expect.arrayContaining(['.corp.example', '10.43.0.1', 'kubernetes.default.svc', '.svc']),
