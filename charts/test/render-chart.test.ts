@@ -1,6 +1,8 @@
+import { execFile } from 'node:child_process';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildRenderer, RenderError, renderChart } from './render-chart.ts';
+import { buildRenderer, goEnv, RenderError, renderChart } from './render-chart.ts';
 
 // A chart using each Helm function the renderer stands in for, with what `helm template` prints.
 const fixture = join(import.meta.dirname, 'fixtures', 'helm-functions');
@@ -64,4 +66,11 @@ describe('the chart renderer', () => {
       RenderError,
     );
   });
+
+  it('is gofmt-formatted and passes go vet, the Go side of the lint', async () => {
+    const run = promisify(execFile);
+    const cwd = join(import.meta.dirname, 'render');
+    await expect(run('gofmt', ['-l', '.'], { cwd })).resolves.toMatchObject({ stdout: '' });
+    await expect(run('go', ['vet', '.'], { cwd, env: goEnv })).resolves.toBeDefined();
+  }, 120_000);
 });

@@ -14,7 +14,7 @@ const run = promisify(execFile);
 const rendererSources = join(import.meta.dirname, 'render');
 
 /** The Debian packages' sources: sprig, yaml.v2/v3 and their dependencies (scripts/go.sh installs them). */
-const goEnv = {
+export const goEnv = {
   ...process.env,
   GO111MODULE: 'off',
   GOPATH: '/usr/share/gocode',
