@@ -9,6 +9,8 @@ source scripts/docker.sh
 ensure_docker
 source scripts/chromium.sh
 ensure_chromium
+source scripts/go.sh
+ensure_go
 
 # Lint (import cycles included), type-check and check the boundaries first: a red check is a red run.
 if [ "$#" -eq 0 ]; then
