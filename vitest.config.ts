@@ -17,7 +17,7 @@ export const config = defineConfig({
         extends: true,
         test: {
           name: 'main',
-          include: ['{edge,runner,shared,bench,e2e}/**/*.test.ts', 'scripts/**/*.test.ts'],
+          include: ['{edge,runner,shared,bench,e2e,dashboard}/**/*.test.ts', 'scripts/**/*.test.ts'],
           exclude: ['**/node_modules/**', ...engineRestarting],
           sequence: { groupOrder: 0 },
         },

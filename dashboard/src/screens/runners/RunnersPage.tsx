@@ -53,7 +53,7 @@ export function RunnersPage() {
       />
       <QueryState query={runners} isEmpty={(d) => d.items.length === 0} empty="No runner yet: add one.">
         {({ items }) => (
-          <Table.ScrollContainer minWidth={800}>
+          <Table.ScrollContainer minWidth={900}>
             <Table striped highlightOnHover>
               <Table.Thead>
                 <Table.Tr>
@@ -62,6 +62,7 @@ export function RunnersPage() {
                   <Table.Th>Transport</Table.Th>
                   <Table.Th>Version</Table.Th>
                   <Table.Th>Capabilities</Table.Th>
+                  <Table.Th>Commands in flight</Table.Th>
                   <Table.Th>Last seen</Table.Th>
                   <Table.Th>
                     <VisuallyHidden>Actions</VisuallyHidden>
@@ -95,6 +96,7 @@ export function RunnersPage() {
                         ))}
                       </Group>
                     </Table.Td>
+                    <Table.Td>{runner.commandsInFlight}</Table.Td>
                     <Table.Td>
                       <span title={runner.lastSeenAt ?? undefined}>{sinceText(runner.lastSeenAt)}</span>
                     </Table.Td>
