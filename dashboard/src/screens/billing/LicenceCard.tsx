@@ -21,6 +21,14 @@ export function licenceFileName(slug: string): string {
   return `cameleer-licence-${slug}.jwt`;
 }
 
+function verifyCommands(file: string): string {
+  return [
+    `npx cameleer-runner license verify ${file}`,
+    '# on a machine that never reached the edge, with the saved public keys:',
+    `npx cameleer-runner license verify ${file} --keys ${location.origin}/.well-known/license-keys`,
+  ].join('\n');
+}
+
 function download(slug: string, token: string) {
   const url = URL.createObjectURL(new Blob([token], { type: 'application/jwt' }));
   const link = document.createElement('a');
@@ -122,9 +130,9 @@ export function LicenceCard() {
                 Runners without network access check the licence offline. Copy {file} to the runner's machine
                 and run:
               </Text>
-              <Code
-                block
-              >{`npx cameleer-runner license verify ${file}\n# on a machine that never reached the edge, with the saved public keys:\nnpx cameleer-runner license verify ${file} --keys ${location.origin}/.well-known/license-keys`}</Code>
+              <Code block tabIndex={0}>
+                {verifyCommands(file)}
+              </Code>
               <PlatformActions slug={slug} />
             </Stack>
           )

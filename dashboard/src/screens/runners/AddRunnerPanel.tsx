@@ -29,7 +29,9 @@ function CopyLine({ label, text }: { label: string; text: string }) {
           )}
         </CopyButton>
       </Group>
-      <Code block>{text}</Code>
+      <Code block tabIndex={0}>
+        {text}
+      </Code>
     </Stack>
   );
 }
