@@ -79,7 +79,8 @@ describe('console: licence and billing', () => {
     expect(await page.getByTestId('usage-environments').textContent()).toBe('3 of 1');
     expect(await page.getByTestId('usage-apps').textContent()).toBe('0 of 3');
     expect(await page.getByTestId('usage-runners').textContent()).toBe('1 of 1');
-    expect(await page.getByRole('progressbar', { name: 'Apps: 0 of 3 used' }).isVisible()).toBe(true);
+    const environmentsBar = page.getByRole('progressbar', { name: 'Environments: 3 of 1 used' });
+    expect(await environmentsBar.getAttribute('aria-valuenow')).toBe('100');
     await expect.poll(() => page.getByTestId('subscription-state').textContent()).toMatch(/No subscription/);
     expect(await page.getByRole('button', { name: 'Manage billing' }).isDisabled()).toBe(true);
     await expect.poll(() => page.getByTestId('licence-state').textContent()).toBe('valid');
