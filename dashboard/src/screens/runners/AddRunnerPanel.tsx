@@ -20,7 +20,7 @@ function CopyLine({ label, text }: { label: string; text: string }) {
             <Button
               size="xs"
               variant="light"
-              color={copied ? 'teal' : undefined}
+              color={copied ? 'green' : undefined}
               onClick={copy}
               aria-label={copied ? `${label}: copied` : `Copy: ${label}`}
             >
@@ -65,7 +65,14 @@ export function AddRunnerPanel() {
       >
         Add a runner
       </Guarded>
-      <Modal opened={opened} onClose={close} title="Add a runner" size="xl" centered>
+      <Modal
+        opened={opened}
+        onClose={close}
+        title="Add a runner"
+        size="xl"
+        centered
+        closeButtonProps={{ 'aria-label': 'Close' }}
+      >
         {create.isError && <ProblemAlert error={create.error} />}
         {create.isPending && <Text size="sm">Creating a registration token…</Text>}
         {token && (
