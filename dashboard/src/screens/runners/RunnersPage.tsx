@@ -81,14 +81,18 @@ export function RunnersPage() {
                       </Text>
                     </Table.Td>
                     <Table.Td>
-                      <Badge color={runnerStatusColor[runner.status]} variant="light">
+                      <Badge
+                        color={runnerStatusColor[runner.status]}
+                        variant="light"
+                        styles={{ label: { overflow: 'visible' } }}
+                      >
                         {runner.status}
                       </Badge>
                     </Table.Td>
                     <Table.Td>{runner.transport ?? '—'}</Table.Td>
                     <Table.Td>{runner.version || '—'}</Table.Td>
                     <Table.Td>
-                      <Group gap={4}>
+                      <Group gap={4} wrap="nowrap">
                         {runner.capabilities.map((c) => (
                           <Badge key={c} size="sm" variant="outline" color="gray">
                             {c}
