@@ -29,7 +29,7 @@ function CopyLine({ label, text }: { label: string; text: string }) {
           )}
         </CopyButton>
       </Group>
-      <Code block tabIndex={0}>
+      <Code block tabIndex={0} style={{ whiteSpace: 'pre-wrap', wordBreak: 'break-all' }}>
         {text}
       </Code>
     </Stack>

@@ -92,9 +92,15 @@ export function RunnersPage() {
                     <Table.Td>{runner.transport ?? '—'}</Table.Td>
                     <Table.Td>{runner.version || '—'}</Table.Td>
                     <Table.Td>
-                      <Group gap={4} wrap="nowrap">
+                      <Group gap={4}>
                         {runner.capabilities.map((c) => (
-                          <Badge key={c} size="sm" variant="outline" color="gray">
+                          <Badge
+                            key={c}
+                            size="sm"
+                            variant="outline"
+                            color="gray"
+                            styles={{ label: { overflow: 'visible' } }}
+                          >
                             {c}
                           </Badge>
                         ))}
