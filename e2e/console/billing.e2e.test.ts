@@ -161,3 +161,29 @@ describe('console: licence and billing', () => {
     await flow.close();
   }, 60_000);
 });
+
+describe('console: licence and billing on an edge without Stripe', () => {
+  let stack: ConsoleStack;
+  let browser: Browser;
+  beforeAll(async () => {
+    [stack, browser] = await Promise.all([startConsoleStack(), launchChromium()]);
+  }, 120_000);
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.close();
+  });
+
+  it('says billing is not set up instead of offering buttons that cannot work, and the licence still shows', async () => {
+    const flow = await openFlow(browser, 'billing-unconfigured');
+    const { page } = flow;
+    await signInWithLink(page, stack.loginUrl);
+    await page.goto(`${stack.url}/t/default/billing`);
+    await expect.poll(() => page.getByText('Billing is not set up on this edge').isVisible()).toBe(true);
+    expect(await page.getByRole('button', { name: /^Upgrade/ }).count()).toBe(0);
+    expect(await page.getByTestId('current-tier').textContent()).toBe('high tier');
+    await expect.poll(() => page.getByTestId('licence-state').textContent()).toBe('valid');
+    expect(await flow.accessibilityViolations()).toEqual([]);
+    await flow.shot('billing-unconfigured');
+    await flow.close();
+  }, 60_000);
+});
