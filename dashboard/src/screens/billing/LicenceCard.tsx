@@ -130,7 +130,7 @@ export function LicenceCard() {
                 Runners without network access check the licence offline. Copy {file} to the runner's machine
                 and run:
               </Text>
-              <Code block tabIndex={0} style={{ whiteSpace: 'pre-wrap', wordBreak: 'break-all' }}>
+              <Code block tabIndex={0} style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}>
                 {verifyCommands(file)}
               </Code>
               <PlatformActions slug={slug} />

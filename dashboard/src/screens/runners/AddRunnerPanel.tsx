@@ -29,7 +29,7 @@ function CopyLine({ label, text }: { label: string; text: string }) {
           )}
         </CopyButton>
       </Group>
-      <Code block tabIndex={0} style={{ whiteSpace: 'pre-wrap', wordBreak: 'break-all' }}>
+      <Code block tabIndex={0} style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}>
         {text}
       </Code>
     </Stack>
