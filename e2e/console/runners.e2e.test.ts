@@ -85,7 +85,7 @@ describe('console: runners', () => {
     await expect
       .poll(() => row.getByText('online').isVisible(), { timeout: 45_000, interval: 1_000 })
       .toBe(true);
-    expect(await row.getByRole('cell', { name: 'websocket' }).isVisible()).toBe(true);
+    expect(await row.getByRole('cell', { name: 'WebSocket' }).isVisible()).toBe(true);
     const cells = await row.getByRole('cell').allTextContents();
     expect(cells[3]).toMatch(/^\d+\.\d+\.\d+/);
     expect(cells[4]).toMatch(/process|docker|kubernetes/);

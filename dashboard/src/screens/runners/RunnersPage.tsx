@@ -8,7 +8,7 @@ import { ProblemAlert } from '../../components/ProblemAlert.tsx';
 import { QueryState } from '../../components/QueryState.tsx';
 import { useTenant } from '../../session/tenant.ts';
 import { AddRunnerPanel } from './AddRunnerPanel.tsx';
-import { type Runner, runnerStatusColor, sinceText } from './runner-status.ts';
+import { type Runner, runnerStatusColor, sinceText, transportText } from './runner-status.ts';
 
 function RevokeButton({ runner }: { runner: Runner }) {
   const { slug } = useTenant();
@@ -89,7 +89,7 @@ export function RunnersPage() {
                         {runner.status}
                       </Badge>
                     </Table.Td>
-                    <Table.Td>{runner.transport ?? '—'}</Table.Td>
+                    <Table.Td>{transportText(runner.transport)}</Table.Td>
                     <Table.Td>{runner.version || '—'}</Table.Td>
                     <Table.Td>
                       <Group gap={4}>
