@@ -18,7 +18,7 @@ export const config = defineConfig({
         test: {
           name: 'main',
           include: [
-            '{edge,runner,shared,bench,e2e}/**/*.test.ts',
+            '{edge,runner,shared,bench,e2e,dashboard}/**/*.test.ts',
             'scripts/**/*.test.ts',
             'charts/**/*.test.ts',
           ],

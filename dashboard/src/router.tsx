@@ -1,7 +1,6 @@
 import type { ComponentType } from 'react';
 import { createBrowserRouter } from 'react-router';
 import { Shell } from './layout/Shell.tsx';
-import { BillingReturn } from './screens/billing/BillingReturn.tsx';
 import { LoginPage } from './screens/login/LoginPage.tsx';
 import { NotFoundPage } from './screens/NotFoundPage.tsx';
 import { RootRedirect } from './screens/RootRedirect.tsx';
@@ -12,7 +11,10 @@ const screen = (load: () => Promise<ComponentType>) => ({ lazy: async () => ({ C
 export const router = createBrowserRouter([
   { path: '/login', Component: LoginPage },
   // Stripe Checkout's return address (success_url / cancel_url).
-  { path: '/billing', Component: BillingReturn },
+  {
+    path: '/billing',
+    ...screen(() => import('./screens/billing/BillingReturn.tsx').then((m) => m.BillingReturn)),
+  },
   { path: '/', Component: RootRedirect },
   {
     path: '/t/:tenant',

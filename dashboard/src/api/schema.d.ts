@@ -4222,7 +4222,75 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** The tenant's tier, its limits and what the tenant uses of them */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Tenant id (tnt_…) or slug */
+                    tenant: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Tier and usage */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TierUsage"];
+                    };
+                };
+                /** @description Invalid request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not authenticated */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Role lacks the permission */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found (or owned by another tenant) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Conflict */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
         /** Change the tenant's tier and re-issue its licence (platform administrators) */
         put: {
             parameters: {
@@ -5726,6 +5794,15 @@ export interface components {
             environments: string[];
             /** @description The command that registers a runner with it */
             register: string;
+            /** @description Copy-paste commands that register a runner with this token and start it */
+            install: {
+                /** @description Register and start with npm (Node.js 22 on the machine) */
+                npm: string;
+                /** @description Register and start in a container beside Docker */
+                docker: string;
+                /** @description Install in Kubernetes with the Helm chart; null until the chart exists */
+                helm: string | null;
+            };
         };
         CreateRunnerToken: {
             /**
@@ -5747,6 +5824,8 @@ export interface components {
             version: string;
             capabilities: string[];
             inventory: unknown[];
+            /** @description Commands queued, sent or acknowledged and not yet finished */
+            commandsInFlight: number;
             /** Format: date-time */
             lastSeenAt: string | null;
             /** Format: date-time */
@@ -5894,6 +5973,15 @@ export interface components {
                 memoryMbPerApp: number;
             };
             features: string[];
+        };
+        TierUsage: {
+            tier: components["schemas"]["Tier"];
+            /** @description What the tenant uses of each counted limit; revoked runners do not count */
+            usage: {
+                apps: number;
+                runners: number;
+                environments: number;
+            };
         };
         ChangeTier: {
             /** @enum {string} */

@@ -73,7 +73,15 @@ function SectionLinks({ onNavigate }: { onNavigate: () => void }) {
                   {heading}
                 </Text>
               )}
-              <NavLink component={RouterLink} to={to} label={s.label} active={active} onClick={onNavigate} />
+              {/* `end` for the overview: the router's own active mark would otherwise match every page. */}
+              <NavLink
+                component={RouterLink}
+                to={to}
+                end={!s.path}
+                label={s.label}
+                active={active}
+                onClick={onNavigate}
+              />
             </div>
           );
         })}

@@ -34,6 +34,15 @@ async function used(ctx: Scope, limit: CountedLimit): Promise<number> {
   return row?.n ?? 0;
 }
 
+/** What the tenant uses of each counted limit (revoked runners do not count), beside its tier. */
+export async function tenantUsage(ctx: Scope) {
+  const tier = await tenantTier(ctx);
+  // One after the other: the queries share the request's transaction, which runs one at a time anyway.
+  const usage = { apps: await used(ctx, 'apps'), runners: await used(ctx, 'runners'), environments: 0 };
+  usage.environments = await used(ctx, 'environments');
+  return { tier, usage };
+}
+
 function exceeded(tier: TierName, limit: string, allowed: number | string, detail: string) {
   return new LimitExceeded({ limit, tier, allowed, upgradeTo: upgradeFrom(tier), detail });
 }

@@ -1,10 +1,10 @@
 import type { Capability, InventoryItem, Transport } from '@cameleer/shared';
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, count, eq, inArray } from 'drizzle-orm';
 import { sha256Hex } from '../auth/hash.ts';
 import type { Clock } from '../clock.ts';
 import { type Db, withTenant } from '../db/client.ts';
 import { findRegistrationTokenByHash } from '../db/queries/registration-tokens.ts';
-import { runners, tenants } from '../db/schema/index.ts';
+import { commands, runners, tenants } from '../db/schema/index.ts';
 import { NotFound, Unauthenticated } from '../errors.ts';
 import { recordAudit } from './audit.ts';
 import type { TenantContext } from './context.ts';
@@ -76,6 +76,16 @@ export async function registerRunner({
 
 export async function listRunners({ ctx }: { ctx: TenantContext }) {
   return ctx.db.select().from(runners).where(eq(runners.tenantId, ctx.tenantId)).orderBy(asc(runners.id));
+}
+
+/** Commands not yet finished (queued, sent or acknowledged), per runner of the tenant. */
+export async function commandsInFlight({ ctx }: { ctx: Pick<TenantContext, 'db' | 'tenantId'> }) {
+  const rows = await ctx.db
+    .select({ runnerId: commands.runnerId, n: count() })
+    .from(commands)
+    .where(and(eq(commands.tenantId, ctx.tenantId), inArray(commands.state, ['queued', 'sent', 'acked'])))
+    .groupBy(commands.runnerId);
+  return new Map(rows.map((r) => [r.runnerId, r.n]));
 }
 
 export async function getRunner({

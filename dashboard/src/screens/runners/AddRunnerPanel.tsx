@@ -1,4 +1,4 @@
-import { Alert, Button, Code, CopyButton, Group, Modal, Stack, Text } from '@mantine/core';
+import { Alert, Button, Code, CopyButton, Group, Modal, Stack, Tabs, Text } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { useMutation } from '@tanstack/react-query';
 import { api, type components, unwrap } from '../../api/client.ts';
@@ -17,13 +17,21 @@ function CopyLine({ label, text }: { label: string; text: string }) {
         </Text>
         <CopyButton value={text}>
           {({ copied, copy }) => (
-            <Button size="xs" variant="light" color={copied ? 'teal' : undefined} onClick={copy}>
+            <Button
+              size="xs"
+              variant="light"
+              color={copied ? 'green' : undefined}
+              onClick={copy}
+              aria-label={copied ? `${label}: copied` : `Copy: ${label}`}
+            >
               {copied ? 'Copied' : 'Copy'}
             </Button>
           )}
         </CopyButton>
       </Group>
-      <Code block>{text}</Code>
+      <Code block tabIndex={0} style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}>
+        {text}
+      </Code>
     </Stack>
   );
 }
@@ -57,7 +65,14 @@ export function AddRunnerPanel() {
       >
         Add a runner
       </Guarded>
-      <Modal opened={opened} onClose={close} title="Add a runner" size="xl" centered>
+      <Modal
+        opened={opened}
+        onClose={close}
+        title="Add a runner"
+        size="xl"
+        centered
+        closeButtonProps={{ 'aria-label': 'Close' }}
+      >
         {create.isError && <ProblemAlert error={create.error} />}
         {create.isPending && <Text size="sm">Creating a registration token…</Text>}
         {token && (
@@ -67,11 +82,35 @@ export function AddRunnerPanel() {
               {new Date(token.expiresAt).toLocaleString()}.
             </Alert>
             <CopyLine label="Registration token" text={token.token} />
-            <CopyLine
-              label="1. Register the runner (Node.js 22 and Java 21 on the machine)"
-              text={token.register}
-            />
-            <CopyLine label="2. Start it" text="npx cameleer-runner start" />
+            <Tabs defaultValue="npm">
+              <Tabs.List>
+                <Tabs.Tab value="npm">npm</Tabs.Tab>
+                <Tabs.Tab value="docker">Docker</Tabs.Tab>
+                <Tabs.Tab value="helm">Helm</Tabs.Tab>
+              </Tabs.List>
+              <Tabs.Panel value="npm" pt="sm">
+                <CopyLine
+                  label="Register and start the runner (Node.js 22 and Java 21 on the machine)"
+                  text={token.install.npm}
+                />
+              </Tabs.Panel>
+              <Tabs.Panel value="docker" pt="sm">
+                <CopyLine
+                  label="Run it in a container beside Docker (it deploys apps through the host's Docker socket)"
+                  text={token.install.docker}
+                />
+              </Tabs.Panel>
+              <Tabs.Panel value="helm" pt="sm">
+                {token.install.helm ? (
+                  <CopyLine label="Install it in Kubernetes" text={token.install.helm} />
+                ) : (
+                  <Text size="sm">
+                    A Helm command comes with the cameleer-runner chart, which is not released yet. Until
+                    then, run the Docker command on a machine with Docker, or npm on any machine.
+                  </Text>
+                )}
+              </Tabs.Panel>
+            </Tabs>
             <Text size="sm" c="dimmed">
               The runner connects out to the edge; it needs no open port. It appears in the list as online
               once started.

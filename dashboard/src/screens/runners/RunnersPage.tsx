@@ -8,7 +8,7 @@ import { ProblemAlert } from '../../components/ProblemAlert.tsx';
 import { QueryState } from '../../components/QueryState.tsx';
 import { useTenant } from '../../session/tenant.ts';
 import { AddRunnerPanel } from './AddRunnerPanel.tsx';
-import { type Runner, runnerStatusColor, sinceText } from './runner-status.ts';
+import { type Runner, runnerStatusColor, sinceText, transportText } from './runner-status.ts';
 
 function RevokeButton({ runner }: { runner: Runner }) {
   const { slug } = useTenant();
@@ -53,7 +53,7 @@ export function RunnersPage() {
       />
       <QueryState query={runners} isEmpty={(d) => d.items.length === 0} empty="No runner yet: add one.">
         {({ items }) => (
-          <Table.ScrollContainer minWidth={800}>
+          <Table.ScrollContainer minWidth={900}>
             <Table striped highlightOnHover>
               <Table.Thead>
                 <Table.Tr>
@@ -62,6 +62,7 @@ export function RunnersPage() {
                   <Table.Th>Transport</Table.Th>
                   <Table.Th>Version</Table.Th>
                   <Table.Th>Capabilities</Table.Th>
+                  <Table.Th>Commands in flight</Table.Th>
                   <Table.Th>Last seen</Table.Th>
                   <Table.Th>
                     <VisuallyHidden>Actions</VisuallyHidden>
@@ -80,21 +81,32 @@ export function RunnersPage() {
                       </Text>
                     </Table.Td>
                     <Table.Td>
-                      <Badge color={runnerStatusColor[runner.status]} variant="light">
+                      <Badge
+                        color={runnerStatusColor[runner.status]}
+                        variant="light"
+                        styles={{ label: { overflow: 'visible' } }}
+                      >
                         {runner.status}
                       </Badge>
                     </Table.Td>
-                    <Table.Td>{runner.transport ?? '—'}</Table.Td>
+                    <Table.Td>{transportText(runner.transport)}</Table.Td>
                     <Table.Td>{runner.version || '—'}</Table.Td>
                     <Table.Td>
                       <Group gap={4}>
                         {runner.capabilities.map((c) => (
-                          <Badge key={c} size="sm" variant="outline" color="gray">
+                          <Badge
+                            key={c}
+                            size="sm"
+                            variant="outline"
+                            color="gray"
+                            styles={{ label: { overflow: 'visible' } }}
+                          >
                             {c}
                           </Badge>
                         ))}
                       </Group>
                     </Table.Td>
+                    <Table.Td>{runner.commandsInFlight}</Table.Td>
                     <Table.Td>
                       <span title={runner.lastSeenAt ?? undefined}>{sinceText(runner.lastSeenAt)}</span>
                     </Table.Td>

@@ -20,3 +20,10 @@ export function sinceText(iso: string | null, now = Date.now()): string {
   if (hours < 48) return `${hours} h ago`;
   return `${Math.round(hours / 24)} days ago`;
 }
+
+/** The transport as people name it; long-poll is the fallback where a proxy refuses WebSockets. */
+export function transportText(transport: Runner['transport']): string {
+  if (transport === 'websocket') return 'WebSocket';
+  if (transport === 'long-poll') return 'HTTP long-poll';
+  return '—';
+}

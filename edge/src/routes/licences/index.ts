@@ -1,4 +1,4 @@
-import { tiers } from '@cameleer/shared';
+import { type Tier, tiers } from '@cameleer/shared';
 import { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { withTenant } from '../../db/client.ts';
@@ -22,9 +22,10 @@ import {
   licenceState,
   revokeLicence,
 } from '../../services/licences.ts';
+import { tenantUsage } from '../../services/limits.ts';
 import { getTenant } from '../../services/tenants.ts';
 import { inTenant, iso, isoOrNull, platformContext } from '../context.ts';
-import { ChangeTierInput, LicenceView } from './schema.ts';
+import { ChangeTierInput, LicenceView, TierUsage, type TierView } from './schema.ts';
 
 const tags = ['Licences'];
 const Params = z.object({ tenant: TenantParam });
@@ -59,6 +60,16 @@ const revoke = platformRoute({
   responses: { 200: jsonResponse(LicenceView, 'Revoked'), ...errorResponses },
 });
 
+const getTier = tenantRoute({
+  method: 'get',
+  path: '/api/tenants/{tenant}/tier',
+  tags,
+  summary: "The tenant's tier, its limits and what the tenant uses of them",
+  'x-permission': 'tenant:read',
+  request: { params: Params },
+  responses: { 200: jsonResponse(TierUsage, 'Tier and usage'), ...errorResponses },
+});
+
 const setTier = platformRoute({
   method: 'put',
   path: '/api/tenants/{tenant}/tier',
@@ -68,6 +79,10 @@ const setTier = platformRoute({
   request: { params: Params, body: jsonBody(ChangeTierInput) },
   responses: { 200: jsonResponse(LicenceView, 'The re-issued licence'), ...errorResponses },
 });
+
+function tierView(tier: Tier): z.infer<typeof TierView> {
+  return { ...tier, environments: [...tier.environments], features: [...tier.features] };
+}
 
 function toView(c: Context<HonoEnv>, row: LicenceRow): z.infer<typeof LicenceView> {
   const { settings, clock } = c.get('services');
@@ -83,11 +98,7 @@ function toView(c: Context<HonoEnv>, row: LicenceRow): z.infer<typeof LicenceVie
     expiresAt: iso(row.expiresAt),
     graceEndsAt: iso(graceEndOf(row, settings)),
     revokedAt: isoOrNull(row.revokedAt),
-    tier: {
-      ...tiers[row.tier],
-      environments: [...tiers[row.tier].environments],
-      features: [...tiers[row.tier].features],
-    },
+    tier: tierView(tiers[row.tier]),
   };
 }
 
@@ -114,6 +125,10 @@ export const licenceRoutes = createRouter()
   .openapi(revoke, async (c) => {
     const row = await onTenant(c, c.req.valid('param').tenant, (ctx) => revokeLicence({ ctx }));
     return c.json(toView(c, row), 200);
+  })
+  .openapi(getTier, async (c) => {
+    const { tier, usage } = await inTenant(c, (ctx) => tenantUsage(ctx));
+    return c.json({ tier: tierView(tier), usage }, 200);
   })
   .openapi(setTier, async (c) => {
     const { licenceKeys, settings } = c.get('services');

@@ -37,6 +37,15 @@ export const LicenceView = z
   })
   .openapi('Licence');
 
+export const TierUsage = z
+  .object({
+    tier: TierView,
+    usage: z
+      .object({ apps: z.number().int(), runners: z.number().int(), environments: z.number().int() })
+      .openapi({ description: 'What the tenant uses of each counted limit; revoked runners do not count' }),
+  })
+  .openapi('TierUsage');
+
 export const ChangeTierInput = z.strictObject({ tier: z.enum(tierNames) }).openapi('ChangeTier');
 
 export const LicenceKeySet = z.object({ keys: z.array(z.record(z.string(), z.unknown())) });

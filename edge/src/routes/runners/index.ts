@@ -9,8 +9,9 @@ import {
 } from '../../openapi.ts';
 import { createCommand, getCommand, listCommands } from '../../services/commands.ts';
 import { createRegistrationToken } from '../../services/registration-tokens.ts';
-import { getRunner, listRunners, revokeRunner } from '../../services/runners.ts';
+import { commandsInFlight, getRunner, listRunners, revokeRunner } from '../../services/runners.ts';
 import { inTenant, iso } from '../context.ts';
+import { installCommands } from './install-commands.ts';
 import {
   CommandDetail,
   CommandView,
@@ -121,26 +122,33 @@ export const runnerRoutes = createRouter()
   .openapi(createToken, async (c) => {
     const input = c.req.valid('json');
     const created = await inTenant(c, (ctx) => createRegistrationToken({ ctx, input }));
-    const url = c.get('services').settings.publicUrl;
+    const { register, ...install } = installCommands(c.get('services').settings.publicUrl, created.token);
     return c.json(
       {
         token: created.token,
         expiresAt: iso(created.expiresAt),
         environments: created.environments,
-        register: `npx cameleer-runner register --url ${url} --token ${created.token}`,
+        register,
+        install,
       },
       201,
     );
   })
   .openapi(list, async (c) => {
-    const rows = await inTenant(c, (ctx) => listRunners({ ctx }));
+    const [rows, inFlight] = await inTenant(c, async (ctx) => [
+      await listRunners({ ctx }),
+      await commandsInFlight({ ctx }),
+    ]);
     const hub = c.get('services').tunnel;
-    return c.json({ items: rows.map((r) => toRunnerView(r, hub)) }, 200);
+    return c.json({ items: rows.map((r) => toRunnerView(r, hub, inFlight.get(r.id) ?? 0)) }, 200);
   })
   .openapi(get, async (c) => {
     const { runnerId } = c.req.valid('param');
-    const row = await inTenant(c, (ctx) => getRunner({ ctx, input: { runnerId } }));
-    return c.json(toRunnerView(row, c.get('services').tunnel), 200);
+    const [row, inFlight] = await inTenant(c, async (ctx) => [
+      await getRunner({ ctx, input: { runnerId } }),
+      await commandsInFlight({ ctx }),
+    ]);
+    return c.json(toRunnerView(row, c.get('services').tunnel, inFlight.get(runnerId) ?? 0), 200);
   })
   .openapi(revoke, async (c) => {
     const { runnerId } = c.req.valid('param');

@@ -15,6 +15,10 @@ export const RunnerView = z
     version: z.string(),
     capabilities: z.array(z.string()),
     inventory: z.array(z.unknown()),
+    commandsInFlight: z
+      .number()
+      .int()
+      .openapi({ description: 'Commands queued, sent or acknowledged and not yet finished' }),
     lastSeenAt: z.string().datetime().nullable(),
     connectedAt: z.string().datetime().nullable(),
     createdAt: z.string().datetime(),
@@ -61,6 +65,16 @@ export const RunnerToken = z
     expiresAt: z.string().datetime(),
     environments: z.array(z.string()),
     register: z.string().openapi({ description: 'The command that registers a runner with it' }),
+    install: z
+      .object({
+        npm: z.string().openapi({ description: 'Register and start with npm (Node.js 22 on the machine)' }),
+        docker: z.string().openapi({ description: 'Register and start in a container beside Docker' }),
+        helm: z
+          .string()
+          .nullable()
+          .openapi({ description: 'Install in Kubernetes with the Helm chart; null until the chart exists' }),
+      })
+      .openapi({ description: 'Copy-paste commands that register a runner with this token and start it' }),
   })
   .openapi('RunnerToken');
 
@@ -105,7 +119,7 @@ export const RunnerParams = z.object({
     .openapi({ param: { name: 'runnerId', in: 'path' } }),
 });
 
-export function toRunnerView(row: RunnerRow, hub: TunnelHub | undefined) {
+export function toRunnerView(row: RunnerRow, hub: TunnelHub | undefined, commandsInFlight: number) {
   const live = hub?.connection(row.id);
   return {
     id: row.id,
@@ -116,6 +130,7 @@ export function toRunnerView(row: RunnerRow, hub: TunnelHub | undefined) {
     version: row.version,
     capabilities: row.capabilities,
     inventory: row.inventory,
+    commandsInFlight,
     lastSeenAt: isoOrNull(row.lastSeenAt),
     connectedAt: isoOrNull(row.connectedAt),
     createdAt: iso(row.createdAt),

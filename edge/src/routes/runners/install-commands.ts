@@ -1,0 +1,22 @@
+const stateDir = '/var/lib/cameleer-runner';
+
+/**
+ * The copy-paste commands that register a runner with a one-time token and start it. Docker runs
+ * the npm package in the stock Node image with the host's Docker socket; it registers only while
+ * the state volume holds no identity, so a restarted container does not spend the used token again.
+ */
+export function installCommands(edgeUrl: string, token: string) {
+  const register = `npx cameleer-runner register --url ${edgeUrl} --token ${token}`;
+  return {
+    register,
+    npm: `${register} && npx cameleer-runner start`,
+    docker: [
+      'docker run -d --name cameleer-runner --restart unless-stopped',
+      '  -v /var/run/docker.sock:/var/run/docker.sock',
+      `  -v cameleer-runner:${stateDir} -e CAMELEER_STATE_DIR=${stateDir}`,
+      `  node:22 sh -c 'test -f ${stateDir}/identity.json || npx -y cameleer-runner register --url ${edgeUrl} --token ${token}; exec npx -y cameleer-runner start'`,
+    ].join(' \\\n'),
+    // No chart in charts/ yet: the console says so instead of printing a command that cannot work.
+    helm: null,
+  };
+}
