@@ -25,5 +25,6 @@ export const cssVariablesResolver: CSSVariablesResolver = () => ({
     '--mantine-color-blue-light-color': '#1c5fa8',
     '--mantine-color-gray-light-color': '#495057',
   },
-  dark: {},
+  // Dark dimmed text (dark.2) is under 4.5:1 on dark.7 and on the hover tint of log panels.
+  dark: { '--mantine-color-dimmed': 'var(--mantine-color-dark-1)' },
 });
