@@ -31,6 +31,13 @@ export function useDeploymentFeed(tenant: string, deploymentId: string): Deploym
   const [events, setEvents] = useState<TimelineEvent[] | null>(null);
   const [lines, setLines] = useState<BuildLine[]>([]);
   const seq = useRef(0);
+  // The page stays mounted when it moves to another deployment: that one's stream starts from nothing.
+  const [following, setFollowing] = useState(deploymentId);
+  if (following !== deploymentId) {
+    setFollowing(deploymentId);
+    setEvents(null);
+    setLines([]);
+  }
   const key = deploymentKey(tenant, deploymentId);
   const url = `/api/tenants/${encodeURIComponent(tenant)}/deployments/${encodeURIComponent(deploymentId)}/events`;
 

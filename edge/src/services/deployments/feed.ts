@@ -6,7 +6,9 @@ import type { TenantContext } from '../context.ts';
 
 /**
  * How far a follower of one deployment got: the last timeline event and the last progress message
- * of its command it received. Both tables have time-ordered ids, so "after this id" is exact.
+ * of its command it received. Both tables have time-ordered ids, and a deployment's rows are
+ * written one after the other (its runner's frames are handled in order, one at a time), so
+ * "after this id" misses nothing and repeats nothing.
  */
 export type FeedCursor = { event?: string; progress?: string };
 
