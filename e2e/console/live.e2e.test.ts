@@ -149,4 +149,27 @@ describe('console: live deployment views', () => {
     await flow.shot('failed-dark');
     await flow.close();
   }, 240_000);
+
+  it('updates the overview live when a deployment moves, on a phone', async () => {
+    const flow = await openFlow(browser, 'live-overview', { viewport: 'phone' });
+    const { page } = flow;
+    await page.context().addCookies(session);
+    await page.goto(`${stack.url}/t/default`);
+    await page.evaluate(() => Object.assign(window, { sameDocument: true }));
+    const dev = page.getByRole('region', { name: 'Environment dev' });
+    await expect
+      .poll(() => dev.getByText('failed', { exact: true }).isVisible(), { timeout: 30_000 })
+      .toBe(true);
+    const started = await stack.api('/api/tenants/default/apps/ledger/deployments', {
+      json: { environment: 'dev', version: '1' },
+    });
+    expect(started.status).toBe(202);
+    await expect
+      .poll(() => dev.getByText('running', { exact: true }).isVisible(), { timeout: 90_000 })
+      .toBe(true);
+    expect(await page.evaluate(() => 'sameDocument' in window)).toBe(true);
+    expect(await flow.accessibilityViolations()).toEqual([]);
+    await flow.shot('overview-updated-live');
+    await flow.close();
+  }, 180_000);
 });
