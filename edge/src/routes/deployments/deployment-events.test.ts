@@ -1,6 +1,6 @@
 import type { DeploymentState } from '@cameleer/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestEdge, registerTestRunner, type TestEdge } from '../../../test/fixtures.ts';
+import { createTestEdge, databaseKinds, registerTestRunner, type TestEdge } from '../../../test/fixtures.ts';
 import { minimalJar, uploadJar } from '../../../test/jars.ts';
 import { readEvents, type SseEvent } from '../../../test/sse.ts';
 import { withTenant } from '../../db/client.ts';
@@ -11,13 +11,13 @@ type Tenant = Awaited<ReturnType<TestEdge['tenant']>>;
 type Started = { id: string; commandId: string; runnerId: string };
 
 /** A deployment's timeline and build output as server-sent events, driven as its runner would. */
-describe('deployment event streams', () => {
+describe.each(databaseKinds)('deployment event streams on %s', (kind) => {
   let edge: TestEdge;
   let t: Tenant;
   let runnerId: string;
 
   beforeAll(async () => {
-    edge = await createTestEdge('pglite');
+    edge = await createTestEdge(kind);
     t = await edge.tenant('live');
     runnerId = (await registerTestRunner(edge, t)).runnerId;
     const token = t.tokens.developer;
