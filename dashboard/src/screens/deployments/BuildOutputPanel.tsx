@@ -25,7 +25,7 @@ export function BuildOutputPanel({ lines, status }: { lines: BuildLine[]; status
           </Title>
           <LiveStatus status={status} label="Build output" />
         </Group>
-        <Button size="xs" variant="light" onClick={() => setFollowing((f) => !f)} aria-pressed={following}>
+        <Button size="xs" variant="light" onClick={() => setFollowing((f) => !f)}>
           {following ? 'Pause scrolling' : 'Follow'}
         </Button>
       </Group>

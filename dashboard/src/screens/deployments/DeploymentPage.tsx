@@ -13,6 +13,10 @@ import { FailureReason } from './FailureReason.tsx';
 import { LiveStatus } from './LiveStatus.tsx';
 import { LogsPanel } from './LogsPanel.tsx';
 
+/** The streamed timeline once it caught up with the one read on open (no flicker while it replays). */
+const timelineOf = <T,>(read: T[], streamed: T[] | null): T[] =>
+  streamed && streamed.length >= read.length ? streamed : read;
+
 export function DeploymentPage() {
   const { slug } = useTenant();
   const { deploymentId = '' } = useParams();
@@ -67,7 +71,7 @@ export function DeploymentPage() {
                         {d.state}
                       </Badge>
                     </Group>
-                    <DeploymentTimeline deployment={{ ...d, events: feed.events ?? d.events }} />
+                    <DeploymentTimeline deployment={{ ...d, events: timelineOf(d.events, feed.events) }} />
                   </Paper>
                 </Grid.Col>
                 <Grid.Col span={{ base: 12, md: 7 }}>
