@@ -25,7 +25,8 @@ export const cssVariablesResolver: CSSVariablesResolver = () => ({
     '--mantine-color-blue-light-color': '#1c5fa8',
     '--mantine-color-gray-light-color': '#495057',
   },
-  // Dark: white on orange.6 is 2.6:1 and dimmed (dark.2) text misses 4.5:1 on the dark body.
+  // Dark: white on orange.6 is 2.6:1 and dimmed (dark.2) text misses 4.5:1 on the dark body
+  // and on the hover tint of log panels.
   dark: {
     '--mantine-color-dimmed': 'var(--mantine-color-dark-1)',
     '--mantine-primary-color-filled': '#c2410c',

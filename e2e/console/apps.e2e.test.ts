@@ -58,24 +58,69 @@ describe('console: apps, versions and deployments', () => {
     await deploy.getByRole('button', { name: 'Deploy to dev' }).click();
     await page.waitForURL(/\/t\/default\/deployments\/[^/]+$/);
     const deploymentId = new URL(page.url()).pathname.split('/').pop() ?? '';
+    // Set once in this document: still there at the end means no view reloaded the page.
+    await page.evaluate(() => Object.assign(window, { sameDocument: true }));
+    const detailReads: string[] = [];
+    page.on('request', (r) => {
+      if (new URL(r.url()).pathname === `/api/tenants/default/deployments/${deploymentId}`)
+        detailReads.push(r.url());
+    });
     await flow.shot('deployment-page');
+
+    // The state arrives over the deployment's event stream: the timeline grows and the build output streams.
+    const state = page.getByTestId('deployment-state');
+    await expect.poll(() => state.textContent(), { timeout: 90_000, interval: 250 }).toBe('RUNNING');
+    const timeline = page.getByLabel('Deployment timeline');
+    expect(
+      await timeline
+        .locator('[data-state]')
+        .evaluateAll((els) => els.map((e) => e.getAttribute('data-state'))),
+    ).toEqual(['BUILDING', 'STARTING', 'RUNNING']);
+    await expect
+      .poll(() =>
+        page
+          .getByTestId('build-output')
+          .getByText(/is healthy at/)
+          .isVisible(),
+      )
+      .toBe(true);
+    await expect
+      .poll(() =>
+        page
+          .getByText(/^https?:\/\/orders\./)
+          .first()
+          .isVisible(),
+      )
+      .toBe(true);
+    // Read once on open and once when it settled (for its address): never polled.
+    expect(detailReads.length).toBeLessThanOrEqual(2);
+    expect(await flow.accessibilityViolations()).toEqual([]);
+    await flow.shot('deployment-running');
 
     await page.goBack();
     await page.waitForURL(/\/t\/default\/apps\/orders$/);
-    const running = page.getByRole('link', { name: `${deploymentId}: RUNNING` });
     await expect
-      .poll(
-        async () => {
-          if (await running.isVisible()) return true;
-          await page.reload();
-          await page.getByRole('heading', { name: 'Deployments' }).waitFor();
-          return running.isVisible();
-        },
-        { timeout: 90_000, interval: 5_000 },
-      )
+      .poll(() => page.getByRole('link', { name: `${deploymentId}: RUNNING` }).isVisible())
       .toBe(true);
+    await expect
+      .poll(() => page.getByRole('status', { name: 'Deployment updates: live' }).isVisible())
+      .toBe(true);
+
+    // A deployment started elsewhere (the CLI, a colleague) shows up and reaches RUNNING on this page by itself.
+    const again = await stack.api('/api/tenants/default/apps/orders/deployments', {
+      json: { environment: 'dev' },
+    });
+    expect(again.status).toBe(202);
+    const second = ((await again.json()) as { id: string }).id;
+    await expect
+      .poll(() => page.getByRole('link', { name: `${second}: RUNNING` }).isVisible(), { timeout: 90_000 })
+      .toBe(true);
+    await expect
+      .poll(() => page.getByRole('link', { name: `${deploymentId}: STOPPED` }).isVisible())
+      .toBe(true);
+    expect(await page.evaluate(() => 'sameDocument' in window)).toBe(true);
     expect(await flow.accessibilityViolations()).toEqual([]);
-    await flow.shot('deployment-running');
+    await flow.shot('app-updated-live');
     await flow.close();
   }, 240_000);
 });

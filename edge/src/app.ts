@@ -16,6 +16,8 @@ import { forwardAuthRoutes } from './routes/auth/forward-auth.ts';
 import { sessionRoutes, signInHelpPage } from './routes/auth/session.ts';
 import { billingRoutes } from './routes/billing/index.ts';
 import { configRoutes } from './routes/config/index.ts';
+import { deploymentChangeRoutes } from './routes/deployments/deployment-changes.ts';
+import { deploymentEventRoutes } from './routes/deployments/deployment-events.ts';
 import { deploymentRoutes } from './routes/deployments/index.ts';
 import { logStreamRoutes } from './routes/deployments/log-stream.ts';
 import { environmentRoutes } from './routes/environments/index.ts';
@@ -106,6 +108,8 @@ export function createApp(deps: AppDeps) {
   app.route('/', licenceVerifyRoutes);
   app.route('/', billingRoutes);
   app.route('/', logStreamRoutes);
+  app.route('/', deploymentEventRoutes);
+  app.route('/', deploymentChangeRoutes);
   app.route('/', registerRoutes);
   app.route('/', telemetryRoutes);
   app.route('/', agentRegisterRoutes);

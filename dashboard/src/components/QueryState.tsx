@@ -16,7 +16,7 @@ export function QueryState<T>({ query, empty, isEmpty, children }: Props<T>) {
   if (query.isPending)
     return (
       <Center py="xl" aria-busy="true">
-        <Loader size="sm" aria-label="Loading" />
+        <Loader size="sm" role="status" aria-label="Loading" />
       </Center>
     );
   if (query.isError) return <ProblemAlert error={query.error} />;

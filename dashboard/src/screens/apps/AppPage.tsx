@@ -3,10 +3,12 @@ import { Link, useParams } from 'react-router';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { QueryState } from '../../components/QueryState.tsx';
 import { useTenant } from '../../session/tenant.ts';
+import { LiveStatus } from '../deployments/LiveStatus.tsx';
 import {
   type Deployment,
   type Environment,
   useApp,
+  useAppDeploymentChanges,
   useDeployments,
   useEnvironments,
   useVersions,
@@ -28,6 +30,7 @@ export function AppPage() {
   const app = useApp(slug, appName);
   const versions = useVersions(slug, appName);
   const deployments = useDeployments(slug, appName);
+  const live = useAppDeploymentChanges(slug, appName, deployments.data);
   const environments = useEnvironments(slug);
   const envs = environments.data ?? [];
   const envName = (id: string) => envs.find((e) => e.id === id)?.name ?? id;
@@ -124,9 +127,12 @@ export function AppPage() {
       </section>
 
       <section aria-labelledby="deployments-heading">
-        <Title order={2} size="h3" id="deployments-heading" mb="sm">
-          Deployments
-        </Title>
+        <Group gap="xs" mb="sm">
+          <Title order={2} size="h3" id="deployments-heading">
+            Deployments
+          </Title>
+          <LiveStatus status={live} label="Deployment updates" />
+        </Group>
         <QueryState
           query={deployments}
           isEmpty={(items) => items.length === 0}

@@ -1,5 +1,6 @@
-import { useQuery } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, type components, unwrap } from '../../api/client.ts';
+import { changedSince, upsertDeployment, useDeploymentChanges } from '../../live/use-deployment-changes.ts';
 
 export type App = components['schemas']['App'];
 export type AppVersion = components['schemas']['AppVersion'];
@@ -14,9 +15,6 @@ export const appKeys = {
   deployments: (tenant: string, app: string) => ['tenants', tenant, 'apps', app, 'deployments'] as const,
   environments: (tenant: string) => ['tenants', tenant, 'environments'] as const,
 };
-
-/** Deployments change state on their own (BUILDING → RUNNING); 5 s is the slowest a person notices. */
-const deploymentsRefetchMs = 5_000;
 
 export function useApps(tenant: string) {
   return useQuery({
@@ -54,7 +52,7 @@ export function useDeployments(tenant: string, app: string) {
           api.GET('/api/tenants/{tenant}/apps/{app}/deployments', { params: { path: { tenant, app } } }),
         )
       ).items,
-    refetchInterval: deploymentsRefetchMs,
+    // Deployments change state on their own (BUILDING → RUNNING): the changes stream keeps this current.
   });
 }
 
@@ -64,4 +62,18 @@ export function useEnvironments(tenant: string) {
     queryFn: async () =>
       (await unwrap(api.GET('/api/tenants/{tenant}/environments', { params: { path: { tenant } } }))).items,
   });
+}
+
+/** Keeps the app's deployment list current from the edge's changes stream. */
+export function useAppDeploymentChanges(tenant: string, app: string, items: Deployment[] | undefined) {
+  const queryClient = useQueryClient();
+  return useDeploymentChanges(
+    tenant,
+    `apps/${encodeURIComponent(app)}/deployments/events`,
+    items ? changedSince(items) : null,
+    (d) =>
+      queryClient.setQueryData<Deployment[]>(appKeys.deployments(tenant, app), (old) =>
+        old ? upsertDeployment(old, d) : old,
+      ),
+  );
 }

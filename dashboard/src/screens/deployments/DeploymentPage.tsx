@@ -2,29 +2,35 @@ import { Anchor, Badge, Grid, Group, Paper, Stack, Text, Title } from '@mantine/
 import { useQuery } from '@tanstack/react-query';
 import { Link, useParams } from 'react-router';
 import { api, unwrap } from '../../api/client.ts';
-import { minimumPollMs } from '../../api/query-client.ts';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { QueryState } from '../../components/QueryState.tsx';
+import { deploymentKey, useDeploymentFeed } from '../../live/use-deployment-feed.ts';
 import { useTenant } from '../../session/tenant.ts';
+import { BuildOutputPanel } from './BuildOutputPanel.tsx';
 import { DeploymentTimeline } from './DeploymentTimeline.tsx';
-import { isTerminal, stateColor } from './deployment-states.ts';
+import { stateColor } from './deployment-states.ts';
+import { FailureReason } from './FailureReason.tsx';
+import { LiveStatus } from './LiveStatus.tsx';
 import { LogsPanel } from './LogsPanel.tsx';
+
+/** The streamed timeline once it caught up with the one read on open (no flicker while it replays). */
+const timelineOf = <T,>(read: T[], streamed: T[] | null): T[] =>
+  streamed && streamed.length >= read.length ? streamed : read;
 
 export function DeploymentPage() {
   const { slug } = useTenant();
   const { deploymentId = '' } = useParams();
   const deployment = useQuery({
-    queryKey: ['deployment', slug, deploymentId],
+    queryKey: deploymentKey(slug, deploymentId),
     queryFn: () =>
       unwrap(
         api.GET('/api/tenants/{tenant}/deployments/{deploymentId}', {
           params: { path: { tenant: slug, deploymentId } },
         }),
       ),
-    // Until it settles the state changes within seconds; then it no longer changes by itself.
-    refetchInterval: (query) =>
-      query.state.data && isTerminal(query.state.data.state) ? false : minimumPollMs,
   });
+  // The state changes within seconds until it settles: followed live, not polled.
+  const feed = useDeploymentFeed(slug, deploymentId);
   // A deployment names its app and environment by id; the log stream and links want their names.
   const apps = useQuery({
     queryKey: ['apps', slug],
@@ -45,13 +51,17 @@ export function DeploymentPage() {
           const environment = environments.data?.items.find((e) => e.id === d.environmentId);
           return (
             <Stack>
+              {d.state === 'FAILED' && <FailureReason reason={d.reason} />}
               <Grid>
                 <Grid.Col span={{ base: 12, md: 5 }}>
                   <Paper withBorder p="md" component="section" aria-labelledby="state-title">
                     <Group justify="space-between" mb="md">
-                      <Title order={2} size="h4" id="state-title">
-                        State
-                      </Title>
+                      <Group gap="xs">
+                        <Title order={2} size="h4" id="state-title">
+                          State
+                        </Title>
+                        <LiveStatus status={feed.status} label="Deployment updates" />
+                      </Group>
                       <Badge
                         color={stateColor[d.state]}
                         size="lg"
@@ -61,7 +71,7 @@ export function DeploymentPage() {
                         {d.state}
                       </Badge>
                     </Group>
-                    <DeploymentTimeline deployment={d} />
+                    <DeploymentTimeline deployment={{ ...d, events: timelineOf(d.events, feed.events) }} />
                   </Paper>
                 </Grid.Col>
                 <Grid.Col span={{ base: 12, md: 7 }}>
@@ -93,11 +103,7 @@ export function DeploymentPage() {
                           'none yet'
                         )}
                       </Text>
-                      {d.reason && (
-                        <Text size="sm" c={d.state === 'FAILED' ? 'red' : undefined}>
-                          Reason: {d.reason}
-                        </Text>
-                      )}
+                      {d.reason && d.state !== 'FAILED' && <Text size="sm">Reason: {d.reason}</Text>}
                       <Text size="xs" c="dimmed">
                         Created {new Date(d.createdAt).toLocaleString()}, updated{' '}
                         {new Date(d.updatedAt).toLocaleString()}
@@ -106,6 +112,7 @@ export function DeploymentPage() {
                   </Paper>
                 </Grid.Col>
               </Grid>
+              <BuildOutputPanel lines={feed.lines} status={feed.status} />
               {app && environment ? (
                 <LogsPanel app={app.name} environment={environment.name} />
               ) : (

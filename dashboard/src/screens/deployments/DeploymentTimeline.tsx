@@ -26,7 +26,8 @@ export function DeploymentTimeline({ deployment }: { deployment: DeploymentDetai
           </Text>
           {step.reason && (
             <Text size="sm" c={step.state === 'FAILED' ? 'red' : undefined}>
-              {step.reason}
+              {/* A failure's last log lines are shown in full above the timeline. */}
+              {step.reason.split('\n')[0]}
             </Text>
           )}
         </Timeline.Item>

@@ -14,6 +14,7 @@ import {
   useDeploymentsByApp,
   useEnvironments,
   useLicence,
+  useOverviewDeploymentChanges,
   useRunners,
 } from './overview-queries.ts';
 
@@ -25,6 +26,7 @@ export function OverviewPage() {
   const deployments = perApp.flatMap((q) => q.data?.items ?? []);
   const deploymentsError = perApp.find((q) => q.isError)?.error;
   const deploymentsLoading = perApp.some((q) => q.isPending);
+  useOverviewDeploymentChanges(slug, apps.data && !deploymentsLoading ? deployments : null);
   const latest = latestByEnvironmentAndApp(deployments);
   const recent = [...deployments].sort((a, b) => b.createdAt.localeCompare(a.createdAt)).slice(0, 8);
   const appName = new Map((apps.data?.items ?? []).map((a) => [a.id, a.name]));

@@ -1,6 +1,7 @@
-import { useQueries, useQuery } from '@tanstack/react-query';
+import { useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, type components, unwrap } from '../../api/client.ts';
 import { ApiProblem } from '../../api/problem.ts';
+import { changedSince, upsertDeployment, useDeploymentChanges } from '../../live/use-deployment-changes.ts';
 
 export type Deployment = components['schemas']['Deployment'];
 export type App = components['schemas']['App'];
@@ -49,11 +50,13 @@ export function useLicence(slug: string) {
   });
 }
 
+const recentKey = (slug: string, appId: string) => ['tenant', slug, 'apps', appId, 'deployments', 'recent'];
+
 /** One request per app (its newest deployments, every environment), each cached on its own. */
 export function useDeploymentsByApp(slug: string, apps: App[]) {
   return useQueries({
     queries: apps.map((app) => ({
-      queryKey: ['tenant', slug, 'apps', app.id, 'deployments', 'recent'],
+      queryKey: recentKey(slug, app.id),
       queryFn: () =>
         unwrap(
           api.GET('/api/tenants/{tenant}/apps/{app}/deployments', {
@@ -74,4 +77,18 @@ export function latestByEnvironmentAndApp(deployments: Deployment[]): Map<string
     if (!seen || seen.createdAt < d.createdAt) latest.set(key, d);
   }
   return latest;
+}
+
+/** Keeps each app's recent deployments current from the tenant's changes stream (once all are read). */
+export function useOverviewDeploymentChanges(slug: string, deployments: Deployment[] | null) {
+  const queryClient = useQueryClient();
+  return useDeploymentChanges(
+    slug,
+    'deployment-events',
+    deployments ? changedSince(deployments) : null,
+    (d) =>
+      queryClient.setQueryData<{ items: Deployment[] }>(recentKey(slug, d.appId), (old) =>
+        old ? { items: upsertDeployment(old.items, d) } : old,
+      ),
+  );
 }

@@ -70,7 +70,8 @@ const AppParams = z.object({
     .openapi({ param: { name: 'app', in: 'path' } }),
 });
 
-const toView = (row: DeploymentRow) => ({
+/** A deployment as the API shows it, in lists and in the changes stream. */
+export const toView = (row: DeploymentRow) => ({
   id: row.id,
   appId: row.appId,
   environmentId: row.environmentId,
