@@ -29,7 +29,8 @@ export async function startEdgeProcess(
     err += d;
   });
   const printed = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no start banner in 30 s:\n${out}\n${err}`)), 30_000);
+    // 90 s: on a shared, loaded machine the embedded database and ClickHouse alone can take over 30 s.
+    const timer = setTimeout(() => reject(new Error(`no start banner in 90 s:\n${out}\n${err}`)), 90_000);
     child.stdout?.on('data', (d) => {
       out += d;
       if (/auth\/login\?ticket=\S+/.test(out)) {
