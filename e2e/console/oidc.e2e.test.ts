@@ -136,7 +136,8 @@ describe('console: signing in through an OIDC provider', () => {
   }, 120_000);
 
   it('shows a failed sign-in in words on the sign-in page', async () => {
-    const flow = await openFlow(browser, 'oidc-error');
+    // At a phone's width, dark: the sign-in page is the one screen every visitor sees.
+    const flow = await openFlow(browser, 'oidc-error', { viewport: 'phone', colorScheme: 'dark' });
     const { page } = flow;
     // A callback this browser never started (no flow cookie): refused, in words.
     await page.goto(`${stack.url}/auth/oidc/callback?code=stolen&state=forged`);

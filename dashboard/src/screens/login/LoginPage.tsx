@@ -44,8 +44,10 @@ export function LoginPage() {
               {oidc?.endSessionUrl && (
                 <>
                   {' '}
-                  <Anchor href={oidc.endSessionUrl}>Also sign out of {provider}</Anchor>, so that the next
-                  sign-in asks for your password again.
+                  <Anchor inherit href={oidc.endSessionUrl}>
+                    Also sign out of {provider}
+                  </Anchor>
+                  , so that the next sign-in asks for your password again.
                 </>
               )}
             </Alert>
