@@ -97,7 +97,7 @@ export async function completeSignIn(
     if (!claims) throw new OidcLoginError('The identity provider sent no ID token');
     return { accessToken: result.access_token, expiresInSeconds: result.expires_in, subject: claims.sub };
   } catch (err) {
-    throw new OidcLoginError(describe(err));
+    throw new OidcLoginError(explain(err));
   }
 }
 
@@ -119,7 +119,7 @@ function insecure(settings: OidcLoginSettings) {
   return settings.issuer.startsWith('http:') ? { [oauth.allowInsecureRequests]: true } : {};
 }
 
-function describe(err: unknown): string {
+function explain(err: unknown): string {
   if (err instanceof OidcLoginError) return err.message;
   if (err instanceof oauth.AuthorizationResponseError)
     return `The identity provider refused the sign-in: ${err.error_description ?? err.error}`;

@@ -102,4 +102,18 @@ describe('browser sign-in through an OIDC provider (Authorization Code + PKCE)',
     expect(target.searchParams.get('rd')).toBe('/t/acme/apps');
     expect(cookieValue(res, sessionCookie)).toBeUndefined();
   });
+
+  it('without a browser client, offers only the link, and says so to a browser sent to the provider', async () => {
+    const plain = await createTestEdge('postgres', { settings: { localLink: true } });
+    try {
+      expect(await (await plain.app.request('/auth/config')).json()).toEqual({ oidc: null, localLink: true });
+      const res = await plain.app.request('/auth/oidc/login?rd=/t/acme/apps');
+      const target = new URL(res.headers.get('location') ?? '', 'http://console.test');
+      expect(target.pathname).toBe('/login');
+      expect(target.searchParams.get('error')).toMatch(/not configured/);
+      expect(target.searchParams.get('rd')).toBe('/t/acme/apps');
+    } finally {
+      await plain.close();
+    }
+  });
 });
