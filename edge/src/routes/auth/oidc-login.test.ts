@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestEdge } from '../../../test/fixtures.ts';
 import { cookieValue, createOidcTestEdge, type OidcTestEdge } from '../../../test/oidc-edge.ts';
 import { oidcFlowCookie } from '../../auth/oidc-flow-cookie.ts';
 import { sessionCookie } from '../../middleware/authenticate.ts';
