@@ -13,6 +13,7 @@ import { appRoutes } from './routes/apps/index.ts';
 import { artifactRoutes, isArtifactUpload } from './routes/artifacts/index.ts';
 import { auditLogRoutes } from './routes/audit-log/index.ts';
 import { forwardAuthRoutes } from './routes/auth/forward-auth.ts';
+import { oidcLoginRoutes } from './routes/auth/oidc-login.ts';
 import { sessionRoutes, signInHelpPage } from './routes/auth/session.ts';
 import { billingRoutes } from './routes/billing/index.ts';
 import { configRoutes } from './routes/config/index.ts';
@@ -72,6 +73,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', healthRoutes);
   app.route('/', licenceKeyRoutes);
   app.route('/', sessionRoutes);
+  app.route('/', oidcLoginRoutes);
   app.route('/', stripeWebhookRoutes);
 
   app.use('/api/*', (c, next) =>

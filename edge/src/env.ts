@@ -2,6 +2,7 @@ import type { SigningKey } from '@cameleer/shared';
 import type { ArtifactStore } from './artifacts/artifact-store.ts';
 import type { AuthCache } from './auth/auth-cache.ts';
 import type { OidcVerifier } from './auth/oidc.ts';
+import type { OidcLoginSettings } from './auth/oidc-login.ts';
 import type { CredentialRejection, Principal } from './auth/principal.ts';
 import type { StripeBilling } from './billing/stripe-billing.ts';
 import type { Clock } from './clock.ts';
@@ -30,6 +31,10 @@ export type EdgeSettings = {
   licenceTtlDays?: number;
   /** Days after a licence expires before new deployments are refused (default 14). */
   licenceGraceDays?: number;
+  /** Browser sign-in through the OIDC issuer; absent: only Bearer access tokens are accepted from it. */
+  oidcLogin?: OidcLoginSettings;
+  /** Whether this edge prints one-time sign-in links (the embedded default on Node does; Workers do not). */
+  localLink?: boolean;
 };
 
 /** Everything a request handler may use. Built once on Node, per request from bindings on Workers. */

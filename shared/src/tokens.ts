@@ -13,6 +13,8 @@ export const tokenKinds = {
   command: { typ: 'cameleer-command+jwt', aud: 'cameleer:runner-command' },
   /** The edge's current command keys, endorsed by a key the runner already trusts. */
   commandKeys: { typ: 'cameleer-command-keys+jwt', aud: 'cameleer:runner-command' },
+  /** A browser's pending OIDC sign-in (state, nonce, PKCE verifier), kept in a short-lived cookie. */
+  oidcFlow: { typ: 'cameleer-oidc-flow+jwt', aud: 'cameleer:oidc-flow' },
 } as const;
 
 export type TokenKind = keyof typeof tokenKinds;

@@ -26,10 +26,11 @@ export function AccountMenu() {
         </Menu.Target>
         <Menu.Dropdown>
           <Menu.Label>
-            <Text size="sm" fw={500}>
+            {/* div, not Text's default p: a paragraph is not a child a menu may hold (axe aria-required-children). */}
+            <Text component="div" size="sm" fw={500}>
               {me.data?.actor.name}
             </Text>
-            <Text size="xs" c="dimmed" data-testid="role">
+            <Text component="div" size="xs" c="dimmed" data-testid="role">
               {scope.role} in {scope.tenant.name}
             </Text>
           </Menu.Label>

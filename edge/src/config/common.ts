@@ -82,6 +82,21 @@ export const edgeCommonShape = {
     .string()
     .default('roles')
     .describe('Access-token claim holding roles, used when the member list has none for the user'),
+  CAMELEER_OIDC_CLIENT_ID: optionalString.describe(
+    'Client id of the console at the issuer: people sign in in the browser (Authorization Code + PKCE); register CAMELEER_PUBLIC_URL/auth/oidc/callback as its redirect URI; unset: no browser sign-in through the issuer',
+  ),
+  CAMELEER_OIDC_CLIENT_SECRET: optionalString.describe(
+    'Secret: client secret of CAMELEER_OIDC_CLIENT_ID (client_secret_post); unset: a public client (PKCE alone)',
+  ),
+  CAMELEER_OIDC_DISPLAY_NAME: optionalString.describe(
+    'Name of the identity provider on the sign-in page ("Sign in with …"); default the issuer\'s host',
+  ),
+  CAMELEER_OIDC_SCOPES: z
+    .string()
+    .default('openid profile email')
+    .describe(
+      'Scopes the browser sign-in asks for (space-separated, openid included); Logto: add urn:logto:scope:organizations',
+    ),
   CAMELEER_OIDC_CLOCK_TOLERANCE_SECONDS: integer(0, 300)
     .default(30)
     .describe('Clock skew allowed when checking OIDC token times, in seconds'),
@@ -110,9 +125,28 @@ export const edgeCommonShape = {
 
 /** Cross-field checks of the common settings, run by each process's schema. */
 export function checkEdgeCommon(
-  c: { CAMELEER_OIDC_ISSUER?: string; CAMELEER_OIDC_AUDIENCE?: string },
+  c: {
+    CAMELEER_OIDC_ISSUER?: string;
+    CAMELEER_OIDC_AUDIENCE?: string;
+    CAMELEER_OIDC_CLIENT_ID?: string;
+    CAMELEER_OIDC_SCOPES?: string;
+  },
   ctx: z.RefinementCtx,
 ) {
+  if (c.CAMELEER_OIDC_CLIENT_ID && !c.CAMELEER_OIDC_ISSUER) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['CAMELEER_OIDC_CLIENT_ID'],
+      message: 'CAMELEER_OIDC_CLIENT_ID needs CAMELEER_OIDC_ISSUER and CAMELEER_OIDC_AUDIENCE',
+    });
+  }
+  if (c.CAMELEER_OIDC_SCOPES !== undefined && !c.CAMELEER_OIDC_SCOPES.split(/\s+/).includes('openid')) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['CAMELEER_OIDC_SCOPES'],
+      message: 'CAMELEER_OIDC_SCOPES must include openid',
+    });
+  }
   if (!!c.CAMELEER_OIDC_ISSUER !== !!c.CAMELEER_OIDC_AUDIENCE) {
     ctx.addIssue({
       code: 'custom',

@@ -22,6 +22,10 @@ const shared = {
   CAMELEER_OIDC_TENANT_CLAIM: 'org',
   CAMELEER_OIDC_ROLES_CLAIM: 'groups',
   CAMELEER_OIDC_CLOCK_TOLERANCE_SECONDS: '5',
+  CAMELEER_OIDC_CLIENT_ID: 'cameleer-console',
+  CAMELEER_OIDC_CLIENT_SECRET: 'client-secret',
+  CAMELEER_OIDC_DISPLAY_NAME: 'Acme SSO',
+  CAMELEER_OIDC_SCOPES: 'openid email urn:logto:scope:organizations',
 };
 
 const commonOf = (config: Record<string, unknown>) =>
@@ -82,6 +86,16 @@ describe('edge configuration', () => {
     const issuerOnly = { CAMELEER_OIDC_ISSUER: 'https://auth.test/oidc' };
     expect(() => parseNodeConfig(issuerOnly)).toThrow(/CAMELEER_OIDC_AUDIENCE/);
     expect(() => parseWorkersConfig({ ...required, ...issuerOnly })).toThrow(/CAMELEER_OIDC_AUDIENCE/);
+  });
+
+  it('asks for an issuer before a browser sign-in client, and for openid among its scopes', async () => {
+    const required = await workersRequired();
+    const clientOnly = { CAMELEER_OIDC_CLIENT_ID: 'cameleer-console' };
+    expect(() => parseNodeConfig(clientOnly)).toThrow(/CAMELEER_OIDC_CLIENT_ID needs CAMELEER_OIDC_ISSUER/);
+    expect(() => parseWorkersConfig({ ...required, ...clientOnly })).toThrow(/CAMELEER_OIDC_CLIENT_ID/);
+    expect(() => parseNodeConfig({ ...shared, CAMELEER_OIDC_SCOPES: 'email profile' })).toThrow(
+      /CAMELEER_OIDC_SCOPES must include openid/,
+    );
   });
 
   it('names a bad key but never shows it', () => {

@@ -5,6 +5,7 @@ import type { EdgeCommonConfig } from './common.ts';
 
 /** What request handlers read of the configuration, the same on Node and Workers. */
 export function edgeSettingsOf(config: EdgeCommonConfig, publicUrl: string): EdgeSettings {
+  const oidc = oidcSettingsOf(config);
   return {
     publicUrl,
     appsDomain: config.CAMELEER_APPS_DOMAIN,
@@ -15,6 +16,17 @@ export function edgeSettingsOf(config: EdgeCommonConfig, publicUrl: string): Edg
     heartbeatIntervalMs: config.CAMELEER_TUNNEL_HEARTBEAT_MS,
     licenceTtlDays: config.CAMELEER_LICENCE_TTL_DAYS,
     licenceGraceDays: config.CAMELEER_LICENCE_GRACE_DAYS,
+    oidcLogin:
+      oidc && config.CAMELEER_OIDC_CLIENT_ID
+        ? {
+            issuer: oidc.issuer,
+            audience: oidc.audience,
+            clientId: config.CAMELEER_OIDC_CLIENT_ID,
+            clientSecret: config.CAMELEER_OIDC_CLIENT_SECRET,
+            displayName: config.CAMELEER_OIDC_DISPLAY_NAME,
+            scopes: config.CAMELEER_OIDC_SCOPES,
+          }
+        : undefined,
   };
 }
 

@@ -107,7 +107,7 @@ export async function startEdge(
     secretBox,
     ...(telemetry ? { telemetry: clickhouseTelemetryStore(telemetry.client) } : {}),
     billing: stripe && createStripeBilling(stripe),
-    settings: edgeSettingsOf(config, publicUrl),
+    settings: { ...edgeSettingsOf(config, publicUrl), localLink: true },
     log: opts.log ?? jsonLogger,
   };
   const { loginUrl } = await bootstrap(database.db, clock, {

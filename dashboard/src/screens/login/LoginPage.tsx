@@ -1,9 +1,9 @@
-import { Alert, Button, Code, Container, List, Paper, Stack, Text, Title } from '@mantine/core';
+import { Alert, Anchor, Button, Code, Container, List, Paper, Stack, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { Navigate, useSearchParams } from 'react-router';
 import { PageLoader } from '../../components/PageLoader.tsx';
 import { useMe } from '../../session/use-me.ts';
-import { returnToKey } from './return-to.ts';
+import { forgetReturnTo, returnToKey } from './return-to.ts';
 import { fetchSignInOptions } from './sign-in-options.ts';
 
 /** Where ForwardAuth and the console send people who are not signed in; `rd` is where they were going. */
@@ -25,6 +25,7 @@ export function LoginPage() {
   }
   if (me.isPending || options.isPending) return <PageLoader />;
   const oidc = options.data?.oidc;
+  const provider = oidc ? (oidc.name ?? new URL(oidc.issuer).host) : '';
   return (
     <Container size={520} py={64}>
       <Paper withBorder p="xl" radius="md">
@@ -37,10 +38,29 @@ export function LoginPage() {
               {params.get('error')}
             </Alert>
           )}
-          {params.get('signedOut') && <Alert role="status">You are signed out.</Alert>}
+          {params.get('signedOut') && (
+            <Alert role="status">
+              You are signed out of Cameleer.
+              {oidc?.endSessionUrl && (
+                <>
+                  {' '}
+                  <Anchor inherit href={oidc.endSessionUrl}>
+                    Also sign out of {provider}
+                  </Anchor>
+                  , so that the next sign-in asks for your password again.
+                </>
+              )}
+            </Alert>
+          )}
           {oidc && (
-            <Button component="a" href={`/auth/oidc/login?rd=${encodeURIComponent(rd)}`} size="md">
-              Sign in with {oidc.name ?? new URL(oidc.issuer).host}
+            <Button
+              component="a"
+              href={`/auth/oidc/login?rd=${encodeURIComponent(rd)}`}
+              size="md"
+              // The edge sends the person back to `rd` itself; nothing is left for `/` to resume.
+              onClick={forgetReturnTo}
+            >
+              Sign in with {provider}
             </Button>
           )}
           {(options.data?.localLink ?? true) && (

@@ -54,7 +54,10 @@ export function signInHelpPage(c: Context<HonoEnv>): Response {
 }
 
 /** Only same-site paths or hosts under our own domains; anything else goes to the console root. */
-function safeRedirect(rd: string | undefined, settings: { publicUrl: string; appsDomain?: string }): string {
+export function safeRedirect(
+  rd: string | undefined,
+  settings: { publicUrl: string; appsDomain?: string },
+): string {
   if (!rd) return '/';
   if (rd.startsWith('/') && !rd.startsWith('//')) return rd;
   try {
