@@ -1,4 +1,4 @@
-import { Anchor, Code, Table, Text } from '@mantine/core';
+import { Anchor, Code, Table, Text, VisuallyHidden } from '@mantine/core';
 import { Link } from 'react-router';
 import type { components } from '../../../api/client.ts';
 import { useTenant } from '../../../session/tenant.ts';
@@ -49,14 +49,10 @@ export function LogTable({ items }: { items: LogRecord[] }) {
               </Table.Td>
               <Table.Td>
                 {log.traceId ? (
-                  <Anchor
-                    component={Link}
-                    to={tracePath(slug, log.traceId)}
-                    size="sm"
-                    ff="monospace"
-                    aria-label={`Trace ${log.traceId}`}
-                  >
-                    {log.traceId.slice(0, 8)}…
+                  <Anchor component={Link} to={tracePath(slug, log.traceId)} size="sm" ff="monospace">
+                    {log.traceId.slice(0, 8)}
+                    <VisuallyHidden component="span">{log.traceId.slice(8)}</VisuallyHidden>
+                    <span aria-hidden>…</span>
                   </Anchor>
                 ) : (
                   '—'
