@@ -150,7 +150,7 @@ describe('console: observability', () => {
     expect(await flow.accessibilityViolations()).toEqual([]);
     await flow.shot('trace');
     await spans
-      .getByRole('button', { name: /failed$/ })
+      .getByRole('button', { name: /\berror$/ })
       .first()
       .click();
     const panel = page.getByRole('dialog');

@@ -4,6 +4,7 @@ import { QueryState } from '../../components/QueryState.tsx';
 import { TelemetryFilters } from './filters/TelemetryFilters.tsx';
 import { useCursorPages } from './filters/use-cursor-pages.ts';
 import { useTelemetryFilters } from './filters/use-telemetry-filters.ts';
+import { quiet } from './format.ts';
 import { LogTable } from './logs/LogTable.tsx';
 import { SearchField } from './logs/SearchField.tsx';
 import { logLevels, useLogSearch } from './logs/use-log-search.ts';
@@ -18,7 +19,11 @@ export function LogsPage() {
     <>
       <PageHeader
         title="Logs"
-        description="What your apps wrote (stdout, stderr and OpenTelemetry logs), newest first."
+        description={
+          <Text span inherit c={quiet}>
+            What your apps wrote (stdout, stderr and OpenTelemetry logs), newest first.
+          </Text>
+        }
       />
       <TelemetryFilters filters={filters}>
         <SearchField label="Search" value={filters.get('q')} onSearch={(q) => filters.update({ q })} />
@@ -41,7 +46,7 @@ export function LogsPage() {
           <>
             <LogTable items={data.items} />
             <Group justify="space-between" mt="md">
-              <Text size="sm" c="dimmed" role="status">
+              <Text size="sm" c={quiet} role="status">
                 Page {pages.page}, {data.items.length} records
               </Text>
               <Group gap="xs">

@@ -1,10 +1,11 @@
-import { Stack, TextInput, Title } from '@mantine/core';
+import { Stack, Text, TextInput, Title } from '@mantine/core';
 import { lazy, Suspense } from 'react';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { PageLoader } from '../../components/PageLoader.tsx';
 import { QueryState } from '../../components/QueryState.tsx';
 import { TelemetryFilters } from './filters/TelemetryFilters.tsx';
 import { useTelemetryFilters } from './filters/use-telemetry-filters.ts';
+import { quiet } from './format.ts';
 import { RouteTotals } from './metrics/RouteTotals.tsx';
 import { useRouteMetrics } from './metrics/use-route-metrics.ts';
 
@@ -18,7 +19,11 @@ export function RouteMetricsPage() {
     <>
       <PageHeader
         title="Route metrics"
-        description="Exchanges, failures and latency of each Camel route, in total and per minute."
+        description={
+          <Text span inherit c={quiet}>
+            Exchanges, failures and latency of each Camel route, in total and per minute.
+          </Text>
+        }
       />
       <TelemetryFilters filters={filters}>
         <TextInput

@@ -1,8 +1,9 @@
-import { Paper, Title } from '@mantine/core';
+import { Paper, Text, Title } from '@mantine/core';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { QueryState } from '../../components/QueryState.tsx';
 import { TelemetryFilters } from './filters/TelemetryFilters.tsx';
 import { useTelemetryFilters } from './filters/use-telemetry-filters.ts';
+import { quiet } from './format.ts';
 import { EdgeTable } from './topology/EdgeTable.tsx';
 import { TopologyGraph } from './topology/TopologyGraph.tsx';
 import { useTopology } from './topology/use-topology.ts';
@@ -14,7 +15,11 @@ export function TopologyPage() {
     <>
       <PageHeader
         title="Topology"
-        description="Camel routes and the endpoints they consume from and call, with traffic per edge."
+        description={
+          <Text span inherit c={quiet}>
+            Camel routes and the endpoints they consume from and call, with traffic per edge.
+          </Text>
+        }
       />
       <TelemetryFilters filters={filters} />
       <QueryState

@@ -29,20 +29,16 @@ export function TracePage() {
   });
   return (
     <>
-      <PageHeader
-        title="Trace"
-        description={
-          <>
-            <Text span ff="monospace" size="sm">
-              {traceId}
-            </Text>{' '}
-            ·{' '}
-            <Anchor component={Link} to={`/t/${slug}/traces`} size="sm">
-              All traces
-            </Anchor>
-          </>
-        }
-      />
+      <PageHeader title="Trace" />
+      <Text size="sm" mt={-8} mb="md">
+        <Text span ff="monospace" size="sm">
+          {traceId}
+        </Text>{' '}
+        ·{' '}
+        <Anchor component={Link} to={`/t/${slug}/traces`} size="sm" underline="always">
+          All traces
+        </Anchor>
+      </Text>
       <QueryState query={trace}>
         {(detail) => {
           const rows = flattenSpans(detail.roots);
@@ -67,7 +63,7 @@ export function TracePage() {
                   onOpen={setSelected}
                 />
               </Paper>
-              <Text size="xs" c="dimmed" mt="xs">
+              <Text size="xs" mt="xs">
                 Click a span, or reach it with Tab and press Enter, to see its attributes, events and status.
               </Text>
               <SpanDetails span={span} onClose={() => setSelected(undefined)} />

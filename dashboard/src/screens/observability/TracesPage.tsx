@@ -1,8 +1,9 @@
-import { NumberInput, Switch } from '@mantine/core';
+import { NumberInput, Switch, Text } from '@mantine/core';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { QueryState } from '../../components/QueryState.tsx';
 import { TelemetryFilters } from './filters/TelemetryFilters.tsx';
 import { useTelemetryFilters } from './filters/use-telemetry-filters.ts';
+import { quiet } from './format.ts';
 import { TraceTable } from './traces/TraceTable.tsx';
 import { useTraces } from './traces/use-traces.ts';
 
@@ -13,7 +14,11 @@ export function TracesPage() {
     <>
       <PageHeader
         title="Traces"
-        description="One row per request or exchange, newest first (at most 100). Open one to see its spans."
+        description={
+          <Text span inherit c={quiet}>
+            One row per request or exchange, newest first (at most 100). Open one to see its spans.
+          </Text>
+        }
       />
       <TelemetryFilters filters={filters}>
         <NumberInput

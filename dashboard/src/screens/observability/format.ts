@@ -23,3 +23,6 @@ export function formatPercent(rate: number): string {
 export function tracePath(slug: string, traceId: string): string {
   return `/t/${encodeURIComponent(slug)}/traces/${traceId}`;
 }
+
+/** Secondary text: Mantine's dimmed falls under 4.5:1 in dark mode; the gray light-variant colour meets it in both. */
+export const quiet = 'var(--mantine-color-gray-light-color)';

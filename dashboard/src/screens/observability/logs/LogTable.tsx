@@ -2,7 +2,7 @@ import { Anchor, Code, Table, Text, VisuallyHidden } from '@mantine/core';
 import { Link } from 'react-router';
 import type { components } from '../../../api/client.ts';
 import { useTenant } from '../../../session/tenant.ts';
-import { formatTime, tracePath } from '../format.ts';
+import { formatTime, quiet, tracePath } from '../format.ts';
 import { LogLevelBadge } from './LogLevelBadge.tsx';
 
 type LogRecord = components['schemas']['LogRecord'];
@@ -32,7 +32,7 @@ export function LogTable({ items }: { items: LogRecord[] }) {
               </Table.Td>
               <Table.Td>
                 {log.app}
-                <Text span c="dimmed" size="xs">
+                <Text span c={quiet} size="xs">
                   {' '}
                   ({log.environment})
                 </Text>

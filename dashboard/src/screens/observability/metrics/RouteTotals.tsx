@@ -1,5 +1,5 @@
 import { Table, Text } from '@mantine/core';
-import { formatMs, formatPercent } from '../format.ts';
+import { formatMs, formatPercent, quiet } from '../format.ts';
 import { ErrorMark } from '../traces/ErrorMark.tsx';
 import type { RouteMetrics } from './use-route-metrics.ts';
 
@@ -24,7 +24,7 @@ export function RouteTotals({ routes }: { routes: RouteMetrics[] }) {
               <Table.Td>{r.routeId}</Table.Td>
               <Table.Td>
                 {r.app}
-                <Text span size="xs" c="dimmed">
+                <Text span size="xs" c={quiet}>
                   {' '}
                   ({r.environment})
                 </Text>

@@ -2,7 +2,7 @@ import { Anchor, Table, Text } from '@mantine/core';
 import { Link } from 'react-router';
 import type { components } from '../../../api/client.ts';
 import { useTenant } from '../../../session/tenant.ts';
-import { formatMs, formatTime, tracePath } from '../format.ts';
+import { formatMs, formatTime, quiet, tracePath } from '../format.ts';
 import { ErrorMark } from './ErrorMark.tsx';
 
 type TraceSummary = components['schemas']['TraceSummary'];
@@ -30,14 +30,14 @@ export function TraceTable({ items }: { items: TraceSummary[] }) {
                   {t.name}
                 </Anchor>
                 {t.route && t.route !== t.name && (
-                  <Text size="xs" c="dimmed">
+                  <Text size="xs" c={quiet}>
                     {t.route}
                   </Text>
                 )}
               </Table.Td>
               <Table.Td>
                 {t.app}
-                <Text span size="xs" c="dimmed">
+                <Text span size="xs" c={quiet}>
                   {' '}
                   ({t.environment})
                 </Text>

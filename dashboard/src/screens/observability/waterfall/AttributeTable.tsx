@@ -1,11 +1,12 @@
 import { Code, Table, Text } from '@mantine/core';
+import { quiet } from '../format.ts';
 
 /** Key/value pairs of a span, its resource or an event, sorted by key. */
 export function AttributeTable({ values, label }: { values: Record<string, string>; label: string }) {
   const entries = Object.entries(values).sort(([a], [b]) => a.localeCompare(b));
   if (entries.length === 0)
     return (
-      <Text size="sm" c="dimmed">
+      <Text size="sm" c={quiet}>
         None.
       </Text>
     );

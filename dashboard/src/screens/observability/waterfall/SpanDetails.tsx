@@ -1,5 +1,5 @@
 import { Badge, Drawer, Group, Stack, Text, Title } from '@mantine/core';
-import { formatMs, formatTime } from '../format.ts';
+import { formatMs, formatTime, quiet } from '../format.ts';
 import { ErrorMark } from '../traces/ErrorMark.tsx';
 import { AttributeTable } from './AttributeTable.tsx';
 import { isError, type SpanNode } from './flatten-spans.ts';
@@ -13,6 +13,7 @@ export function SpanDetails({ span, onClose }: { span: SpanNode | undefined; onC
       position="right"
       size="md"
       title={span ? `Span ${span.name}` : 'Span'}
+      closeButtonProps={{ 'aria-label': 'Close the span details' }}
     >
       {span && (
         <Stack gap="md">
@@ -44,7 +45,7 @@ export function SpanDetails({ span, onClose }: { span: SpanNode | undefined; onC
               Events
             </Title>
             {span.events.length === 0 ? (
-              <Text size="sm" c="dimmed">
+              <Text size="sm" c={quiet}>
                 None.
               </Text>
             ) : (
@@ -52,7 +53,7 @@ export function SpanDetails({ span, onClose }: { span: SpanNode | undefined; onC
                 <Stack key={`${event.time}-${event.name}`} gap={2} mb="xs">
                   <Text size="sm" fw={600}>
                     {event.name}{' '}
-                    <Text span size="xs" c="dimmed">
+                    <Text span size="xs" c={quiet}>
                       {formatTime(event.time)}
                     </Text>
                   </Text>

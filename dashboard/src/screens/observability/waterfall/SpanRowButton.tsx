@@ -27,7 +27,6 @@ export function SpanRowButton({
     <UnstyledButton
       onClick={onOpen}
       aria-pressed={selected}
-      aria-label={`${span.name}, ${formatMs(span.durationMs)} from ${formatMs(span.offsetMs)}${error ? ', failed' : ''}`}
       w="100%"
       px={6}
       py={3}

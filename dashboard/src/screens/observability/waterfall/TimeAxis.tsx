@@ -1,5 +1,5 @@
 import { Box, Text } from '@mantine/core';
-import { formatMs } from '../format.ts';
+import { formatMs, quiet } from '../format.ts';
 
 const ticks = [0, 0.25, 0.5, 0.75, 1];
 
@@ -11,7 +11,7 @@ export function TimeAxis({ durationMs }: { durationMs: number }) {
         <Text
           key={t}
           size="xs"
-          c="dimmed"
+          c={quiet}
           pos="absolute"
           top={0}
           style={{
