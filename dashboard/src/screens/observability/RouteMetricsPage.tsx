@@ -1,9 +1,10 @@
 import { Stack, Text, TextInput, Title } from '@mantine/core';
-import { lazy, Suspense } from 'react';
+import { lazy, Suspense, useMemo } from 'react';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { PageLoader } from '../../components/PageLoader.tsx';
 import { QueryState } from '../../components/QueryState.tsx';
 import { TelemetryFilters } from './filters/TelemetryFilters.tsx';
+import { rangeMs } from './filters/time-range.ts';
 import { useTelemetryFilters } from './filters/use-telemetry-filters.ts';
 import { quiet } from './format.ts';
 import { RouteTotals } from './metrics/RouteTotals.tsx';
@@ -15,6 +16,11 @@ const RouteCharts = lazy(() => import('./metrics/RouteCharts.tsx').then((m) => (
 export function RouteMetricsPage() {
   const filters = useTelemetryFilters();
   const metrics = useRouteMetrics(filters);
+  const to = Math.floor((metrics.dataUpdatedAt || Date.now()) / 1000);
+  const xRange = useMemo<[number, number]>(
+    () => [to - rangeMs(filters.range) / 1000, to],
+    [to, filters.range],
+  );
   return (
     <>
       <PageHeader
@@ -50,7 +56,11 @@ export function RouteMetricsPage() {
             <RouteTotals routes={routes} />
             <Suspense fallback={<PageLoader />}>
               {routes.map((route) => (
-                <RouteCharts key={`${route.environment}/${route.app}/${route.routeId}`} route={route} />
+                <RouteCharts
+                  key={`${route.environment}/${route.app}/${route.routeId}`}
+                  route={route}
+                  xRange={xRange}
+                />
               ))}
             </Suspense>
           </Stack>

@@ -15,6 +15,9 @@ export function isTimeRange(value: string | null): value is TimeRange {
 
 /** The start of the range, computed when the request is made so a refetch moves the window with the clock. */
 export function rangeStart(range: TimeRange, now = Date.now()): string {
-  const ms = timeRanges.find((r) => r.value === range)?.ms ?? 60 * 60_000;
-  return new Date(now - ms).toISOString();
+  return new Date(now - rangeMs(range)).toISOString();
+}
+
+export function rangeMs(range: TimeRange): number {
+  return timeRanges.find((r) => r.value === range)?.ms ?? 60 * 60_000;
 }

@@ -6,7 +6,7 @@ import type { RouteMetrics } from './use-route-metrics.ts';
 const colours = { exchanges: '#1c7ed6', failures: '#e03131', p50: '#2f9e44', p99: '#e8590c' };
 
 /** Per route: exchanges and failures per minute, and p50/p99 latency per minute. (Its own chunk: uPlot.) */
-export function RouteCharts({ route }: { route: RouteMetrics }) {
+export function RouteCharts({ route, xRange }: { route: RouteMetrics; xRange: [number, number] }) {
   const { times, traffic, latency } = useMemo(() => {
     const s = route.series;
     const traffic: ChartSeries[] = [
@@ -31,12 +31,14 @@ export function RouteCharts({ route }: { route: RouteMetrics }) {
           times={times}
           series={traffic}
           unit="/min"
+          xRange={xRange}
         />
         <UPlotChart
           label={`p50 and p99 latency per minute of route ${route.routeId}`}
           times={times}
           series={latency}
           unit="ms"
+          xRange={xRange}
         />
       </SimpleGrid>
     </Paper>

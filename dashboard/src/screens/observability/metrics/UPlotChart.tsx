@@ -12,11 +12,14 @@ export function UPlotChart({
   times,
   series,
   unit,
+  xRange,
 }: {
   label: string;
   times: number[];
   series: ChartSeries[];
   unit: string;
+  /** The x range in unix seconds: the picked time range, however few minutes had traffic. */
+  xRange: [number, number];
 }) {
   const { ref: box, width } = useElementSize();
   const target = useRef<HTMLDivElement>(null);
@@ -42,13 +45,16 @@ export function UPlotChart({
           })),
         ],
         axes: [axis, { ...axis, size: 56 }],
-        scales: { x: { time: true } },
+        scales: {
+          x: { time: true, range: () => xRange },
+          y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.15 : 1] },
+        },
       },
       [times, ...series.map((s) => s.values)],
       el,
     );
     return () => chart.destroy();
-  }, [width, times, series, unit, scheme]);
+  }, [width, times, series, unit, scheme, xRange]);
   return (
     <figure aria-label={label} style={{ margin: 0 }}>
       <div ref={box}>

@@ -1,9 +1,12 @@
 import { formatMs, formatPercent } from '../format.ts';
 import type { TopologyEdge, TopologyNode } from './use-topology.ts';
 
-/** What an edge says on the graph: calls, error rate and p50/p99, in one line. */
-export function edgeLabel(edge: TopologyEdge): string {
-  return `${edge.calls} calls · ${formatPercent(edge.errorRate)} errors · p50 ${formatMs(edge.p50Ms)} · p99 ${formatMs(edge.p99Ms)}`;
+/** What an edge says on the graph: calls and error rate, then p50/p99. */
+export function edgeLabelLines(edge: TopologyEdge): string[] {
+  return [
+    `${edge.failures > 0 ? '⚠ ' : ''}${edge.calls} calls · ${formatPercent(edge.errorRate)} errors`,
+    `p50 ${formatMs(edge.p50Ms)} · p99 ${formatMs(edge.p99Ms)}`,
+  ];
 }
 
 const maxLabel = 48;

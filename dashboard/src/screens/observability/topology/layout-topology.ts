@@ -1,15 +1,15 @@
 import { Graph, layout } from '@dagrejs/dagre';
 import { type Edge, MarkerType, type Node, Position } from '@xyflow/react';
-import { edgeLabel, nodeLabel } from './edge-label.ts';
+import { edgeLabelLines, nodeLabel } from './edge-label.ts';
 import type { Topology } from './use-topology.ts';
 
 const nodeHeight = 44;
 const charWidth = 7.5;
 
-/** Positions routes and endpoints left to right (callers before callees) with dagre, as xyflow nodes and edges. */
+/** Positions routes and endpoints top to bottom (callers before callees) with dagre, as xyflow nodes and edges. */
 export function layoutTopology(topology: Topology): { nodes: Node[]; edges: Edge[] } {
   const graph = new Graph({ multigraph: true });
-  graph.setGraph({ rankdir: 'LR', nodesep: 60, ranksep: 320, marginx: 20, marginy: 20 });
+  graph.setGraph({ rankdir: 'TB', nodesep: 40, ranksep: 90, marginx: 20, marginy: 20 });
   graph.setDefaultEdgeLabel(() => ({}));
   const sizes = new Map<string, { label: string; width: number }>();
   for (const node of topology.nodes) {
@@ -30,8 +30,8 @@ export function layoutTopology(topology: Topology): { nodes: Node[]; edges: Edge
       id: node.id,
       position: { x: x - size.width / 2, y: y - nodeHeight / 2 },
       data: { label: size.label },
-      sourcePosition: Position.Right,
-      targetPosition: Position.Left,
+      sourcePosition: Position.Bottom,
+      targetPosition: Position.Top,
       connectable: false,
       ariaLabel: node.type === 'route' ? `Route ${size.label}` : `Endpoint ${size.label}`,
       className: node.type === 'route' ? 'cameleer-route' : 'cameleer-endpoint',
@@ -44,9 +44,8 @@ export function layoutTopology(topology: Topology): { nodes: Node[]; edges: Edge
       id: `e${i}`,
       source: edge.from,
       target: edge.to,
-      label: `${failing ? '⚠ ' : ''}${edgeLabel(edge)}`,
-      labelShowBg: true,
-      labelBgPadding: [6, 3],
+      type: 'metrics',
+      data: { lines: edgeLabelLines(edge), failing },
       markerEnd: { type: MarkerType.ArrowClosed },
       style: failing ? { stroke: 'var(--mantine-color-red-7)', strokeWidth: 2 } : { strokeWidth: 1.5 },
     };
