@@ -1,4 +1,4 @@
-import { Group, SegmentedControl, Select } from '@mantine/core';
+import { Group, SegmentedControl, Select, Text } from '@mantine/core';
 import type { ReactNode } from 'react';
 import { useTenant } from '../../../session/tenant.ts';
 import { useApps, useEnvironments } from '../../apps/apps-queries.ts';
@@ -33,8 +33,11 @@ export function TelemetryFilters({ filters, children }: { filters: Filters; chil
         w={180}
       />
       <div>
+        <Text size="sm" fw={500} mb={2} aria-hidden>
+          Last
+        </Text>
         <SegmentedControl
-          aria-label="Time range"
+          aria-label="Time range: the last"
           data={timeRanges.map(({ value, label }) => ({ value, label }))}
           value={filters.range}
           onChange={(range) => filters.update({ range })}

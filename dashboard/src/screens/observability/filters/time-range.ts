@@ -1,9 +1,9 @@
 /** The ranges a person picks from; the API takes `from` (and `to`, default now) as instants. */
 export const timeRanges = [
-  { value: '15m', label: 'Last 15 min', ms: 15 * 60_000 },
-  { value: '1h', label: 'Last hour', ms: 60 * 60_000 },
-  { value: '24h', label: 'Last 24 h', ms: 24 * 60 * 60_000 },
-  { value: '7d', label: 'Last 7 days', ms: 7 * 24 * 60 * 60_000 },
+  { value: '15m', label: '15 min', ms: 15 * 60_000 },
+  { value: '1h', label: '1 hour', ms: 60 * 60_000 },
+  { value: '24h', label: '24 hours', ms: 24 * 60 * 60_000 },
+  { value: '7d', label: '7 days', ms: 7 * 24 * 60 * 60_000 },
 ] as const;
 
 export type TimeRange = (typeof timeRanges)[number]['value'];

@@ -9,7 +9,7 @@ const charWidth = 7.5;
 /** Positions routes and endpoints top to bottom (callers before callees) with dagre, as xyflow nodes and edges. */
 export function layoutTopology(topology: Topology): { nodes: Node[]; edges: Edge[] } {
   const graph = new Graph({ multigraph: true });
-  graph.setGraph({ rankdir: 'TB', nodesep: 40, ranksep: 90, marginx: 20, marginy: 20 });
+  graph.setGraph({ rankdir: 'TB', nodesep: 140, ranksep: 90, marginx: 20, marginy: 20 });
   graph.setDefaultEdgeLabel(() => ({}));
   const sizes = new Map<string, { label: string; width: number }>();
   for (const node of topology.nodes) {

@@ -2,7 +2,7 @@ import { Group, Text, UnstyledButton } from '@mantine/core';
 import { IconAlertTriangle } from '@tabler/icons-react';
 import { formatMs } from '../format.ts';
 import type { SpanRow } from './flatten-spans.ts';
-import { isError } from './flatten-spans.ts';
+import { isError, nameColumn } from './flatten-spans.ts';
 import { SpanBar } from './SpanBar.tsx';
 
 const indentPx = 14;
@@ -38,7 +38,7 @@ export function SpanRowButton({
         background: selected ? 'var(--mantine-color-default-hover)' : undefined,
       }}
     >
-      <Group gap={4} wrap="nowrap" w={280} style={{ flexShrink: 0, paddingLeft: depth * indentPx }}>
+      <Group gap={4} wrap="nowrap" w={nameColumn} style={{ flexShrink: 0, paddingLeft: depth * indentPx }}>
         {error && <IconAlertTriangle size={14} color={errorText} aria-hidden />}
         <Text size="sm" truncate="end" c={error ? errorText : undefined} fw={error ? 600 : undefined}>
           {span.name}

@@ -1,5 +1,6 @@
 import { Box, Group, Text } from '@mantine/core';
 import type { SpanRow } from './flatten-spans.ts';
+import { nameColumn } from './flatten-spans.ts';
 import { SpanRowButton } from './SpanRowButton.tsx';
 import { TimeAxis } from './TimeAxis.tsx';
 
@@ -17,9 +18,9 @@ export function Waterfall({
 }) {
   return (
     <Box style={{ overflowX: 'auto' }}>
-      <Box miw={760}>
+      <Box miw={{ base: 480, sm: 760 }}>
         <Group gap={8} wrap="nowrap" px={6} mb={4} aria-hidden>
-          <Text size="xs" fw={600} w={280} style={{ flexShrink: 0 }}>
+          <Text size="xs" fw={600} w={nameColumn} style={{ flexShrink: 0 }}>
             Span
           </Text>
           <Text size="xs" fw={600} w={72} ta="right" style={{ flexShrink: 0 }}>

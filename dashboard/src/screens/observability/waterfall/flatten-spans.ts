@@ -25,3 +25,6 @@ export function barGeometry(span: SpanNode, traceMs: number): { left: number; wi
   const width = Math.max(0.5, Math.min(100 - left, (span.durationMs / total) * 100));
   return { left, width };
 }
+
+/** The span names' column: narrower on a phone so the bars start on screen. */
+export const nameColumn = { base: 130, sm: 280 };
