@@ -1,5 +1,48 @@
+import { NumberInput, Switch, Text } from '@mantine/core';
 import { PageHeader } from '../../components/PageHeader.tsx';
+import { QueryState } from '../../components/QueryState.tsx';
+import { TelemetryFilters } from './filters/TelemetryFilters.tsx';
+import { useTelemetryFilters } from './filters/use-telemetry-filters.ts';
+import { quiet } from './format.ts';
+import { TraceTable } from './traces/TraceTable.tsx';
+import { useTraces } from './traces/use-traces.ts';
 
 export function TracesPage() {
-  return <PageHeader title="Traces" />;
+  const filters = useTelemetryFilters();
+  const traces = useTraces(filters);
+  return (
+    <>
+      <PageHeader
+        title="Traces"
+        description={
+          <Text span inherit c={quiet}>
+            One row per request or exchange, newest first (at most 100). Open one to see its spans.
+          </Text>
+        }
+      />
+      <TelemetryFilters filters={filters}>
+        <NumberInput
+          label="Min duration (ms)"
+          min={0}
+          max={86_400_000}
+          value={filters.get('min') || ''}
+          onChange={(v) => filters.update({ min: Number(v) > 0 ? String(v) : undefined })}
+          w={150}
+        />
+        <Switch
+          label="Errors only"
+          checked={filters.get('errors') === '1'}
+          onChange={(e) => filters.update({ errors: e.currentTarget.checked ? '1' : undefined })}
+          mb={8}
+        />
+      </TelemetryFilters>
+      <QueryState
+        query={traces}
+        isEmpty={(items) => items.length === 0}
+        empty="No traces match these filters in this time range."
+      >
+        {(items) => <TraceTable items={items} />}
+      </QueryState>
+    </>
+  );
 }
