@@ -1,9 +1,10 @@
-import { NumberInput, Switch, Text } from '@mantine/core';
+import { Switch, Text } from '@mantine/core';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { QueryState } from '../../components/QueryState.tsx';
 import { TelemetryFilters } from './filters/TelemetryFilters.tsx';
 import { useTelemetryFilters } from './filters/use-telemetry-filters.ts';
 import { quiet } from './format.ts';
+import { MinDurationField } from './traces/MinDurationField.tsx';
 import { TraceTable } from './traces/TraceTable.tsx';
 import { useTraces } from './traces/use-traces.ts';
 
@@ -21,14 +22,7 @@ export function TracesPage() {
         }
       />
       <TelemetryFilters filters={filters}>
-        <NumberInput
-          label="Min duration (ms)"
-          min={0}
-          max={86_400_000}
-          value={filters.get('min') || ''}
-          onChange={(v) => filters.update({ min: Number(v) > 0 ? String(v) : undefined })}
-          w={150}
-        />
+        <MinDurationField value={filters.get('min') || ''} onChange={(min) => filters.update({ min })} />
         <Switch
           label="Errors only"
           checked={filters.get('errors') === '1'}
