@@ -6076,8 +6076,8 @@ export interface components {
                 npm: string;
                 /** @description Register and start in a container beside Docker */
                 docker: string;
-                /** @description Install in Kubernetes with the Helm chart; null until the chart exists */
-                helm: string | null;
+                /** @description Install in Kubernetes with the chart in charts/cameleer-runner (from a checkout) */
+                helm: string;
             };
         };
         CreateRunnerToken: {

@@ -101,14 +101,14 @@ export function AddRunnerPanel() {
                 />
               </Tabs.Panel>
               <Tabs.Panel value="helm" pt="sm">
-                {token.install.helm ? (
-                  <CopyLine label="Install it in Kubernetes" text={token.install.helm} />
-                ) : (
-                  <Text size="sm">
-                    A Helm command comes with the cameleer-runner chart, which is not released yet. Until
-                    then, run the Docker command on a machine with Docker, or npm on any machine.
-                  </Text>
-                )}
+                <CopyLine
+                  label="Install it in Kubernetes with the chart in charts/cameleer-runner of a Cameleer checkout"
+                  text={token.install.helm}
+                />
+                <Text size="sm" mt="xs">
+                  The runner deploys apps into namespaces of this cluster; RBAC, registry and ingress settings
+                  are in the Kubernetes guide (docs/kubernetes.md).
+                </Text>
               </Tabs.Panel>
             </Tabs>
             <Text size="sm" c="dimmed">

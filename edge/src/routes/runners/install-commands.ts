@@ -16,7 +16,10 @@ export function installCommands(edgeUrl: string, token: string) {
       `  -v cameleer-runner:${stateDir} -e CAMELEER_STATE_DIR=${stateDir}`,
       `  node:22 sh -c 'test -f ${stateDir}/identity.json || npx -y cameleer-runner register --url ${edgeUrl} --token ${token}; exec npx -y cameleer-runner start'`,
     ].join(' \\\n'),
-    // No chart in charts/ yet: the console says so instead of printing a command that cannot work.
-    helm: null,
+    // The chart from a checkout of this repository (charts/cameleer-runner); docs/kubernetes.md has the rest.
+    helm: [
+      'helm install cameleer-runner ./charts/cameleer-runner --namespace cameleer --create-namespace',
+      `  --set edge.url=${edgeUrl} --set registration.token=${token}`,
+    ].join(' \\\n'),
   };
 }

@@ -21,12 +21,13 @@ describe.each(databaseKinds)('runner list and install commands on %s', (kind) =>
     const body = (await res.json()) as {
       token: string;
       register: string;
-      install: { npm: string; docker: string; helm: string | null };
+      install: { npm: string; docker: string; helm: string };
     };
     expect(body.install.npm).toBe(`${body.register} && npx cameleer-runner start`);
     expect(body.install.docker).toContain(`--token ${body.token}`);
     expect(body.install.docker).toContain('/var/run/docker.sock');
-    expect(body.install.helm).toBeNull();
+    expect(body.install.helm).toContain('helm install cameleer-runner ./charts/cameleer-runner');
+    expect(body.install.helm).toContain(`--set registration.token=${body.token}`);
   });
 
   it("counts each runner's unfinished commands, its own tenant's only", async () => {

@@ -69,10 +69,9 @@ export const RunnerToken = z
       .object({
         npm: z.string().openapi({ description: 'Register and start with npm (Node.js 22 on the machine)' }),
         docker: z.string().openapi({ description: 'Register and start in a container beside Docker' }),
-        helm: z
-          .string()
-          .nullable()
-          .openapi({ description: 'Install in Kubernetes with the Helm chart; null until the chart exists' }),
+        helm: z.string().openapi({
+          description: 'Install in Kubernetes with the chart in charts/cameleer-runner (from a checkout)',
+        }),
       })
       .openapi({ description: 'Copy-paste commands that register a runner with this token and start it' }),
   })
