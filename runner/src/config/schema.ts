@@ -3,7 +3,7 @@
  * docs' configuration table is rendered from the fields' descriptions, so each one says what it is
  * and its default. Keys are the variables' names; modules receive the parsed `RunnerConfig`.
  */
-import { ClickHouseEnv } from '@cameleer/shared';
+import { ClickHouseEnv, tierNames } from '@cameleer/shared';
 import { z } from 'zod';
 import { defaultFrontPort } from '../runner-config.ts';
 
@@ -31,12 +31,12 @@ export const runnerConfigSchema = z
       'The data directory of `npm start`, whose `runner/` holds its local runner; `status`, `logs` and `doctor` look there (default `./.cameleer`)',
     ),
     CAMELEER_ORCHESTRATOR: text.describe(
-      'Where apps run: `docker` or `process`; overrides the choice the runner made and remembered (default: Docker when its engine answers, else processes when a java is at hand)',
+      'Where apps run: `kubernetes`, `docker` or `process`; overrides the choice the runner made and remembered (default: Kubernetes inside a cluster or with CAMELEER_KUBECONFIG, else Docker when its engine answers, else processes when a java is at hand)',
     ),
     CAMELEER_APPS_DOMAIN: text
       .transform((d) => d ?? 'localhost')
       .describe(
-        'Docker: apps are routed by Traefik at `{app}.{env}.{tenant}.<domain>` (default `localhost`)',
+        'Docker and Kubernetes: apps are routed (Traefik, an Ingress) at `{app}.{env}.{tenant}.<domain>` (default `localhost`)',
       ),
     CAMELEER_JRE_IMAGE: text.describe(
       'Docker: the JRE base image apps are built on (default `cameleer/jre:17`, made locally from the JDK when absent)',
@@ -81,6 +81,41 @@ export const runnerConfigSchema = z
       .describe(
         'Telemetry records per second the runner is expected to take; sizes the spool warning of `doctor` (default 1000)',
       ),
+    CAMELEER_KUBECONFIG: raw.describe(
+      'Kubernetes: the kubeconfig the runner deploys with; setting it chooses Kubernetes outside a cluster (default: the pod’s service account inside one, else none)',
+    ),
+    CAMELEER_K8S_NAMESPACE_PREFIX: text
+      .transform((p) => p ?? 'cameleer-')
+      .describe(
+        'Kubernetes: prefix of the namespace made per tenant and environment, `<prefix><tenant>-<env>` (default `cameleer-`)',
+      ),
+    CAMELEER_K8S_INGRESS_CLASS: text.describe(
+      "Kubernetes: the IngressClass of apps' Ingresses (default: the cluster's default class)",
+    ),
+    CAMELEER_K8S_FORWARD_AUTH: text.describe(
+      'Kubernetes: the Traefik middleware private apps are routed through, as `<namespace>-<name>@kubernetescrd` (default `cameleer-system-cameleer-auth@kubernetescrd`)',
+    ),
+    CAMELEER_K8S_STORAGE_CLASS: text.describe(
+      "Kubernetes: the StorageClass of apps' writeable volumes (default: the cluster's default class)",
+    ),
+    CAMELEER_K8S_REGISTRY: text.describe(
+      'Kubernetes: the registry app images are pulled from, `<registry>/<tenant>-<app>:<version>` (default: none, CAMELEER_K8S_IMAGE must be set)',
+    ),
+    CAMELEER_K8S_IMAGE: text.describe(
+      'Kubernetes: a prebuilt image reference per version, with `{tenant}`, `{app}` and `{version}` filled in; wins over CAMELEER_K8S_REGISTRY (default: none)',
+    ),
+    CAMELEER_K8S_IMAGE_PULL_SECRET: text.describe(
+      'Kubernetes: the Secret (type `kubernetes.io/dockerconfigjson`) of the registry, copied into each app namespace as its `imagePullSecrets` (default: none, public images)',
+    ),
+    CAMELEER_K8S_TIER: z
+      .enum(tierNames)
+      .optional()
+      .describe(
+        "Kubernetes: the tier whose limits size each namespace's ResourceQuota and LimitRange (default `high`)",
+      ),
+    CAMELEER_K8S_RUNNER_HOST: text.describe(
+      "Kubernetes: the host name apps reach the runner's telemetry intake at (default `cameleer-runner.cameleer-system.svc`)",
+    ),
     DOCKER_HOST: text.describe(
       'Standard: the Docker engine to use, also read by dockerode (default `unix:///var/run/docker.sock`)',
     ),

@@ -1,0 +1,64 @@
+/**
+ * The app's configuration as a ConfigMap and its secrets as a Secret, never the other way round and
+ * never in an annotation. Both are named by their content, so a rolled-back template still finds the
+ * configuration it ran with.
+ */
+import type { V1ConfigMap, V1Secret } from '@kubernetes/client-node';
+import type { AppRef } from '../orchestrator.ts';
+import { appLabels, appObjectName, contentHash, dnsLabel, namespaceName } from './names.ts';
+import type { KubernetesSettings } from './settings.ts';
+
+/** Names that hold credentials by convention; the agent's OTLP headers carry its token. */
+const SECRET_NAME = /(SECRET|PASSWORD|PASSWD|TOKEN|CREDENTIAL|PRIVATE|API_?KEY|_KEY$|HEADERS)/i;
+
+/** Splits the merged environment: the names listed as secrets, and any that look like one, go to the Secret. */
+export function splitEnv(
+  env: Record<string, string>,
+  secretKeys: readonly string[] = [],
+): { plain: Record<string, string>; secret: Record<string, string> } {
+  const plain: Record<string, string> = {};
+  const secret: Record<string, string> = {};
+  for (const [key, value] of Object.entries(env)) {
+    if (secretKeys.includes(key) || SECRET_NAME.test(key)) secret[key] = value;
+    else plain[key] = value;
+  }
+  return { plain, secret };
+}
+
+export function configMapObject(
+  ref: AppRef,
+  data: Record<string, string>,
+  settings: KubernetesSettings,
+): V1ConfigMap {
+  return {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: {
+      name: dnsLabel(`${appObjectName(ref)}-config-${contentHash(data)}`),
+      namespace: namespaceName(settings.namespacePrefix, ref),
+      labels: appLabels(ref),
+    },
+    immutable: true,
+    data,
+  };
+}
+
+export function secretObject(
+  ref: AppRef,
+  data: Record<string, string>,
+  settings: KubernetesSettings,
+): V1Secret {
+  return {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: {
+      name: dnsLabel(`${appObjectName(ref)}-secrets-${contentHash(data)}`),
+      namespace: namespaceName(settings.namespacePrefix, ref),
+      labels: appLabels(ref),
+    },
+    type: 'Opaque',
+    immutable: true,
+    // `stringData` would come back as `data` anyway; base64 here keeps one shape.
+    data: Object.fromEntries(Object.entries(data).map(([k, v]) => [k, Buffer.from(v).toString('base64')])),
+  };
+}

@@ -1,0 +1,46 @@
+/** What the Kubernetes objects are shaped by, beyond the deploy itself: the runner's settings. */
+import { type TierName, tiers } from '@cameleer/shared';
+import type { RunnerConfig } from '../../config/schema.ts';
+
+export type KubernetesSettings = {
+  namespacePrefix: string;
+  /** Apps answer at `{app}.{env}.{tenant}.{domain}`. */
+  domain: string;
+  /** Absent: the cluster's default IngressClass. */
+  ingressClass?: string;
+  /** The Traefik middleware of ForwardAuth, referenced by private apps' Ingresses. */
+  forwardAuth: string;
+  /** Absent: the cluster's default StorageClass. */
+  storageClass?: string;
+  /** A Secret of type dockerconfigjson in the runner's namespace, copied into each app namespace. */
+  imagePullSecret?: string;
+  tier: TierName;
+};
+
+export const DEFAULT_FORWARD_AUTH = 'cameleer-system-cameleer-auth@kubernetescrd';
+
+export function kubernetesSettings(config: RunnerConfig): KubernetesSettings {
+  return {
+    namespacePrefix: config.CAMELEER_K8S_NAMESPACE_PREFIX,
+    domain: config.CAMELEER_APPS_DOMAIN,
+    forwardAuth: config.CAMELEER_K8S_FORWARD_AUTH ?? DEFAULT_FORWARD_AUTH,
+    tier: config.CAMELEER_K8S_TIER ?? 'high',
+    ...(config.CAMELEER_K8S_INGRESS_CLASS ? { ingressClass: config.CAMELEER_K8S_INGRESS_CLASS } : {}),
+    ...(config.CAMELEER_K8S_STORAGE_CLASS ? { storageClass: config.CAMELEER_K8S_STORAGE_CLASS } : {}),
+    ...(config.CAMELEER_K8S_IMAGE_PULL_SECRET
+      ? { imagePullSecret: config.CAMELEER_K8S_IMAGE_PULL_SECRET }
+      : {}),
+  };
+}
+
+/** Defaults for tests and tools: what an unconfigured runner would use. */
+export const defaultKubernetesSettings: KubernetesSettings = {
+  namespacePrefix: 'cameleer-',
+  domain: 'localhost',
+  forwardAuth: DEFAULT_FORWARD_AUTH,
+  tier: 'high',
+};
+
+export function tierLimits(tier: TierName) {
+  return tiers[tier].limits;
+}
