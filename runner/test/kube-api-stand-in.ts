@@ -66,6 +66,9 @@ export class KubeApiStandIn {
   /** resourceVersions before this one are forgotten: a watch from there gets 410 Gone. */
   private oldestRemembered = 0;
   private revision = 0;
+  /** Watches refused with 410 Gone so far. */
+  expiredWatches = 0;
+  private readonly faults: { method: string; plural: string; code: number }[] = [];
 
   private constructor() {
     this.server = createServer((req, res) => {
@@ -102,6 +105,11 @@ export class KubeApiStandIn {
     for (const f of this.logFollowers) f.res.destroy();
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  /** The next `method` on `plural` answers `code` (409 Conflict, 500…) instead of doing anything. */
+  failNext(method: string, plural: string, code: number): void {
+    this.faults.push({ method, plural, code });
   }
 
   behave(image: string, behaviour: PodBehaviour): void {
@@ -234,6 +242,12 @@ export class KubeApiStandIn {
         `the server could not find the requested resource (${url.pathname})`,
       );
     const { resource, namespace, name, sub } = route;
+    const fault = this.faults.findIndex((f) => f.method === req.method && f.plural === resource.plural);
+    if (fault >= 0) {
+      const [{ code } = { code: 500 }] = this.faults.splice(fault, 1);
+      const reason = code === 409 ? 'Conflict' : 'InternalError';
+      return this.status(res, code, reason, `${resource.plural} "${name ?? ''}": injected ${reason}`);
+    }
     if (sub === 'log' && name && req.method === 'GET')
       return this.podLog(res, namespace, name, url.searchParams);
     const query = url.searchParams;
@@ -355,8 +369,9 @@ export class KubeApiStandIn {
     const from = query.get('resourceVersion');
     const match = selects(query);
     const send = (type: string, object: unknown) => res.write(`${JSON.stringify({ type, object })}\n`);
-    if (from && from !== '0' && Number(from) < this.oldestRemembered - 1) {
+    if (from && from !== '0' && Number(from) < this.oldestRemembered) {
       // As the API server does: the stream opens, says the version is gone, and ends.
+      this.expiredWatches++;
       send('ERROR', {
         kind: 'Status',
         apiVersion: 'v1',
