@@ -84,38 +84,53 @@ export const runnerConfigSchema = z
     CAMELEER_KUBECONFIG: raw.describe(
       'Kubernetes: the kubeconfig the runner deploys with; setting it chooses Kubernetes outside a cluster (default: the pod’s service account inside one, else none)',
     ),
-    CAMELEER_K8S_NAMESPACE_PREFIX: text
+    CAMELEER_KUBERNETES_NAMESPACE_PREFIX: text
       .transform((p) => p ?? 'cameleer-')
       .describe(
         'Kubernetes: prefix of the namespace made per tenant and environment, `<prefix><tenant>-<env>` (default `cameleer-`)',
       ),
-    CAMELEER_K8S_INGRESS_CLASS: text.describe(
+    CAMELEER_KUBERNETES_INGRESS_CLASS: text.describe(
       "Kubernetes: the IngressClass of apps' Ingresses (default: the cluster's default class)",
     ),
-    CAMELEER_K8S_FORWARD_AUTH: text.describe(
+    CAMELEER_KUBERNETES_FORWARD_AUTH: text.describe(
       'Kubernetes: the Traefik middleware private apps are routed through, as `<namespace>-<name>@kubernetescrd` (default `cameleer-system-cameleer-auth@kubernetescrd`)',
     ),
-    CAMELEER_K8S_STORAGE_CLASS: text.describe(
+    CAMELEER_KUBERNETES_STORAGE_CLASS: text.describe(
       "Kubernetes: the StorageClass of apps' writeable volumes (default: the cluster's default class)",
     ),
-    CAMELEER_K8S_REGISTRY: text.describe(
-      'Kubernetes: the registry app images are pulled from, `<registry>/<tenant>-<app>:<version>` (default: none, CAMELEER_K8S_IMAGE must be set)',
+    CAMELEER_KUBERNETES_REGISTRY: text.describe(
+      'Kubernetes: the registry app images are pulled from, `<registry>/<tenant>-<app>:<version>` (default: none, CAMELEER_KUBERNETES_IMAGE must be set)',
     ),
-    CAMELEER_K8S_IMAGE: text.describe(
-      'Kubernetes: a prebuilt image reference per version, with `{tenant}`, `{app}` and `{version}` filled in; wins over CAMELEER_K8S_REGISTRY (default: none)',
+    CAMELEER_KUBERNETES_IMAGE: text.describe(
+      'Kubernetes: a prebuilt image reference per version, with `{tenant}`, `{app}` and `{version}` filled in; wins over CAMELEER_KUBERNETES_REGISTRY (default: none)',
     ),
-    CAMELEER_K8S_IMAGE_PULL_SECRET: text.describe(
+    CAMELEER_KUBERNETES_REGISTRY_SECRET: text.describe(
       'Kubernetes: the Secret (type `kubernetes.io/dockerconfigjson`) of the registry, copied into each app namespace as its `imagePullSecrets` (default: none, public images)',
     ),
-    CAMELEER_K8S_TIER: z
+    CAMELEER_KUBERNETES_TIER: z
       .enum(tierNames)
       .optional()
       .describe(
         "Kubernetes: the tier whose limits size each namespace's ResourceQuota and LimitRange (default `high`)",
       ),
-    CAMELEER_K8S_RUNNER_HOST: text.describe(
-      "Kubernetes: the host name apps reach the runner's telemetry intake at (default `cameleer-runner.cameleer-system.svc`)",
+    CAMELEER_KUBERNETES_INTAKE_URL: text
+      .pipe(z.url({ protocol: /^https?$/ }).optional())
+      .describe(
+        "Kubernetes: the address of the runner's telemetry intake Service, as apps in the cluster reach it; its host is given to apps (default `http://cameleer-runner-intake.cameleer.svc:4318`)",
+      ),
+    CAMELEER_KUBERNETES_NAMESPACE: text.describe(
+      "Kubernetes: the runner's own namespace, where the registry Secret is copied from (default: the pod's, from its service account)",
     ),
+    CAMELEER_KUBERNETES_NAMESPACES: text
+      .transform((list) =>
+        list
+          ?.split(',')
+          .map((n) => n.trim())
+          .filter(Boolean),
+      )
+      .describe(
+        'Kubernetes: comma-separated app namespaces made beforehand, when the runner has Roles there and no cluster-wide grant; it deploys only into these and creates none (default: any, created on first deploy)',
+      ),
     DOCKER_HOST: text.describe(
       'Standard: the Docker engine to use, also read by dockerode (default `unix:///var/run/docker.sock`)',
     ),

@@ -1,5 +1,5 @@
 /**
- * Watches every Deployment the runner manages, in all namespaces. The watch resumes from the last
+ * Watches every Deployment the runner manages, in all namespaces or in one. The watch resumes from the last
  * resourceVersion it saw when the stream ends; when the server has forgotten that version
  * (`410 Gone`), it lists again and starts over from the list, reporting what runs now.
  */
@@ -10,16 +10,17 @@ export type DeploymentWatchEvents = {
   /** A Deployment was added, changed or deleted. */
   changed(): void;
   /** The watch started over from a fresh list: these are all the Deployments there are. */
-  relisted(deployments: V1Deployment[]): void;
+  relisted(deployments: V1Deployment[]): void | Promise<void>;
   error?(err: Error): void;
 };
 
 export function watchDeployments(
   api: KubeApi,
-  labelSelector: string,
+  scope: { labelSelector: string; namespace?: string },
   events: DeploymentWatchEvents,
   retryMs = 1000,
 ): () => void {
+  const { labelSelector } = scope;
   let stopped = false;
   let resourceVersion: string | undefined;
   let current: AbortController | undefined;
@@ -31,10 +32,10 @@ export function watchDeployments(
 
   const relist = async () => {
     try {
-      const list = await api.list<V1Deployment>('apps/v1', 'Deployment', labelSelector);
+      const list = await api.list<V1Deployment>('apps/v1', 'Deployment', labelSelector, scope.namespace);
       resourceVersion = list.resourceVersion;
       if (stopped) return;
-      events.relisted(list.items);
+      await events.relisted(list.items);
       await watchFrom();
     } catch (err) {
       events.error?.(err as Error);
@@ -45,7 +46,9 @@ export function watchDeployments(
   const watchFrom = async () => {
     let gone = false;
     current = await new Watch(api.kubeConfig).watch(
-      '/apis/apps/v1/deployments',
+      scope.namespace
+        ? `/apis/apps/v1/namespaces/${scope.namespace}/deployments`
+        : '/apis/apps/v1/deployments',
       { labelSelector, resourceVersion, allowWatchBookmarks: true },
       (type, object: { metadata?: { resourceVersion?: string }; code?: number }) => {
         if (type === 'ERROR') {

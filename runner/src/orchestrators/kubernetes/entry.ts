@@ -31,17 +31,23 @@ export const kubernetesEntry: OrchestratorEntry = {
       api: new KubeApi(kubeConfig(config)),
       settings: kubernetesSettings(config),
       image: {
-        ...(config.CAMELEER_K8S_IMAGE ? { template: config.CAMELEER_K8S_IMAGE } : {}),
-        ...(config.CAMELEER_K8S_REGISTRY ? { registry: config.CAMELEER_K8S_REGISTRY } : {}),
+        ...(config.CAMELEER_KUBERNETES_IMAGE ? { template: config.CAMELEER_KUBERNETES_IMAGE } : {}),
+        ...(config.CAMELEER_KUBERNETES_REGISTRY ? { registry: config.CAMELEER_KUBERNETES_REGISTRY } : {}),
       },
-      ...(config.CAMELEER_K8S_RUNNER_HOST ? { runnerHost: config.CAMELEER_K8S_RUNNER_HOST } : {}),
-      ...(inCluster(config)
-        ? { runnerNamespace: readFileSync(`${serviceAccount}/namespace`, 'utf8').trim() }
+      ...(config.CAMELEER_KUBERNETES_INTAKE_URL
+        ? { runnerHost: new URL(config.CAMELEER_KUBERNETES_INTAKE_URL).hostname }
         : {}),
+      ...runnerNamespace(config),
       ...(onSwitch ? { onSwitch } : {}),
     });
   },
 };
+
+function runnerNamespace(config: RunnerConfig): { runnerNamespace?: string } {
+  if (config.CAMELEER_KUBERNETES_NAMESPACE) return { runnerNamespace: config.CAMELEER_KUBERNETES_NAMESPACE };
+  const file = `${serviceAccount}/namespace`;
+  return existsSync(file) ? { runnerNamespace: readFileSync(file, 'utf8').trim() } : {};
+}
 
 function inCluster(config: RunnerConfig): boolean {
   return Boolean(config.KUBERNETES_SERVICE_HOST) && existsSync(`${serviceAccount}/token`);

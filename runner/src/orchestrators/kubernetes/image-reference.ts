@@ -27,7 +27,7 @@ export function imageReference(
   }
   if (source.registry) return `${source.registry.replace(/\/+$/, '')}/${spec.tenant}-${spec.app}:${tag}`;
   throw new ImageBuildFailed(
-    'no image for this version: set CAMELEER_K8S_IMAGE (a prebuilt image reference) or CAMELEER_K8S_REGISTRY',
+    'no image for this version: set CAMELEER_KUBERNETES_IMAGE (a prebuilt image reference) or CAMELEER_KUBERNETES_REGISTRY',
     [],
   );
 }

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { KubeApiStandIn } from '../../../test/kube-api-stand-in.ts';
 import { DeployFailed, type DeploySpec } from '../orchestrator.ts';
 import { KubeApi } from './kube-api.ts';
-import { KubernetesOrchestrator } from './kubernetes-orchestrator.ts';
+import { KubernetesOrchestrator, type KubernetesOrchestratorOptions } from './kubernetes-orchestrator.ts';
 import { defaultKubernetesSettings } from './settings.ts';
 
 const ref = { tenant: 'acme', environment: 'dev', app: 'orders' };
@@ -27,10 +27,16 @@ let standIn: KubeApiStandIn;
 let orchestrator: KubernetesOrchestrator;
 const progress: string[] = [];
 
-const open = () =>
+const open = (options: Partial<KubernetesOrchestratorOptions> = {}) =>
   new KubernetesOrchestrator({
+    ...options,
     api: new KubeApi(standIn.kubeConfig()),
-    settings: { ...defaultKubernetesSettings, domain: 'apps.example.com', ingressClass: 'traefik' },
+    settings: {
+      ...defaultKubernetesSettings,
+      domain: 'apps.example.com',
+      ingressClass: 'traefik',
+      ...options.settings,
+    },
     rolloutPollMs: 50,
     rolloutMarginMs: 0,
     watchRetryMs: 50,
@@ -245,5 +251,58 @@ describe('the Kubernetes orchestrator against the API stand-in', () => {
     await expect.poll(() => followed.at(-1)).toBe('third line');
     controller.abort();
     await reading;
+  });
+
+  it('creates a namespace once and never updates it (the grant has no update on namespaces)', async () => {
+    await deploy(spec('v1'));
+    await deploy(spec('v2'));
+    expect(
+      standIn.requests.filter((r) => r.startsWith('PUT /api/v1/namespaces/') && r.split('/').length === 5),
+    ).toEqual([]);
+  });
+
+  it('copies the registry secret into the app namespace and names it in imagePullSecrets', async () => {
+    await new KubeApi(standIn.kubeConfig()).apply({
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name: 'cameleer' },
+    });
+    await new KubeApi(standIn.kubeConfig()).apply({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'registry-push', namespace: 'cameleer' },
+      type: 'kubernetes.io/dockerconfigjson',
+      data: { '.dockerconfigjson': Buffer.from('{"auths":{}}').toString('base64') },
+    });
+    orchestrator = open({
+      runnerNamespace: 'cameleer',
+      settings: { ...defaultKubernetesSettings, imagePullSecret: 'registry-push' },
+    });
+    await deploy(spec('v1'));
+    expect(standIn.get('secrets', ns, 'registry-push')?.type).toBe('kubernetes.io/dockerconfigjson');
+    const pod = standIn.get('deployments', ns, 'orders')?.spec as {
+      template: { spec: { imagePullSecrets: unknown } };
+    };
+    expect(pod.template.spec.imagePullSecrets).toEqual([{ name: 'registry-push' }]);
+  });
+
+  it('with Roles in listed namespaces only: deploys there, refuses elsewhere, lists namespace by namespace', async () => {
+    await new KubeApi(standIn.kubeConfig()).apply({
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name: ns },
+    });
+    orchestrator = open({ settings: { ...defaultKubernetesSettings, namespaces: [ns] } });
+    await deploy(spec('v1'));
+    await expect(deploy(spec('v1', { ref: { ...ref, environment: 'prod' } }))).rejects.toThrow(
+      /cameleer-acme-prod is not one this runner may deploy to/,
+    );
+    expect((await orchestrator.list()).map((i) => i.id)).toEqual([`${ns}/orders`]);
+    expect(standIn.requests).not.toContain('GET /apis/apps/v1/deployments');
+    const changes: unknown[] = [];
+    const stop = orchestrator.watchChanges((c) => changes.push(c));
+    await expect.poll(() => changes.length).toBeGreaterThan(0);
+    stop();
+    expect(standIn.requests).not.toContain('GET /apis/apps/v1/deployments');
   });
 });

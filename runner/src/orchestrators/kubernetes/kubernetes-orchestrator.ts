@@ -73,7 +73,7 @@ export class KubernetesOrchestrator implements Orchestrator {
     this.maxReplicas = options.replicas ?? 1;
     this.runnerAddress = {
       bindHost: '0.0.0.0',
-      urlHost: options.runnerHost ?? 'cameleer-runner.cameleer-system.svc',
+      urlHost: options.runnerHost ?? 'cameleer-runner-intake.cameleer.svc',
     };
   }
 
@@ -216,22 +216,36 @@ export class KubernetesOrchestrator implements Orchestrator {
     });
   }
 
+  /** Cluster-wide, or namespace by namespace where the runner has Roles only there. */
   async list(): Promise<Instance[]> {
-    const { items } = await this.api.list<V1Deployment>('apps/v1', 'Deployment', labelSelector());
-    return items.map(instanceOf).filter((i): i is Instance => i !== undefined);
+    const scopes = this.settings.namespaces ?? [undefined];
+    const lists = await Promise.all(
+      scopes.map((ns) => this.api.list<V1Deployment>('apps/v1', 'Deployment', labelSelector(), ns)),
+    );
+    return lists.flatMap(({ items }) => items.map(instanceOf).filter((i): i is Instance => i !== undefined));
   }
 
   watchChanges(listener: (change: OrchestratorChange) => void): () => void {
-    const stop = watchDeployments(
-      this.api,
-      labelSelector(),
-      {
-        changed: () => listener({}),
-        relisted: (deployments) =>
-          listener({ instances: deployments.map(instanceOf).filter((i): i is Instance => i !== undefined) }),
-      },
-      this.options.watchRetryMs,
+    const stops = (this.settings.namespaces ?? [undefined]).map((namespace) =>
+      watchDeployments(
+        this.api,
+        { labelSelector: labelSelector(), ...(namespace ? { namespace } : {}) },
+        {
+          changed: () => listener({}),
+          // Namespace by namespace, a relist knows only its own: the others' are asked for again.
+          relisted: async (deployments) =>
+            listener({
+              instances: this.settings.namespaces
+                ? await this.list().catch(() => [])
+                : deployments.map(instanceOf).filter((i): i is Instance => i !== undefined),
+            }),
+        },
+        this.options.watchRetryMs,
+      ),
     );
+    const stop = () => {
+      for (const s of stops) s();
+    };
     this.watches.add(stop);
     return () => {
       this.watches.delete(stop);
@@ -244,14 +258,20 @@ export class KubernetesOrchestrator implements Orchestrator {
     this.watches.clear();
   }
 
+  /** Created once and never updated or deleted by the runner (its grant has no such verbs on namespaces). */
   private async ensureNamespace(ref: AppRef): Promise<string> {
-    await this.api.apply(namespaceObject(ref, this.settings));
+    const name = namespaceName(this.settings.namespacePrefix, ref);
+    if (!this.settings.namespaces) await this.api.ensure(namespaceObject(ref, this.settings));
+    else if (!this.settings.namespaces.includes(name)) {
+      throw new Error(
+        `the namespace ${name} is not one this runner may deploy to (CAMELEER_KUBERNETES_NAMESPACES): create it, labelled cameleer.io/tenant=${ref.tenant}, and grant the runner a Role there`,
+      );
+    }
     await this.api.apply(networkPolicyObject(ref, this.settings));
     await this.api.apply(resourceQuotaObject(ref, this.settings));
     await this.api.apply(limitRangeObject(ref, this.settings));
-    const namespace = namespaceName(this.settings.namespacePrefix, ref);
-    await this.copyPullSecret(namespace);
-    return namespace;
+    await this.copyPullSecret(name);
+    return name;
   }
 
   /** The registry's credentials live once in the runner's namespace; pods can only use a Secret of their own. */

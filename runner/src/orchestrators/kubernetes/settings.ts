@@ -15,20 +15,29 @@ export type KubernetesSettings = {
   /** A Secret of type dockerconfigjson in the runner's namespace, copied into each app namespace. */
   imagePullSecret?: string;
   tier: TierName;
+  /** Namespaced RBAC: the only namespaces apps may go to, made beforehand; absent: any, created on first deploy. */
+  namespaces?: readonly string[];
 };
 
 export const DEFAULT_FORWARD_AUTH = 'cameleer-system-cameleer-auth@kubernetescrd';
 
 export function kubernetesSettings(config: RunnerConfig): KubernetesSettings {
   return {
-    namespacePrefix: config.CAMELEER_K8S_NAMESPACE_PREFIX,
+    namespacePrefix: config.CAMELEER_KUBERNETES_NAMESPACE_PREFIX,
     domain: config.CAMELEER_APPS_DOMAIN,
-    forwardAuth: config.CAMELEER_K8S_FORWARD_AUTH ?? DEFAULT_FORWARD_AUTH,
-    tier: config.CAMELEER_K8S_TIER ?? 'high',
-    ...(config.CAMELEER_K8S_INGRESS_CLASS ? { ingressClass: config.CAMELEER_K8S_INGRESS_CLASS } : {}),
-    ...(config.CAMELEER_K8S_STORAGE_CLASS ? { storageClass: config.CAMELEER_K8S_STORAGE_CLASS } : {}),
-    ...(config.CAMELEER_K8S_IMAGE_PULL_SECRET
-      ? { imagePullSecret: config.CAMELEER_K8S_IMAGE_PULL_SECRET }
+    forwardAuth: config.CAMELEER_KUBERNETES_FORWARD_AUTH ?? DEFAULT_FORWARD_AUTH,
+    tier: config.CAMELEER_KUBERNETES_TIER ?? 'high',
+    ...(config.CAMELEER_KUBERNETES_NAMESPACES?.length
+      ? { namespaces: config.CAMELEER_KUBERNETES_NAMESPACES }
+      : {}),
+    ...(config.CAMELEER_KUBERNETES_INGRESS_CLASS
+      ? { ingressClass: config.CAMELEER_KUBERNETES_INGRESS_CLASS }
+      : {}),
+    ...(config.CAMELEER_KUBERNETES_STORAGE_CLASS
+      ? { storageClass: config.CAMELEER_KUBERNETES_STORAGE_CLASS }
+      : {}),
+    ...(config.CAMELEER_KUBERNETES_REGISTRY_SECRET
+      ? { imagePullSecret: config.CAMELEER_KUBERNETES_REGISTRY_SECRET }
       : {}),
   };
 }
