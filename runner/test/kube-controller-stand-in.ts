@@ -136,8 +136,15 @@ export class DeploymentController {
       ) ?? false;
     const newReady = newPods.filter(isReady).length;
     const complete = newReady >= desired;
+    // With maxUnavailable above 0 (a percentage counts as some), old pods go at once: the simplest
+    // controller that still shows what maxUnavailable 0 prevents.
+    const strategy = deployment.spec?.strategy as
+      | { rollingUpdate?: { maxUnavailable?: number | string } }
+      | undefined;
+    const maxUnavailable = strategy?.rollingUpdate?.maxUnavailable ?? '25%';
+    const mayDropOld = maxUnavailable !== 0 && maxUnavailable !== '0%';
     for (const old of owned.filter((rs) => rs !== current && rs.metadata.uid !== current?.metadata.uid)) {
-      if (complete || desired === 0) {
+      if (complete || desired === 0 || mayDropOld) {
         for (const p of podsOf(old)) this.api.remove('pods', ns, p.metadata.name);
         if (old.spec?.replicas !== 0)
           this.api.put('replicasets', { ...old, spec: { ...old.spec, replicas: 0 } }, 'MODIFIED');

@@ -88,10 +88,24 @@ describe('the Kubernetes orchestrator against the API stand-in', () => {
     expect(await orchestrator.status(ref)).toMatchObject({ state: 'running', version: 'v1' });
   });
 
-  it('replaces a version by a rolling update and keeps the volume', async () => {
+  it('replaces a version by a rolling update that never leaves it without a ready pod, and keeps the volume', async () => {
     await deploy(spec('v1'));
     const claim = standIn.get('persistentvolumeclaims', ns, 'cameleer-acme-dev-orders-data');
-    const instance = await deploy(spec('v2'));
+    // maxUnavailable 0: at every moment of the rollout a ready pod serves.
+    const readyCounts: number[] = [];
+    const sampler = setInterval(() => {
+      const ready = standIn
+        .all('pods', ns)
+        .filter((p) =>
+          (p.status as { conditions?: { type: string; status: string }[] }).conditions?.some(
+            (c) => c.type === 'Ready' && c.status === 'True',
+          ),
+        );
+      readyCounts.push(ready.length);
+    }, 2);
+    const instance = await deploy(spec('v2')).finally(() => clearInterval(sampler));
+    expect(readyCounts.length).toBeGreaterThan(5);
+    expect(Math.min(...readyCounts)).toBeGreaterThanOrEqual(1);
     expect(instance).toMatchObject({ version: 'v2', state: 'running' });
     expect(deploymentImage()).toBe('registry.example/acme-orders:v2');
     const deployment = standIn.get('deployments', ns, 'orders');
