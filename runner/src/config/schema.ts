@@ -138,7 +138,9 @@ export const runnerConfigSchema = z
       'Standard: the JDK whose `bin/java` runs apps as processes (default: `java` on PATH)',
     ),
     PATH: raw.describe('Standard: where `java` is looked for when JAVA_HOME is unset'),
-    KUBECONFIG: raw.describe('Standard: a kubeconfig; its presence offers the `kubernetes` capability'),
+    KUBECONFIG: raw.describe(
+      'Standard, not used by the runner: `doctor` says to set CAMELEER_KUBECONFIG instead, so a kubeconfig in a shell never moves apps into a cluster',
+    ),
     KUBERNETES_SERVICE_HOST: text.describe(
       'Standard, set inside a cluster: offers the `kubernetes` capability',
     ),
