@@ -47,6 +47,12 @@ const resources: Resource[] = [
   { plural: 'ingresses', kind: 'Ingress', group: 'networking.k8s.io/v1', namespaced: true },
   { plural: 'networkpolicies', kind: 'NetworkPolicy', group: 'networking.k8s.io/v1', namespaced: true },
   { plural: 'jobs', kind: 'Job', group: 'batch/v1', namespaced: true },
+  {
+    plural: 'horizontalpodautoscalers',
+    kind: 'HorizontalPodAutoscaler',
+    group: 'autoscaling/v2',
+    namespaced: true,
+  },
 ];
 
 type WatchEvent = { type: 'ADDED' | 'MODIFIED' | 'DELETED'; object: KubeObject; plural: string; rv: number };

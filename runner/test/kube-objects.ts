@@ -6,6 +6,7 @@
 import { dumpYaml, type KubernetesObject } from '@kubernetes/client-node';
 import { load } from 'js-yaml';
 import { Deployment } from 'kubernetes-models/apps/v1';
+import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2';
 import { Job } from 'kubernetes-models/batch/v1';
 import { Ingress, NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
 import {
@@ -30,6 +31,7 @@ const models: Record<string, new (data: never) => { validate(): void }> = {
   Secret,
   PersistentVolumeClaim,
   Job,
+  HorizontalPodAutoscaler,
 };
 
 /** The object as the API server receives it. */

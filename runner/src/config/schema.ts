@@ -107,6 +107,14 @@ export const runnerConfigSchema = z
     CAMELEER_KUBERNETES_REGISTRY_SECRET: text.describe(
       'Kubernetes: the Secret (type `kubernetes.io/dockerconfigjson`) of the registry, copied into each app namespace as its `imagePullSecrets` (default: none, public images)',
     ),
+    CAMELEER_KUBERNETES_REPLICAS: text
+      .pipe(z.coerce.number<string | undefined>().int().min(1).max(50).optional())
+      .describe('Kubernetes: pods per app (default 1)'),
+    CAMELEER_KUBERNETES_MAX_REPLICAS: text
+      .pipe(z.coerce.number<string | undefined>().int().min(1).max(50).optional())
+      .describe(
+        'Kubernetes: above CAMELEER_KUBERNETES_REPLICAS, a HorizontalPodAutoscaler scales each app up to this many pods on CPU (default: none)',
+      ),
     CAMELEER_KUBERNETES_TIER: z
       .enum(tierNames)
       .optional()
@@ -146,6 +154,16 @@ export const runnerConfigSchema = z
     ),
   })
   .superRefine((c, ctx) => {
+    if (
+      c.CAMELEER_KUBERNETES_MAX_REPLICAS &&
+      c.CAMELEER_KUBERNETES_MAX_REPLICAS < (c.CAMELEER_KUBERNETES_REPLICAS ?? 1)
+    ) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['CAMELEER_KUBERNETES_MAX_REPLICAS'],
+        message: 'is below CAMELEER_KUBERNETES_REPLICAS',
+      });
+    }
     // Both listeners would bind the same port and the second would fail at start: say it now.
     const front = Number(c.CAMELEER_FRONT_PORT ?? defaultFrontPort);
     if (c.CAMELEER_INTAKE_PORT && c.CAMELEER_INTAKE_PORT === front) {

@@ -76,6 +76,7 @@ describe('the Kubernetes orchestrator against the API stand-in', () => {
       'cameleer.io/tenant': 'acme',
       'cameleer.io/environment': 'dev',
     });
+    expect(standIn.all('horizontalpodautoscalers', ns)).toEqual([]);
     for (const plural of ['networkpolicies', 'resourcequotas', 'limitranges', 'services', 'ingresses']) {
       expect(standIn.all(plural, ns), plural).toHaveLength(1);
     }
@@ -318,5 +319,27 @@ describe('the Kubernetes orchestrator against the API stand-in', () => {
     await expect.poll(() => changes.length).toBeGreaterThan(0);
     stop();
     expect(standIn.requests).not.toContain('GET /apis/apps/v1/deployments');
+  });
+
+  it('runs the configured replicas, and with a maximum an autoscaler whose choice a redeploy keeps', async () => {
+    orchestrator = open({ settings: { ...defaultKubernetesSettings, replicas: 2, maxReplicas: 4 } });
+    await deploy(spec('v1'));
+    expect(standIn.all('pods', ns)).toHaveLength(2);
+    expect(standIn.get('horizontalpodautoscalers', ns, 'orders')?.spec).toMatchObject({
+      minReplicas: 2,
+      maxReplicas: 4,
+    });
+    const scaled = standIn.get('deployments', ns, 'orders');
+    if (!scaled) throw new Error('no Deployment');
+    standIn.put('deployments', { ...scaled, spec: { ...scaled.spec, replicas: 3 } }, 'MODIFIED');
+    await deploy(spec('v2'));
+    expect(standIn.get('deployments', ns, 'orders')?.spec?.replicas).toBe(3);
+    await expect.poll(() => standIn.all('pods', ns).length).toBe(3);
+    await orchestrator.stop(ref);
+    expect(standIn.all('horizontalpodautoscalers', ns)).toEqual([]);
+    await orchestrator.restart(ref);
+    expect(standIn.all('horizontalpodautoscalers', ns)).toHaveLength(1);
+    await orchestrator.remove(ref);
+    expect(standIn.all('horizontalpodautoscalers', ns)).toEqual([]);
   });
 });

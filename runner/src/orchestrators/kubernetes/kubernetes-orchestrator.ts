@@ -18,6 +18,7 @@ import {
   type Progress,
   type RunnerAddress,
 } from '../orchestrator.ts';
+import { autoscalerObject } from './autoscaler-object.ts';
 import { configMapObject, secretObject, splitEnv } from './config-objects.ts';
 import { deploymentObject } from './deployment-object.ts';
 import { watchDeployments } from './deployment-watch.ts';
@@ -46,8 +47,6 @@ export type KubernetesOrchestratorOptions = {
   runnerNamespace?: string;
   /** Host name apps reach the runner's telemetry intake at. */
   runnerHost?: string;
-  /** Pods per app. */
-  replicas?: number;
   onSwitch?: (instance: Instance) => void | Promise<void>;
   /** How often a rollout's pods are looked at between watch events. */
   rolloutPollMs?: number;
@@ -70,7 +69,7 @@ export class KubernetesOrchestrator implements Orchestrator {
   constructor(private readonly options: KubernetesOrchestratorOptions) {
     this.api = options.api;
     this.settings = options.settings;
-    this.maxReplicas = options.replicas ?? 1;
+    this.maxReplicas = Math.max(options.settings.replicas, options.settings.maxReplicas ?? 0);
     this.runnerAddress = {
       bindHost: '0.0.0.0',
       urlHost: options.runnerHost ?? 'cameleer-runner-intake.cameleer.svc',
@@ -98,7 +97,8 @@ export class KubernetesOrchestrator implements Orchestrator {
       await this.api.ensure(volumeClaimObject(ref, path, this.settings));
 
     const existing = await this.readDeployment(ref);
-    const replicas = this.options.replicas ?? 1;
+    // An autoscaled app keeps the replicas its autoscaler chose.
+    const replicas = (this.autoscaled && existing?.spec?.replicas) || this.settings.replicas;
     await this.api.apply(
       deploymentObject(
         {
@@ -112,6 +112,7 @@ export class KubernetesOrchestrator implements Orchestrator {
     );
     await this.api.apply(serviceObject(ref, this.settings));
     await this.api.apply(ingressObject(ref, spec.private, this.settings));
+    await this.applyAutoscaler(ref);
     progress(`rolling out ${appObjectName(ref)} (${replicas} replica${replicas === 1 ? '' : 's'})`);
 
     const result = await this.rollout(ref, spec.healthCheck.timeoutSeconds);
@@ -131,6 +132,8 @@ export class KubernetesOrchestrator implements Orchestrator {
   async stop(ref: AppRef): Promise<void> {
     const deployment = await this.readDeployment(ref);
     if (!deployment?.spec || deployment.spec.replicas === 0) return;
+    // An autoscaler would scale a stopped app up again.
+    await this.api.delete(this.autoscalerHeader(ref));
     const annotations = deployment.metadata?.annotations ?? {};
     annotations[ANNOTATION.replicas] = String(deployment.spec.replicas ?? 1);
     await this.api.apply({
@@ -164,6 +167,7 @@ export class KubernetesOrchestrator implements Orchestrator {
         },
       },
     });
+    await this.applyAutoscaler(ref);
     const timeout = Number(deployment.metadata?.annotations?.[ANNOTATION.healthTimeout] ?? 60);
     const result = await this.rollout(ref, timeout);
     const instance = await this.status(ref);
@@ -175,6 +179,7 @@ export class KubernetesOrchestrator implements Orchestrator {
   async remove(ref: AppRef): Promise<void> {
     const namespace = namespaceName(this.settings.namespacePrefix, ref);
     const name = appObjectName(ref);
+    await this.api.delete(this.autoscalerHeader(ref));
     await this.api.delete({
       apiVersion: 'networking.k8s.io/v1',
       kind: 'Ingress',
@@ -292,6 +297,25 @@ export class KubernetesOrchestrator implements Orchestrator {
       type: source.type ?? 'kubernetes.io/dockerconfigjson',
       data: source.data ?? {},
     });
+  }
+
+  private get autoscaled(): boolean {
+    return (this.settings.maxReplicas ?? 0) > this.settings.replicas;
+  }
+
+  private async applyAutoscaler(ref: AppRef): Promise<void> {
+    const { replicas, maxReplicas } = this.settings;
+    if (maxReplicas && this.autoscaled) {
+      await this.api.apply(autoscalerObject(ref, { min: replicas, max: maxReplicas }, this.settings));
+    } else await this.api.delete(this.autoscalerHeader(ref));
+  }
+
+  private autoscalerHeader(ref: AppRef) {
+    return {
+      apiVersion: 'autoscaling/v2',
+      kind: 'HorizontalPodAutoscaler',
+      metadata: { name: appObjectName(ref), namespace: namespaceName(this.settings.namespacePrefix, ref) },
+    };
   }
 
   private rollout(ref: AppRef, timeoutSeconds: number) {

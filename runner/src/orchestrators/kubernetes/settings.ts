@@ -15,6 +15,10 @@ export type KubernetesSettings = {
   /** A Secret of type dockerconfigjson in the runner's namespace, copied into each app namespace. */
   imagePullSecret?: string;
   tier: TierName;
+  /** Pods per app. */
+  replicas: number;
+  /** Above `replicas`: a HorizontalPodAutoscaler up to this many. */
+  maxReplicas?: number;
   /** Namespaced RBAC: the only namespaces apps may go to, made beforehand; absent: any, created on first deploy. */
   namespaces?: readonly string[];
 };
@@ -27,6 +31,10 @@ export function kubernetesSettings(config: RunnerConfig): KubernetesSettings {
     domain: config.CAMELEER_APPS_DOMAIN,
     forwardAuth: config.CAMELEER_KUBERNETES_FORWARD_AUTH ?? DEFAULT_FORWARD_AUTH,
     tier: config.CAMELEER_KUBERNETES_TIER ?? 'high',
+    replicas: config.CAMELEER_KUBERNETES_REPLICAS ?? 1,
+    ...(config.CAMELEER_KUBERNETES_MAX_REPLICAS
+      ? { maxReplicas: config.CAMELEER_KUBERNETES_MAX_REPLICAS }
+      : {}),
     ...(config.CAMELEER_KUBERNETES_NAMESPACES?.length
       ? { namespaces: config.CAMELEER_KUBERNETES_NAMESPACES }
       : {}),
@@ -48,6 +56,7 @@ export const defaultKubernetesSettings: KubernetesSettings = {
   domain: 'localhost',
   forwardAuth: DEFAULT_FORWARD_AUTH,
   tier: 'high',
+  replicas: 1,
 };
 
 export function tierLimits(tier: TierName) {
