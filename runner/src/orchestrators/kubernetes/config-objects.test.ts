@@ -6,18 +6,25 @@ import { defaultKubernetesSettings } from './settings.ts';
 const ref = { tenant: 'acme', environment: 'prod', app: 'orders' };
 
 describe('configuration and secrets', () => {
-  it('keeps secrets out of the ConfigMap', () => {
-    const { plain, secret } = splitEnv(
-      {
-        LOG_LEVEL: 'info',
-        DB_PASSWORD: 'p',
-        OTEL_EXPORTER_OTLP_HEADERS: 'authorization=Bearer t',
-        SMTP_HOST: 'mx',
-      },
-      ['SMTP_HOST'],
-    );
-    expect(plain).toEqual({ LOG_LEVEL: 'info' });
-    expect(Object.keys(secret).sort()).toEqual(['DB_PASSWORD', 'OTEL_EXPORTER_OTLP_HEADERS', 'SMTP_HOST']);
+  it('keeps everything but the platform’s plain variables out of the ConfigMap', () => {
+    const { plain, secret } = splitEnv({
+      OTEL_SERVICE_NAME: 'orders',
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://intake:4318',
+      OTEL_EXPORTER_OTLP_HEADERS: 'authorization=Bearer t',
+      CAMELEER_BOOTSTRAP_TOKEN: 'b',
+      DB_PASSWORD: 'p',
+      STRIPE_SK: 'sk_live_x',
+      LOG_LEVEL: 'info',
+    });
+    expect(plain).toEqual({ OTEL_SERVICE_NAME: 'orders', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://intake:4318' });
+    expect(Object.keys(secret).sort()).toEqual([
+      'CAMELEER_BOOTSTRAP_TOKEN',
+      'DB_PASSWORD',
+      'LOG_LEVEL',
+      'OTEL_EXPORTER_OTLP_HEADERS',
+      'STRIPE_SK',
+    ]);
+    expect(splitEnv({ LOG_LEVEL: 'info' }, ['LOG_LEVEL']).plain).toEqual({ LOG_LEVEL: 'info' });
   });
 
   it('are valid objects named by their content', () => {

@@ -8,19 +8,29 @@ import type { AppRef } from '../orchestrator.ts';
 import { appLabels, appObjectName, contentHash, dnsLabel, namespaceName } from './names.ts';
 import type { KubernetesSettings } from './settings.ts';
 
-/** Names that hold credentials by convention; the agent's OTLP headers carry its token. */
-const SECRET_NAME = /(SECRET|PASSWORD|PASSWD|TOKEN|CREDENTIAL|PRIVATE|API_?KEY|_KEY$|HEADERS)/i;
+/**
+ * The platform's own variables that carry no credential. Everything else goes to the Secret: the
+ * deploy merges the tenant's configuration and secrets into one map and does not say which is which,
+ * so only what is known to be plain may sit in a ConfigMap.
+ */
+export const PLAIN_PLATFORM_VARIABLES: readonly string[] = [
+  'OTEL_EXPORTER_OTLP_ENDPOINT',
+  'OTEL_EXPORTER_OTLP_PROTOCOL',
+  'OTEL_RESOURCE_ATTRIBUTES',
+  'OTEL_SERVICE_NAME',
+  'CAMELEER_AGENT_REGISTER_URL',
+];
 
-/** Splits the merged environment: the names listed as secrets, and any that look like one, go to the Secret. */
+/** Splits the merged environment: the names known to be plain go to the ConfigMap, all others to the Secret. */
 export function splitEnv(
   env: Record<string, string>,
-  secretKeys: readonly string[] = [],
+  plainKeys: readonly string[] = PLAIN_PLATFORM_VARIABLES,
 ): { plain: Record<string, string>; secret: Record<string, string> } {
   const plain: Record<string, string> = {};
   const secret: Record<string, string> = {};
   for (const [key, value] of Object.entries(env)) {
-    if (secretKeys.includes(key) || SECRET_NAME.test(key)) secret[key] = value;
-    else plain[key] = value;
+    if (plainKeys.includes(key)) plain[key] = value;
+    else secret[key] = value;
   }
   return { plain, secret };
 }

@@ -14,7 +14,7 @@ function spec(version: string, extra: Partial<DeploySpec> = {}): DeploySpec {
     deploymentId: `dep-${version}`,
     version,
     image: `registry.example/acme-orders:${version}`,
-    env: { LOG_LEVEL: 'info', DB_PASSWORD: 's3cr3t' },
+    env: { OTEL_SERVICE_NAME: 'orders', DB_PASSWORD: 's3cr3t' },
     resources: { memoryMb: 256, cpus: 0.5, pids: 128 },
     writeableVolumes: ['/data'],
     healthCheck: { httpPath: '/health', timeoutSeconds: 2 },
@@ -82,7 +82,7 @@ describe('the Kubernetes orchestrator against the API stand-in', () => {
     }
     const [configMap] = standIn.all('configmaps', ns);
     const [secret] = standIn.all('secrets', ns);
-    expect(configMap?.data).toEqual({ LOG_LEVEL: 'info' });
+    expect(configMap?.data).toEqual({ OTEL_SERVICE_NAME: 'orders' });
     expect(secret?.data).toEqual({ DB_PASSWORD: Buffer.from('s3cr3t').toString('base64') });
     expect(standIn.get('persistentvolumeclaims', ns, 'cameleer-acme-dev-orders-data')).toBeDefined();
     expect(standIn.all('pods', ns)).toHaveLength(1);
