@@ -75,7 +75,10 @@ describe('tenant isolation on Kubernetes', () => {
     }
     const [secret] = standIn.all('secrets', 'cameleer-acme-dev');
     expect(
-      Buffer.from(String((secret?.data as Record<string, string>).DB_PASSWORD), 'base64').toString(),
+      Buffer.from(
+        String((secret?.data as Record<string, string> | undefined)?.DB_PASSWORD),
+        'base64',
+      ).toString(),
     ).toBe(secretValue);
   });
 
