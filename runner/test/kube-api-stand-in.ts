@@ -57,7 +57,8 @@ const resources: Resource[] = [
 
 type WatchEvent = { type: 'ADDED' | 'MODIFIED' | 'DELETED'; object: KubeObject; plural: string; rv: number };
 type Watcher = { plural: string; namespace?: string; match: (o: KubeObject) => boolean; res: ServerResponse };
-type LogFollower = { key: string; res: ServerResponse };
+type LogFollower = { key: string; res: ServerResponse; timestamps: boolean };
+type LogLine = { time: string; line: string };
 
 export class KubeApiStandIn {
   readonly server: Server;
@@ -65,7 +66,8 @@ export class KubeApiStandIn {
   /** Every request, `METHOD path`, for tests that look at what the client did. */
   readonly requests: string[] = [];
   private readonly store = new Map<string, KubeObject>();
-  private readonly logs = new Map<string, string[]>();
+  private readonly logs = new Map<string, LogLine[]>();
+  private lastLogTime = 0;
   private readonly logFollowers = new Set<LogFollower>();
   private readonly watchers = new Set<Watcher>();
   private events: WatchEvent[] = [];
@@ -147,8 +149,11 @@ export class KubeApiStandIn {
   /** A line of a pod's output; followers of its log get it at once. */
   appendLog(namespace: string, pod: string, line: string): void {
     const k = key('pods', namespace, pod);
-    this.logs.set(k, [...(this.logs.get(k) ?? []), line]);
-    for (const f of this.logFollowers) if (f.key === k) f.res.write(`${line}\n`);
+    // The kubelet's timestamps: RFC 3339 with nanoseconds, never two alike here.
+    this.lastLogTime = Math.max(Date.now() * 1000, this.lastLogTime + 1);
+    const entry = { time: rfc3339Nano(this.lastLogTime), line };
+    this.logs.set(k, [...(this.logs.get(k) ?? []), entry]);
+    for (const f of this.logFollowers) if (f.key === k) f.res.write(formatLog(entry, f.timestamps));
   }
 
   /** Writes as the server does: a new resourceVersion, and generation when the spec changed. */
@@ -420,15 +425,17 @@ export class KubeApiStandIn {
       return;
     }
     const tail = query.get('tailLines');
-    const lines = this.logs.get(k) ?? [];
+    const since = query.get('sinceTime');
+    const timestamps = query.get('timestamps') === 'true';
+    const lines = (this.logs.get(k) ?? []).filter((l) => !since || l.time >= since);
     const shown = tail ? lines.slice(-Number(tail)) : lines;
     res.writeHead(200, { 'content-type': 'text/plain' });
-    res.write(shown.map((l) => `${l}\n`).join(''));
+    res.write(shown.map((l) => formatLog(l, timestamps)).join(''));
     if (query.get('follow') !== 'true') {
       res.end();
       return;
     }
-    const follower = { key: k, res };
+    const follower = { key: k, res, timestamps };
     this.logFollowers.add(follower);
     res.on('close', () => this.logFollowers.delete(follower));
   }
@@ -461,6 +468,16 @@ export class KubeApiStandIn {
       code,
     });
   }
+}
+
+function formatLog({ time, line }: LogLine, timestamps: boolean): string {
+  return timestamps ? `${time} ${line}\n` : `${line}\n`;
+}
+
+/** Microseconds since the epoch (exact in a double) as RFC 3339 with nine fraction digits, as the kubelet writes. */
+function rfc3339Nano(micros: number): string {
+  const fraction = `${String(micros % 1_000_000).padStart(6, '0')}000`;
+  return `${new Date(Math.floor(micros / 1000)).toISOString().slice(0, 19)}.${fraction}Z`;
 }
 
 function key(plural: string, namespace: string | undefined, name: string): string {

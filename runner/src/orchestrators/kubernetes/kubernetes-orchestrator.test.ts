@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { KubeApiStandIn } from '../../../test/kube-api-stand-in.ts';
-import { DeployFailed, type DeploySpec } from '../orchestrator.ts';
+import { DeployFailed, type DeploySpec, type OutputLine } from '../orchestrator.ts';
 import { KubeApi } from './kube-api.ts';
 import { KubernetesOrchestrator, type KubernetesOrchestratorOptions } from './kubernetes-orchestrator.ts';
 import { defaultKubernetesSettings } from './settings.ts';
@@ -40,6 +40,7 @@ const open = (options: Partial<KubernetesOrchestratorOptions> = {}) =>
     rolloutPollMs: 50,
     rolloutMarginMs: 0,
     watchRetryMs: 50,
+    outputRescanMs: 50,
   });
 
 beforeEach(async () => {
@@ -341,5 +342,39 @@ describe('the Kubernetes orchestrator against the API stand-in', () => {
     expect(standIn.all('horizontalpodautoscalers', ns)).toHaveLength(1);
     await orchestrator.remove(ref);
     expect(standIn.all('horizontalpodautoscalers', ns)).toEqual([]);
+  });
+
+  it('follows the output for log capture across a restart, and resumes after its cursor', async () => {
+    const instance = await deploy(spec('v1'));
+    const controller = new AbortController();
+    const captured: OutputLine[] = [];
+    const reading = (async () => {
+      for await (const line of orchestrator.followOutput(instance, { signal: controller.signal }))
+        captured.push(line);
+    })();
+    await expect
+      .poll(() => captured.map((l) => l.line))
+      .toEqual([expect.stringMatching(/^started version v1/)]);
+    expect(captured[0]?.time).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z$/);
+    const [first] = standIn.all('pods', ns);
+    standIn.appendLog(ns, first?.metadata.name ?? '', 'working');
+    await expect.poll(() => captured.length).toBe(2);
+    const cursor = captured[1]?.cursor;
+    await orchestrator.restart(ref);
+    await expect.poll(() => captured.length).toBe(3);
+    controller.abort();
+    await reading;
+
+    const resumed: string[] = [];
+    const again = new AbortController();
+    const rereading = (async () => {
+      for await (const line of orchestrator.followOutput(instance, { after: cursor, signal: again.signal })) {
+        resumed.push(line.line);
+      }
+    })();
+    await expect.poll(() => resumed).toEqual([expect.stringMatching(/^started version v1 on orders-/)]);
+    expect(resumed[0]).not.toBe(captured[0]?.line);
+    await orchestrator.remove(ref);
+    await rereading;
   });
 });

@@ -11,10 +11,12 @@ import {
   type BuiltImage,
   DeployFailed,
   type DeploySpec,
+  type FollowOutputOptions,
   type ImageBuildSpec,
   type Instance,
   type Orchestrator,
   type OrchestratorChange,
+  type OutputLine,
   type Progress,
   type RunnerAddress,
 } from '../orchestrator.ts';
@@ -33,6 +35,7 @@ import {
   resourceQuotaObject,
 } from './namespace-objects.ts';
 import { followPodLogs, tailPodLogs } from './pod-logs.ts';
+import { followPodOutput } from './pod-output.ts';
 import { previousReplicaSet, TEMPLATE_HASH } from './rollout-state.ts';
 import { watchRollout } from './rollout-watch.ts';
 import { ingressObject, serviceObject } from './routing-objects.ts';
@@ -50,6 +53,8 @@ export type KubernetesOrchestratorOptions = {
   onSwitch?: (instance: Instance) => void | Promise<void>;
   /** How often a rollout's pods are looked at between watch events. */
   rolloutPollMs?: number;
+  /** How often log capture looks for new pods of an app. */
+  outputRescanMs?: number;
   /** Time for a rollout beyond the health check's own. */
   rolloutMarginMs?: number;
   watchRetryMs?: number;
@@ -228,6 +233,17 @@ export class KubernetesOrchestrator implements Orchestrator {
       scopes.map((ns) => this.api.list<V1Deployment>('apps/v1', 'Deployment', labelSelector(), ns)),
     );
     return lists.flatMap(({ items }) => items.map(instanceOf).filter((i): i is Instance => i !== undefined));
+  }
+
+  /** Log capture: every pod of the app, across rollouts and restarts, resumable per pod. */
+  followOutput(instance: Instance, opts: FollowOutputOptions): AsyncIterable<OutputLine> {
+    const [namespace = '', name = ''] = instance.id.split('/');
+    return followPodOutput(
+      this.api,
+      { namespace, name, labelSelector: labelSelector(instance.ref) },
+      opts,
+      this.options.outputRescanMs,
+    );
   }
 
   watchChanges(listener: (change: OrchestratorChange) => void): () => void {
