@@ -5,7 +5,7 @@
  * back to the previous ReplicaSet's template, so the old version keeps serving.
  */
 import type { Capability } from '@cameleer/shared';
-import type { V1Deployment, V1Pod, V1ReplicaSet, V1Secret } from '@kubernetes/client-node';
+import type { V1Deployment, V1Pod, V1ReplicaSet } from '@kubernetes/client-node';
 import {
   type AppRef,
   type BuiltImage,
@@ -28,12 +28,7 @@ import { type ImageSource, referencedImage } from './image-reference.ts';
 import { instanceOf } from './instance.ts';
 import type { KubeApi } from './kube-api.ts';
 import { ANNOTATION, appLabels, appObjectName, labelSelector, namespaceName } from './names.ts';
-import {
-  limitRangeObject,
-  namespaceObject,
-  networkPolicyObject,
-  resourceQuotaObject,
-} from './namespace-objects.ts';
+import { prepareNamespace } from './namespace-setup.ts';
 import { followPodLogs, tailPodLogs } from './pod-logs.ts';
 import { followPodOutput } from './pod-output.ts';
 import { previousReplicaSet, TEMPLATE_HASH } from './rollout-state.ts';
@@ -91,7 +86,7 @@ export class KubernetesOrchestrator implements Orchestrator {
   async deploy(spec: DeploySpec, progress: Progress): Promise<Instance> {
     const { image, ref } = spec;
     if (!image) throw new Error('KubernetesOrchestrator.deploy needs spec.image');
-    const namespace = await this.ensureNamespace(ref);
+    const namespace = await prepareNamespace(this.api, ref, this.settings, this.options.runnerNamespace);
     progress(`namespace ${namespace}`);
     const { plain, secret } = splitEnv(spec.env);
     const configMap = Object.keys(plain).length ? configMapObject(ref, plain, this.settings) : undefined;
@@ -277,42 +272,6 @@ export class KubernetesOrchestrator implements Orchestrator {
   async close(): Promise<void> {
     for (const stop of this.watches) stop();
     this.watches.clear();
-  }
-
-  /** Created once and never updated or deleted by the runner (its grant has no such verbs on namespaces). */
-  private async ensureNamespace(ref: AppRef): Promise<string> {
-    const name = namespaceName(this.settings.namespacePrefix, ref);
-    if (!this.settings.namespaces) await this.api.ensure(namespaceObject(ref, this.settings));
-    else if (!this.settings.namespaces.includes(name)) {
-      throw new Error(
-        `the namespace ${name} is not one this runner may deploy to (CAMELEER_KUBERNETES_NAMESPACES): create it, labelled cameleer.io/tenant=${ref.tenant}, and grant the runner a Role there`,
-      );
-    }
-    await this.api.apply(networkPolicyObject(ref, this.settings));
-    await this.api.apply(resourceQuotaObject(ref, this.settings));
-    await this.api.apply(limitRangeObject(ref, this.settings));
-    await this.copyPullSecret(name);
-    return name;
-  }
-
-  /** The registry's credentials live once in the runner's namespace; pods can only use a Secret of their own. */
-  private async copyPullSecret(namespace: string): Promise<void> {
-    const name = this.settings.imagePullSecret;
-    const from = this.options.runnerNamespace;
-    if (!name || !from) return;
-    const source = await this.api.read<V1Secret>({
-      apiVersion: 'v1',
-      kind: 'Secret',
-      metadata: { name, namespace: from },
-    });
-    if (!source) throw new Error(`the image pull secret ${from}/${name} does not exist`);
-    await this.api.apply<V1Secret>({
-      apiVersion: 'v1',
-      kind: 'Secret',
-      metadata: { name, namespace, labels: { 'cameleer.io/managed': 'true' } },
-      type: source.type ?? 'kubernetes.io/dockerconfigjson',
-      data: source.data ?? {},
-    });
   }
 
   private get autoscaled(): boolean {
