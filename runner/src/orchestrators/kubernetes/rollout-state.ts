@@ -18,6 +18,8 @@ export function rolloutState(
   const { spec, status, metadata } = deployment;
   const desired = spec?.replicas ?? 1;
   const observed = (status?.observedGeneration ?? 0) >= (metadata?.generation ?? 0);
+  // Until the controller has seen the new spec, the revision still names the old ReplicaSet.
+  if (!observed) return { done: false };
   const current = newReplicaSet(deployment, replicaSets);
   const hash = current?.metadata?.labels?.[TEMPLATE_HASH];
   const failure = podFailure(
@@ -26,13 +28,13 @@ export function rolloutState(
   );
   if (failure) return { done: false, failed: failure };
   const progressing = status?.conditions?.find((c) => c.type === 'Progressing');
-  if (observed && progressing?.status === 'False' && progressing.reason === 'ProgressDeadlineExceeded') {
+  if (progressing?.status === 'False' && progressing.reason === 'ProgressDeadlineExceeded') {
     return { done: false, failed: 'the app did not become ready in time: its readiness check never passed' };
   }
   const updated = status?.updatedReplicas ?? 0;
   const available = status?.availableReplicas ?? 0;
   const total = status?.replicas ?? 0;
-  if (observed && updated >= desired && total <= updated && available >= updated) return { done: true };
+  if (updated >= desired && total <= updated && available >= updated) return { done: true };
   return { done: false };
 }
 
