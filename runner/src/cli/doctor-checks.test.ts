@@ -28,10 +28,11 @@ describe('doctor checks', () => {
     });
   });
 
-  it('warns, not fails, without Docker or Kubernetes; fails on a KUBECONFIG that does not exist', async () => {
+  it('warns, not fails, without Docker or Kubernetes; fails on a CAMELEER_KUBECONFIG that does not exist', async () => {
     expect((await checkDocker('/nonexistent/docker.sock')).status).toBe('warn');
     expect(checkKubernetes({}).status).toBe('warn');
     expect(checkKubernetes({ KUBERNETES_SERVICE_HOST: '10.0.0.1' }).status).toBe('ok');
-    expect(checkKubernetes({ KUBECONFIG: '/nonexistent/kubeconfig' }).status).toBe('fail');
+    expect(checkKubernetes({ CAMELEER_KUBECONFIG: '/nonexistent/kubeconfig' }).status).toBe('fail');
+    expect(checkKubernetes({ KUBECONFIG: '/home/dev/.kube/config' }).status).toBe('warn');
   });
 });

@@ -139,20 +139,28 @@ export function checkKubernetes(env: NodeJS.ProcessEnv = process.env): CheckResu
   const name = 'kubernetes';
   if (env.KUBERNETES_SERVICE_HOST)
     return { name, status: 'ok', message: `running in a cluster (API at ${env.KUBERNETES_SERVICE_HOST})` };
-  if (env.KUBECONFIG) {
-    const missing = env.KUBECONFIG.split(':').filter((p) => p && !existsSync(p));
-    if (missing.length > 0)
+  const kubeconfig = env.CAMELEER_KUBECONFIG;
+  if (kubeconfig) {
+    if (!existsSync(kubeconfig))
       return {
         name,
         status: 'fail',
-        message: `KUBECONFIG points to ${missing.join(', ')}, which does not exist: fix the path`,
+        message: `CAMELEER_KUBECONFIG points to ${kubeconfig}, which does not exist: fix the path`,
       };
-    return { name, status: 'ok', message: `KUBECONFIG is set (${env.KUBECONFIG})` };
+    return { name, status: 'ok', message: `CAMELEER_KUBECONFIG is set (${kubeconfig})` };
   }
+  if (env.KUBECONFIG)
+    return {
+      name,
+      status: 'warn',
+      message:
+        'KUBECONFIG is set but not used: set CAMELEER_KUBECONFIG to deploy to that cluster (not needed otherwise)',
+    };
   return {
     name,
     status: 'warn',
-    message: 'no Kubernetes access configured: set KUBECONFIG to deploy to a cluster (not needed otherwise)',
+    message:
+      'no Kubernetes access configured: set CAMELEER_KUBECONFIG to deploy to a cluster (not needed otherwise)',
   };
 }
 

@@ -3,7 +3,7 @@
  * docs' configuration table is rendered from the fields' descriptions, so each one says what it is
  * and its default. Keys are the variables' names; modules receive the parsed `RunnerConfig`.
  */
-import { ClickHouseEnv } from '@cameleer/shared';
+import { ClickHouseEnv, tierNames } from '@cameleer/shared';
 import { z } from 'zod';
 import { defaultFrontPort } from '../runner-config.ts';
 
@@ -31,12 +31,12 @@ export const runnerConfigSchema = z
       'The data directory of `npm start`, whose `runner/` holds its local runner; `status`, `logs` and `doctor` look there (default `./.cameleer`)',
     ),
     CAMELEER_ORCHESTRATOR: text.describe(
-      'Where apps run: `docker` or `process`; overrides the choice the runner made and remembered (default: Docker when its engine answers, else processes when a java is at hand)',
+      'Where apps run: `kubernetes`, `docker` or `process`; overrides the choice the runner made and remembered (default: Kubernetes inside a cluster or with CAMELEER_KUBECONFIG, else Docker when its engine answers, else processes when a java is at hand)',
     ),
     CAMELEER_APPS_DOMAIN: text
       .transform((d) => d ?? 'localhost')
       .describe(
-        'Docker: apps are routed by Traefik at `{app}.{env}.{tenant}.<domain>` (default `localhost`)',
+        'Docker and Kubernetes: apps are routed (Traefik, an Ingress) at `{app}.{env}.{tenant}.<domain>` (default `localhost`)',
       ),
     CAMELEER_JRE_IMAGE: text.describe(
       'Docker: the JRE base image apps are built on (default `cameleer/jre:17`, made locally from the JDK when absent)',
@@ -81,6 +81,64 @@ export const runnerConfigSchema = z
       .describe(
         'Telemetry records per second the runner is expected to take; sizes the spool warning of `doctor` (default 1000)',
       ),
+    CAMELEER_KUBECONFIG: raw.describe(
+      'Kubernetes: the kubeconfig the runner deploys with; setting it chooses Kubernetes outside a cluster (default: the pod’s service account inside one, else none)',
+    ),
+    CAMELEER_KUBERNETES_NAMESPACE_PREFIX: text
+      .transform((p) => p ?? 'cameleer-')
+      .describe(
+        'Kubernetes: prefix of the namespace made per tenant and environment, `<prefix><tenant>-<env>` (default `cameleer-`)',
+      ),
+    CAMELEER_KUBERNETES_INGRESS_CLASS: text.describe(
+      "Kubernetes: the IngressClass of apps' Ingresses (default: the cluster's default class)",
+    ),
+    CAMELEER_KUBERNETES_FORWARD_AUTH: text.describe(
+      'Kubernetes: the Traefik middleware private apps are routed through, as `<namespace>-<name>@kubernetescrd` (default `cameleer-system-cameleer-auth@kubernetescrd`)',
+    ),
+    CAMELEER_KUBERNETES_STORAGE_CLASS: text.describe(
+      "Kubernetes: the StorageClass of apps' writeable volumes (default: the cluster's default class)",
+    ),
+    CAMELEER_KUBERNETES_REGISTRY: text.describe(
+      'Kubernetes: the registry app images are pulled from, `<registry>/<tenant>-<app>:<version>` (default: none, CAMELEER_KUBERNETES_IMAGE must be set)',
+    ),
+    CAMELEER_KUBERNETES_IMAGE: text.describe(
+      'Kubernetes: a prebuilt image reference per version, with `{tenant}`, `{app}` and `{version}` filled in; wins over CAMELEER_KUBERNETES_REGISTRY (default: none)',
+    ),
+    CAMELEER_KUBERNETES_REGISTRY_SECRET: text.describe(
+      'Kubernetes: the Secret (type `kubernetes.io/dockerconfigjson`) of the registry, copied into each app namespace as its `imagePullSecrets` (default: none, public images)',
+    ),
+    CAMELEER_KUBERNETES_REPLICAS: text
+      .pipe(z.coerce.number<string | undefined>().int().min(1).max(50).optional())
+      .describe('Kubernetes: pods per app (default 1)'),
+    CAMELEER_KUBERNETES_MAX_REPLICAS: text
+      .pipe(z.coerce.number<string | undefined>().int().min(1).max(50).optional())
+      .describe(
+        'Kubernetes: above CAMELEER_KUBERNETES_REPLICAS, a HorizontalPodAutoscaler scales each app up to this many pods on CPU (default: none)',
+      ),
+    CAMELEER_KUBERNETES_TIER: z
+      .enum(tierNames)
+      .optional()
+      .describe(
+        "Kubernetes: the tier whose limits size each namespace's ResourceQuota and LimitRange (default `high`)",
+      ),
+    CAMELEER_KUBERNETES_INTAKE_URL: text
+      .pipe(z.url({ protocol: /^https?$/ }).optional())
+      .describe(
+        "Kubernetes: the address of the runner's telemetry intake Service, as apps in the cluster reach it; its host is given to apps (default `http://cameleer-runner-intake.cameleer.svc:4318`)",
+      ),
+    CAMELEER_KUBERNETES_NAMESPACE: text.describe(
+      "Kubernetes: the runner's own namespace, where the registry Secret is copied from (default: the pod's, from its service account)",
+    ),
+    CAMELEER_KUBERNETES_NAMESPACES: text
+      .transform((list) =>
+        list
+          ?.split(',')
+          .map((n) => n.trim())
+          .filter(Boolean),
+      )
+      .describe(
+        'Kubernetes: comma-separated app namespaces made beforehand, when the runner has Roles there and no cluster-wide grant; it deploys only into these and creates none (default: any, created on first deploy)',
+      ),
     DOCKER_HOST: text.describe(
       'Standard: the Docker engine to use, also read by dockerode (default `unix:///var/run/docker.sock`)',
     ),
@@ -88,12 +146,24 @@ export const runnerConfigSchema = z
       'Standard: the JDK whose `bin/java` runs apps as processes (default: `java` on PATH)',
     ),
     PATH: raw.describe('Standard: where `java` is looked for when JAVA_HOME is unset'),
-    KUBECONFIG: raw.describe('Standard: a kubeconfig; its presence offers the `kubernetes` capability'),
+    KUBECONFIG: raw.describe(
+      'Standard, not used by the runner: `doctor` says to set CAMELEER_KUBECONFIG instead, so a kubeconfig in a shell never moves apps into a cluster',
+    ),
     KUBERNETES_SERVICE_HOST: text.describe(
       'Standard, set inside a cluster: offers the `kubernetes` capability',
     ),
   })
   .superRefine((c, ctx) => {
+    if (
+      c.CAMELEER_KUBERNETES_MAX_REPLICAS &&
+      c.CAMELEER_KUBERNETES_MAX_REPLICAS < (c.CAMELEER_KUBERNETES_REPLICAS ?? 1)
+    ) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['CAMELEER_KUBERNETES_MAX_REPLICAS'],
+        message: 'is below CAMELEER_KUBERNETES_REPLICAS',
+      });
+    }
     // Both listeners would bind the same port and the second would fail at start: say it now.
     const front = Number(c.CAMELEER_FRONT_PORT ?? defaultFrontPort);
     if (c.CAMELEER_INTAKE_PORT && c.CAMELEER_INTAKE_PORT === front) {
