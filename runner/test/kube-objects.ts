@@ -4,7 +4,6 @@
  * `default`), not the TypeScript ones.
  */
 import { dumpYaml, type KubernetesObject } from '@kubernetes/client-node';
-import { load } from 'js-yaml';
 import { Deployment } from 'kubernetes-models/apps/v1';
 import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2';
 import { Job } from 'kubernetes-models/batch/v1';
@@ -18,6 +17,7 @@ import {
   Secret,
   Service,
 } from 'kubernetes-models/v1';
+import { parse } from 'yaml';
 
 const models: Record<string, new (data: never) => { validate(): void }> = {
   Namespace,
@@ -36,7 +36,7 @@ const models: Record<string, new (data: never) => { validate(): void }> = {
 
 /** The object as the API server receives it. */
 export function wireFormat<T extends KubernetesObject>(object: T): Record<string, unknown> {
-  return load(dumpYaml(object)) as Record<string, unknown>;
+  return parse(dumpYaml(object)) as Record<string, unknown>;
 }
 
 /** Throws with the schema's complaint when the object is not a valid one of its kind. */
