@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildSampleJar } from '../../runner/test/java-fixtures.ts';
 import { launchChromium, openFlow, signInWithLink } from '../fixtures/browser.ts';
@@ -53,7 +53,7 @@ describe('console: configuration layers, drift and redeploy, promote and rollbac
     if (!newest) throw new Error('no deployment');
     return newest;
   };
-  const shot = async (page: Page, flow: Awaited<ReturnType<typeof openFlow>>, name: string) => {
+  const shot = async (flow: Awaited<ReturnType<typeof openFlow>>, name: string) => {
     expect(await flow.accessibilityViolations()).toEqual([]);
     await flow.shot(name);
   };
@@ -116,7 +116,7 @@ describe('console: configuration layers, drift and redeploy, promote and rollbac
     const section = page.locator('section[aria-labelledby="configuration-heading"]');
     await expect.poll(() => section.getByText('No keys yet in the app layer').isVisible()).toBe(true);
     await expect.poll(() => section.getByText('cameleer-default-dev-shop-data').isVisible()).toBe(true);
-    await shot(page, flow, 'configuration-app-layer');
+    await shot(flow, 'configuration-app-layer');
 
     await section.getByText('App in dev', { exact: true }).click();
     await section.getByRole('button', { name: 'Add key (app in dev)' }).click();
@@ -125,7 +125,7 @@ describe('console: configuration layers, drift and redeploy, promote and rollbac
     await add.getByRole('textbox', { name: 'Value' }).fill('x');
     await add.getByRole('button', { name: 'Save' }).click();
     await expect.poll(() => add.getByText(/must be an environment variable name/).isVisible()).toBe(true);
-    await shot(page, flow, 'validation-in-place');
+    await shot(flow, 'validation-in-place');
     await add.getByRole('textbox', { name: 'Key' }).fill('GREETING');
     await add.getByRole('textbox', { name: 'Value' }).fill('hello from the console');
     await add.getByRole('button', { name: 'Save' }).click();
@@ -134,7 +134,7 @@ describe('console: configuration layers, drift and redeploy, promote and rollbac
 
     const banner = page.getByText('dev: Configuration changed since this deployment');
     await expect.poll(() => banner.isVisible()).toBe(true);
-    await shot(page, flow, 'drift-banner');
+    await shot(flow, 'drift-banner');
 
     const [before] = await deploymentsIn('dev');
     await page.getByRole('button', { name: 'Redeploy v2 to dev' }).click();
@@ -142,7 +142,7 @@ describe('console: configuration layers, drift and redeploy, promote and rollbac
     expect(redeployed.versionId).toBe(versions.v2);
     await expect.poll(() => banner.isVisible(), { timeout: 30_000 }).toBe(false);
     expect(processEnv(redeployed.id)?.get('GREETING')).toBe('hello from the console');
-    await shot(page, flow, 'redeployed');
+    await shot(flow, 'redeployed');
 
     await section.getByRole('button', { name: 'Add key (app in dev)' }).click();
     await add.getByRole('textbox', { name: 'Key' }).fill('API_TOKEN');
@@ -154,13 +154,13 @@ describe('console: configuration layers, drift and redeploy, promote and rollbac
     await expect.poll(() => row.getByText('••••••••').isVisible()).toBe(true);
     expect(await page.content()).not.toContain(secret);
     await expect.poll(() => banner.isVisible()).toBe(true);
-    await shot(page, flow, 'secret-masked');
+    await shot(flow, 'secret-masked');
     await page.getByRole('heading', { name: 'Configuration', level: 2 }).scrollIntoViewIfNeeded();
     await flow.shot('console-configuration');
 
     // Promote dev → staging from the environments table.
     const devRow = page.locator('tr', { has: page.getByRole('cell', { name: 'dev', exact: true }) });
-    await devRow.getByRole('textbox', { name: 'Promote from dev to' }).click();
+    await devRow.locator('input[aria-label="Promote from dev to"]').click();
     await page.getByRole('option', { name: 'staging', exact: true }).click();
     await devRow.getByRole('button', { name: 'Promote' }).click();
     const promoted = await runningIn('staging');
@@ -171,20 +171,20 @@ describe('console: configuration layers, drift and redeploy, promote and rollbac
     await devRow.getByRole('button', { name: 'Roll back' }).click();
     const rollback = page.getByRole('dialog', { name: 'Roll back shop in dev' });
     await rollback.getByRole('radio', { name: /^v1 · / }).check();
-    await shot(page, flow, 'rollback-dialog');
+    await shot(flow, 'rollback-dialog');
     const [current] = await deploymentsIn('dev');
     await rollback.getByRole('button', { name: 'Roll back to v1' }).click();
     const rolledBack = await runningIn('dev', current?.id);
     expect(rolledBack.versionId).toBe(versions.v1);
     await expect
       .poll(
-        () => devRow.getByText('RUNNING').isVisible() && devRow.getByText('v1', { exact: true }).isVisible(),
-        {
-          timeout: 30_000,
-        },
+        async () =>
+          (await devRow.getByText('RUNNING').isVisible()) &&
+          (await devRow.getByText('v1', { exact: true }).isVisible()),
+        { timeout: 30_000 },
       )
       .toBe(true);
-    await shot(page, flow, 'rolled-back');
+    await shot(flow, 'rolled-back');
     await flow.close();
   }, 600_000);
 
@@ -202,18 +202,18 @@ describe('console: configuration layers, drift and redeploy, promote and rollbac
     await add.getByRole('textbox', { name: 'Value' }).fill('info');
     await add.getByRole('button', { name: 'Save' }).click();
     await expect.poll(() => page.locator('tr[data-key="LOG_LEVEL"]').isVisible()).toBe(true);
-    await shot(page, flow, 'global-layer');
+    await shot(flow, 'global-layer');
     await page.getByText('Environment staging', { exact: true }).click();
     await expect
       .poll(() => page.getByText('No keys yet in the environment staging layer').isVisible())
       .toBe(true);
-    await shot(page, flow, 'environment-layer');
+    await shot(flow, 'environment-layer');
 
     await page.goto(`${stack.url}/t/default/apps/shop`);
     await expect
       .poll(() => page.getByText('dev: Configuration changed since this deployment').isVisible())
       .toBe(true);
-    await shot(page, flow, 'app-phone-dark');
+    await shot(flow, 'app-phone-dark');
     await flow.close();
   }, 120_000);
 });
