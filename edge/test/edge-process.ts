@@ -29,7 +29,7 @@ export async function startEdgeProcess(
     err += d;
   });
   const printed = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no start banner in 30 s:\n${out}\n${err}`)), 30_000);
+    const timer = setTimeout(() => reject(new Error(`no start banner in 120 s:\n${out}\n${err}`)), 120_000);
     child.stdout?.on('data', (d) => {
       out += d;
       if (/auth\/login\?ticket=\S+/.test(out)) {
