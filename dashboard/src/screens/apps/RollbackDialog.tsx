@@ -62,7 +62,13 @@ export function RollbackDialog({
       >
         Roll back
       </Guarded>
-      <Modal opened={opened} onClose={close} title={`Roll back ${app} in ${environment.name}`} centered>
+      <Modal
+        opened={opened}
+        onClose={close}
+        title={`Roll back ${app} in ${environment.name}`}
+        closeButtonProps={{ 'aria-label': 'Close' }}
+        centered
+      >
         <form
           onSubmit={(event) => {
             event.preventDefault();

@@ -46,7 +46,13 @@ export function ConfigEntryDialog({ tenant, layer, layerLabel, entry, buttonLabe
       >
         {buttonLabel}
       </Guarded>
-      <Modal opened={opened} onClose={close} title={`${label} · ${layerLabel}`} centered>
+      <Modal
+        opened={opened}
+        onClose={close}
+        title={`${label} · ${layerLabel}`}
+        closeButtonProps={{ 'aria-label': 'Close' }}
+        centered
+      >
         <form
           onSubmit={(event) => {
             event.preventDefault();
