@@ -24,6 +24,8 @@ function processEnv(deploymentId: string): Map<string, string> | undefined {
 }
 
 const secret = 'console-secret-never-shown-7d1c';
+/** expect.poll waits 1 s by default; a screen that refetches on a busy machine needs longer. */
+const patience = { timeout: 20_000, interval: 250 };
 
 describe('console: configuration layers, drift and redeploy, promote and rollback to a chosen version', () => {
   let stack: ConsoleStack;
@@ -110,8 +112,12 @@ describe('console: configuration layers, drift and redeploy, promote and rollbac
     await signInWithLink(page, stack.loginUrl);
     await page.goto(`${stack.url}/t/default/apps/shop`);
     const section = page.locator('section[aria-labelledby="configuration-heading"]');
-    await expect.poll(() => section.getByText('No keys yet in the app layer').isVisible()).toBe(true);
-    await expect.poll(() => section.getByText('cameleer-default-dev-shop-data').isVisible()).toBe(true);
+    await expect
+      .poll(() => section.getByText('No keys yet in the app layer').isVisible(), patience)
+      .toBe(true);
+    await expect
+      .poll(() => section.getByText('cameleer-default-dev-shop-data').isVisible(), patience)
+      .toBe(true);
     await shot(flow, 'configuration-app-layer');
 
     await section.getByText('App in dev', { exact: true }).click();
@@ -120,16 +126,18 @@ describe('console: configuration layers, drift and redeploy, promote and rollbac
     await add.getByRole('textbox', { name: 'Key' }).fill('bad key');
     await add.getByRole('textbox', { name: 'Value' }).fill('x');
     await add.getByRole('button', { name: 'Save' }).click();
-    await expect.poll(() => add.getByText(/must be an environment variable name/).isVisible()).toBe(true);
+    await expect
+      .poll(() => add.getByText(/must be an environment variable name/).isVisible(), patience)
+      .toBe(true);
     await shot(flow, 'validation-in-place');
     await add.getByRole('textbox', { name: 'Key' }).fill('GREETING');
     await add.getByRole('textbox', { name: 'Value' }).fill('hello from the console');
     await add.getByRole('button', { name: 'Save' }).click();
-    await expect.poll(() => add.isVisible()).toBe(false);
-    await expect.poll(() => section.getByText('hello from the console').isVisible()).toBe(true);
+    await expect.poll(() => add.isVisible(), patience).toBe(false);
+    await expect.poll(() => section.getByText('hello from the console').isVisible(), patience).toBe(true);
 
     const banner = page.getByText('dev: Configuration changed since this deployment');
-    await expect.poll(() => banner.isVisible()).toBe(true);
+    await expect.poll(() => banner.isVisible(), patience).toBe(true);
     await shot(flow, 'drift-banner');
 
     const [before] = await deploymentsIn('dev');
@@ -145,11 +153,11 @@ describe('console: configuration layers, drift and redeploy, promote and rollbac
     await add.getByRole('switch', { name: /Secret/ }).click();
     await add.getByLabel('Secret value').fill(secret);
     await add.getByRole('button', { name: 'Save' }).click();
-    await expect.poll(() => add.isVisible()).toBe(false);
+    await expect.poll(() => add.isVisible(), patience).toBe(false);
     const row = section.locator('tr[data-key="API_TOKEN"]');
-    await expect.poll(() => row.getByText('••••••••').isVisible()).toBe(true);
+    await expect.poll(() => row.getByText('••••••••').isVisible(), patience).toBe(true);
     expect(await page.content()).not.toContain(secret);
-    await expect.poll(() => banner.isVisible()).toBe(true);
+    await expect.poll(() => banner.isVisible(), patience).toBe(true);
     await shot(flow, 'secret-masked');
     await page.getByRole('heading', { name: 'Configuration', level: 2 }).scrollIntoViewIfNeeded();
     await flow.shot('console-configuration');
@@ -187,24 +195,24 @@ describe('console: configuration layers, drift and redeploy, promote and rollbac
     await page.emulateMedia({ colorScheme: 'dark' });
     await page.goto(`${stack.url}/t/default/settings/configuration`);
     await expect
-      .poll(() => page.getByRole('heading', { name: 'Configuration', level: 1 }).isVisible())
+      .poll(() => page.getByRole('heading', { name: 'Configuration', level: 1 }).isVisible(), patience)
       .toBe(true);
     await page.getByRole('button', { name: 'Add key (global)' }).click();
     const addGlobal = page.getByRole('dialog', { name: 'Add key · global' });
     await addGlobal.getByRole('textbox', { name: 'Key' }).fill('LOG_LEVEL');
     await addGlobal.getByRole('textbox', { name: 'Value' }).fill('info');
     await addGlobal.getByRole('button', { name: 'Save' }).click();
-    await expect.poll(() => page.locator('tr[data-key="LOG_LEVEL"]').isVisible()).toBe(true);
+    await expect.poll(() => page.locator('tr[data-key="LOG_LEVEL"]').isVisible(), patience).toBe(true);
     await shot(flow, 'global-layer');
     await page.getByText('Environment staging', { exact: true }).click();
     await expect
-      .poll(() => page.getByText('No keys yet in the environment staging layer').isVisible())
+      .poll(() => page.getByText('No keys yet in the environment staging layer').isVisible(), patience)
       .toBe(true);
     await shot(flow, 'environment-layer');
 
     await page.goto(`${stack.url}/t/default/apps/shop`);
     await expect
-      .poll(() => page.getByText('dev: Configuration changed since this deployment').isVisible())
+      .poll(() => page.getByText('dev: Configuration changed since this deployment').isVisible(), patience)
       .toBe(true);
     await shot(flow, 'app-phone-dark');
     await flow.close();
