@@ -169,7 +169,11 @@ describe('console: configuration layers, drift and redeploy, promote and rollbac
     await devRow.getByRole('button', { name: 'Promote' }).click();
     const promoted = await runningIn('staging');
     expect(promoted.versionId).toBe(versions.v2);
-    expect(processEnv(promoted.id)?.get('API_TOKEN')).toBe(secret);
+    // Promotion deploys with staging's configuration: the app-in-dev layer does not apply there.
+    const staging = processEnv(promoted.id);
+    expect(staging?.get('CAMELEER_ENVIRONMENT')).toBe('staging');
+    expect(staging?.has('GREETING')).toBe(false);
+    expect(staging?.has('API_TOKEN')).toBe(false);
 
     // Roll back dev to v1, chosen in the dialog among the versions that ran there.
     await devRow.getByRole('button', { name: 'Roll back' }).click();
