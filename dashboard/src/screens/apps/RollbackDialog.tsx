@@ -103,7 +103,7 @@ export function RollbackDialog({
               <Button variant="default" onClick={close}>
                 Cancel
               </Button>
-              <Button type="submit" color="orange" loading={rollback.isPending} disabled={!selected}>
+              <Button type="submit" loading={rollback.isPending} disabled={!selected}>
                 Roll back to {selected ? label(selected) : '…'}
               </Button>
             </Group>
