@@ -163,7 +163,9 @@ describe('console: configuration layers, drift and redeploy, promote and rollbac
     await flow.shot('console-configuration');
 
     // Promote dev → staging from the environments table.
-    const devRow = page.locator('tr', { has: page.getByRole('cell', { name: 'dev', exact: true }) });
+    const devRow = page
+      .locator('section[aria-labelledby="environments-heading"] tr')
+      .filter({ has: page.getByRole('cell', { name: 'dev', exact: true }) });
     await devRow.locator('input[aria-label="Promote from dev to"]').click();
     await page.getByRole('option', { name: 'staging', exact: true }).click();
     await devRow.getByRole('button', { name: 'Promote' }).click();
