@@ -27,5 +27,6 @@ export const cssVariablesResolver: CSSVariablesResolver = () => ({
     '--mantine-color-blue-light-color': '#1c5fa8',
     '--mantine-color-gray-light-color': '#495057',
   },
-  dark: {},
+  // Dark dimmed text (dark.2 on dark.7) is 4.4:1; dark.1 meets AA.
+  dark: { '--mantine-color-dimmed': 'var(--mantine-color-dark-1)' },
 });
