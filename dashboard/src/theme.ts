@@ -27,6 +27,10 @@ export const cssVariablesResolver: CSSVariablesResolver = () => ({
     '--mantine-color-blue-light-color': '#1c5fa8',
     '--mantine-color-gray-light-color': '#495057',
   },
-  // Dark dimmed text (dark.2 on dark.7) is 4.4:1; dark.1 meets AA.
-  dark: { '--mantine-color-dimmed': 'var(--mantine-color-dark-1)' },
+  dark: {
+    // Dimmed text (dark.2 on dark.7) is 4.4:1; white on orange.6 buttons 2.6:1. These meet AA.
+    '--mantine-color-dimmed': 'var(--mantine-color-dark-1)',
+    '--mantine-primary-color-filled': '#c2410c',
+    '--mantine-primary-color-filled-hover': '#a33a05',
+  },
 });
