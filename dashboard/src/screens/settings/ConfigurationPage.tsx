@@ -1,4 +1,5 @@
 import { SegmentedControl, Stack } from '@mantine/core';
+import { useMediaQuery } from '@mantine/hooks';
 import { useState } from 'react';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { QueryState } from '../../components/QueryState.tsx';
@@ -12,6 +13,8 @@ const global = '';
 export function ConfigurationPage() {
   const { slug } = useTenant();
   const environments = useEnvironments(slug);
+  // A phone has no room for the layers side by side.
+  const narrow = useMediaQuery('(max-width: 40em)');
   const [layer, setLayer] = useState(global);
   return (
     <Stack gap="lg">
@@ -31,6 +34,7 @@ export function ConfigurationPage() {
                 ...envs.map((e) => ({ value: e.name, label: `Environment ${e.name}` })),
               ]}
               fullWidth
+              orientation={narrow ? 'vertical' : 'horizontal'}
             />
             {layer === global ? (
               <LayerEntries

@@ -1,4 +1,5 @@
 import { SegmentedControl, Stack, Text, Title } from '@mantine/core';
+import { useMediaQuery } from '@mantine/hooks';
 import { useState } from 'react';
 import { QueryState } from '../../../components/QueryState.tsx';
 import { type Deployment, useApp, useDeployments, useEnvironments, useVersions } from '../apps-queries.ts';
@@ -26,6 +27,8 @@ export function ConfigSection({ tenant, app }: { tenant: string; app: string }) 
     app,
     serving.map((s) => ({ name: s.env.name, servingId: s.deployment?.id ?? '' })),
   );
+  // A phone has no room for the layers side by side.
+  const narrow = useMediaQuery('(max-width: 40em)');
   const [layer, setLayer] = useState('app');
   const selected = environments.findIndex((e) => e.name === layer);
   const selectedQuery = selected >= 0 ? resolved[selected] : undefined;
@@ -62,7 +65,7 @@ export function ConfigSection({ tenant, app }: { tenant: string; app: string }) 
           ...environments.map((e) => ({ value: e.name, label: `App in ${e.name}` })),
         ]}
         fullWidth
-        style={{ overflowX: 'auto' }}
+        orientation={narrow ? 'vertical' : 'horizontal'}
       />
       {selected >= 0 && selectedQuery ? (
         <LayerEntries
