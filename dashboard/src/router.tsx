@@ -69,6 +69,10 @@ export const router = createBrowserRouter([
         ...screen(() => import('./screens/settings/ApiTokensPage.tsx').then((m) => m.ApiTokensPage)),
       },
       {
+        path: 'settings/configuration',
+        ...screen(() => import('./screens/settings/ConfigurationPage.tsx').then((m) => m.ConfigurationPage)),
+      },
+      {
         path: 'settings/audit',
         ...screen(() => import('./screens/settings/AuditLogPage.tsx').then((m) => m.AuditLogPage)),
       },

@@ -17,6 +17,8 @@ export const cssVariablesResolver: CSSVariablesResolver = () => ({
     '--mantine-primary-color-filled': '#c2410c',
     '--mantine-primary-color-filled-hover': '#a33a05',
     '--mantine-color-anchor': '#a33a05',
+    // Field errors (red.6 is 3.3:1 on white).
+    '--mantine-color-error': '#c92a2a',
     // Light-variant buttons and badges (text on a 10 % tint of the same colour).
     '--mantine-color-orange-light-color': '#a33a05',
     '--mantine-color-red-light-color': '#a61e1e',

@@ -10,3 +10,4 @@ export * from './signing-keys.ts';
 export * from './telemetry-rows.ts';
 export * from './tiers.ts';
 export * from './tokens.ts';
+export * from './volume-name.ts';

@@ -3898,7 +3898,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The configuration an app gets in an environment, each key from its most specific layer */
+        /** The configuration an app gets in an environment (each key from its most specific layer), its volumes, and whether it changed since the serving deployment */
         get: {
             parameters: {
                 query: {
@@ -6212,8 +6212,26 @@ export interface components {
             secret?: boolean;
         };
         ResolvedConfig: {
+            /** @description The environment name */
             environment: string;
             items: components["schemas"]["ConfigEntry"][];
+            /** @description The app's writeable volumes with the names the runner gives them here */
+            volumes: {
+                /** @example /data */
+                path: string;
+                /** @example cameleer-acme-dev-orders-data */
+                name: string;
+            }[];
+            /** @description SHA-256 of the resolved configuration and deploy settings (secrets by ciphertext only) */
+            digest: string;
+            /** @description The deployment that serves in this environment now, if one does */
+            serving: {
+                deploymentId: string;
+                versionId: string;
+                configDigest: string | null;
+                /** @description The configuration changed since this deployment was created; null when it predates digests */
+                configChanged: boolean | null;
+            } | null;
         };
         Licence: {
             id: string;

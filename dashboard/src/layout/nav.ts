@@ -3,6 +3,7 @@ export const sections = [
   { label: 'Overview', path: '', permission: 'tenant:read' },
   { label: 'Apps', path: 'apps', permission: 'apps:read' },
   { label: 'Runners', path: 'runners', permission: 'runners:read' },
+  { label: 'Configuration', path: 'settings/configuration', permission: 'config:read' },
   { label: 'Logs', path: 'logs', permission: 'telemetry:read', group: 'Observability' },
   { label: 'Traces', path: 'traces', permission: 'telemetry:read', group: 'Observability' },
   { label: 'Topology', path: 'topology', permission: 'telemetry:read', group: 'Observability' },

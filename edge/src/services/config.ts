@@ -199,16 +199,3 @@ export async function configEnv(
   }
   return { plain, secrets };
 }
-
-/** For the resolved view of an app: by id or name, in an environment by id or name. */
-export async function resolvedConfigOf({
-  ctx,
-  input,
-}: {
-  ctx: TenantContext;
-  input: { app: string; environment: string };
-}) {
-  const app = await getApp({ ctx, input });
-  const environment = await getEnvironment({ ctx, input });
-  return resolveConfig(ctx, { appId: app.id, environmentId: environment.id });
-}

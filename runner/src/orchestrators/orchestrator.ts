@@ -5,6 +5,9 @@
  */
 import type { Capability } from '@cameleer/shared';
 
+/** Deterministic volume names live in `shared/` so the edge shows the same names the runner uses. */
+export { volumeName } from '@cameleer/shared';
+
 /** Names an app in one environment of one tenant; slugs, so they can appear in names and labels. */
 export type AppRef = { tenant: string; environment: string; app: string };
 
@@ -151,13 +154,4 @@ export interface Orchestrator {
   watchChanges(listener: (change: OrchestratorChange) => void): () => void;
   /** The runner is going away: stop watching and supervising; the apps keep running. */
   close(): Promise<void>;
-}
-
-/** Deterministic volume name of seed 004: never crosses tenants or environments, survives redeploys. */
-export function volumeName(ref: AppRef, path: string): string {
-  const slug = path
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '');
-  return `cameleer-${ref.tenant}-${ref.environment}-${ref.app}-${slug || 'root'}`;
 }

@@ -13,6 +13,7 @@ import {
   useEnvironments,
   useVersions,
 } from './apps-queries.ts';
+import { ConfigSection } from './config/ConfigSection.tsx';
 import { DeployDialog } from './DeployDialog.tsx';
 import { EnvironmentActions } from './EnvironmentActions.tsx';
 import { StateBadge } from './StateBadge.tsx';
@@ -124,6 +125,13 @@ export function AppPage() {
             />
           )}
         </QueryState>
+      </section>
+
+      <section aria-labelledby="configuration-heading">
+        <Title order={2} size="h3" id="configuration-heading" mb="sm">
+          Configuration
+        </Title>
+        <ConfigSection tenant={slug} app={appName} />
       </section>
 
       <section aria-labelledby="deployments-heading">

@@ -6,10 +6,11 @@ import { ConfirmButton } from '../../components/ConfirmButton.tsx';
 import { Guarded } from '../../components/Guarded.tsx';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
 import { appKeys, type Environment } from './apps-queries.ts';
+import { RollbackDialog } from './RollbackDialog.tsx';
 
 type Lifecycle = 'stop' | 'restart' | 'remove';
 
-/** What can be done to the app in one environment: promote it onwards, roll back, stop, restart, remove. */
+/** What can be done to the app in one environment: promote it onwards, roll back (RollbackDialog), stop, restart, remove. */
 export function EnvironmentActions({
   tenant,
   app,
@@ -27,7 +28,7 @@ export function EnvironmentActions({
   const settled = () => queryClient.invalidateQueries({ queryKey: appKeys.deployments(tenant, app) });
   const path = { tenant, app };
   const action = useMutation({
-    mutationFn: async (what: 'promote' | 'rollback' | Lifecycle) => {
+    mutationFn: async (what: 'promote' | Lifecycle) => {
       if (what === 'promote') {
         if (!target) throw new Error('Choose where to promote to');
         return unwrap(
@@ -37,10 +38,6 @@ export function EnvironmentActions({
           }),
         );
       }
-      if (what === 'rollback')
-        return unwrap(
-          api.POST('/api/tenants/{tenant}/apps/{app}/rollback', { params: { path }, body: { environment } }),
-        );
       const body = { environment };
       if (what === 'stop')
         return unwrap(api.POST('/api/tenants/{tenant}/apps/{app}/stop', { params: { path }, body }));
@@ -76,13 +73,10 @@ export function EnvironmentActions({
             </Guarded>
           </>
         )}
-        <ConfirmButton
-          permission="deployments:write"
-          label="Roll back"
-          color="orange"
-          question={`Deploy the previous version in ${environment} again?`}
-          loading={busy('rollback')}
-          onConfirm={() => action.mutate('rollback')}
+        <RollbackDialog
+          tenant={tenant}
+          app={app}
+          environment={{ id: environments.find((e) => e.name === environment)?.id ?? '', name: environment }}
         />
         <ConfirmButton
           permission="deployments:write"

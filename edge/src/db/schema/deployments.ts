@@ -27,6 +27,8 @@ export const deployments = pgTable(
     state: text('state', { enum: deploymentStates }).notNull(),
     reason: text('reason').notNull().default(''),
     url: text('url'),
+    /** SHA-256 of the resolved configuration and deploy settings it was created with (config-digest.ts); null before drift was tracked. */
+    configDigest: text('config_digest'),
     createdBy: text('created_by'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),

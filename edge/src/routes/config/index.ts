@@ -7,7 +7,8 @@ import {
   TenantParam,
   tenantRoute,
 } from '../../openapi.ts';
-import { configView, listConfig, resolvedConfigOf, setConfig, unsetConfig } from '../../services/config.ts';
+import { configView, listConfig, setConfig, unsetConfig } from '../../services/config.ts';
+import { resolvedConfigOf } from '../../services/config-drift.ts';
 import { AppParams } from '../apps/schema.ts';
 import { inTenant } from '../context.ts';
 import {
@@ -64,7 +65,8 @@ const resolved = tenantRoute({
   method: 'get',
   path: '/api/tenants/{tenant}/apps/{app}/config/resolved',
   tags,
-  summary: 'The configuration an app gets in an environment, each key from its most specific layer',
+  summary:
+    'The configuration an app gets in an environment (each key from its most specific layer), its volumes, and whether it changed since the serving deployment',
   'x-permission': 'config:read',
   request: { params: AppParams, query: z.strictObject({ environment: z.string().min(1).max(64) }) },
   responses: { 200: jsonResponse(ResolvedConfigView, 'The effective entries'), ...errorResponses },
@@ -90,6 +92,7 @@ export const configRoutes = createRouter()
   .openapi(resolved, async (c) => {
     const { app } = c.req.valid('param');
     const { environment } = c.req.valid('query');
-    const rows = await inTenant(c, (ctx) => resolvedConfigOf({ ctx, input: { app, environment } }));
-    return c.json({ environment, items: rows.map((r) => toConfigView(configView(r))) }, 200);
+    const view = await inTenant(c, (ctx) => resolvedConfigOf({ ctx, input: { app, environment } }));
+    const { entries, ...rest } = view;
+    return c.json({ ...rest, items: entries.map((r) => toConfigView(configView(r))) }, 200);
   });

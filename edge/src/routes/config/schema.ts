@@ -45,7 +45,33 @@ export const SetConfigInput = z
   .openapi('SetConfig');
 
 export const ResolvedConfigView = z
-  .object({ environment: z.string(), items: z.array(ConfigEntryView) })
+  .object({
+    environment: z.string().openapi({ description: 'The environment name' }),
+    items: z.array(ConfigEntryView),
+    volumes: z
+      .array(
+        z.object({
+          path: z.string().openapi({ example: '/data' }),
+          name: z.string().openapi({ example: 'cameleer-acme-dev-orders-data' }),
+        }),
+      )
+      .openapi({ description: "The app's writeable volumes with the names the runner gives them here" }),
+    digest: z.string().openapi({
+      description: 'SHA-256 of the resolved configuration and deploy settings (secrets by ciphertext only)',
+    }),
+    serving: z
+      .object({
+        deploymentId: z.string(),
+        versionId: z.string(),
+        configDigest: z.string().nullable(),
+        configChanged: z.boolean().nullable().openapi({
+          description:
+            'The configuration changed since this deployment was created; null when it predates digests',
+        }),
+      })
+      .nullable()
+      .openapi({ description: 'The deployment that serves in this environment now, if one does' }),
+  })
   .openapi('ResolvedConfig');
 
 export const toConfigView = (v: ReturnType<typeof configView>): ConfigEntryView => ({

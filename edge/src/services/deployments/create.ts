@@ -5,6 +5,7 @@ import { getApp } from '../apps.ts';
 import { recordAudit } from '../audit.ts';
 import { createCommand } from '../commands.ts';
 import { configEnv, resolveConfig } from '../config.ts';
+import { deployConfigDigest } from '../config-drift.ts';
 import type { TenantContext } from '../context.ts';
 import { getEnvironment } from '../environments.ts';
 import { assertLicenceAllowsDeploy } from '../licences.ts';
@@ -46,11 +47,9 @@ export async function createDeployment({
     ? await getVersion({ ctx, input: { appId: app.id, version: input.version } })
     : await latestVersion(ctx, app.id);
   const runner = await runnerFor(ctx, environment.name, (id) => !!services.tunnel?.connection(id));
-  const config = await configEnv(
-    ctx,
-    services.secretBox,
-    await resolveConfig(ctx, { appId: app.id, environmentId: environment.id }),
-  );
+  const entries = await resolveConfig(ctx, { appId: app.id, environmentId: environment.id });
+  const config = await configEnv(ctx, services.secretBox, entries);
+  const healthPath = input.healthPath !== undefined ? input.healthPath : app.healthPath;
   const row = await startDeployment(ctx, {
     appId: app.id,
     environmentId: environment.id,
@@ -58,6 +57,8 @@ export async function createDeployment({
     runnerId: runner.id,
     reason: `deploying ${version.label} to ${environment.name}`,
     createdBy: ctx.actor.id,
+    // Every deployment (create, promote, rollback, reconciler) passes here: drift compares against this.
+    configDigest: await deployConfigDigest(entries, { ...app, healthPath }),
   });
   await recordUsage(ctx, {
     transactionId: `deployment:${row.id}`,
@@ -84,7 +85,6 @@ export async function createDeployment({
           config.secrets,
         )
       : undefined;
-  const healthPath = input.healthPath !== undefined ? input.healthPath : app.healthPath;
   const payload: CommandPayload<'deploy'> = {
     deploymentId: row.id,
     ref: { tenant: tenantSlug, environment: environment.name, app: app.name },

@@ -42,7 +42,7 @@ export class DeploymentTransitionRefused extends Conflict {
 type Scope = Pick<TenantContext, 'db' | 'tenantId' | 'clock'>;
 type NewDeployment = Pick<
   typeof deployments.$inferInsert,
-  'appId' | 'environmentId' | 'versionId' | 'runnerId' | 'reason' | 'createdBy'
+  'appId' | 'environmentId' | 'versionId' | 'runnerId' | 'reason' | 'createdBy' | 'configDigest'
 >;
 
 /** Stores a new deployment in the initial state, with the first line of its timeline. */
