@@ -36,7 +36,21 @@ export async function ensureConsoleBuilt(opts: { force?: boolean; quiet?: boolea
   const { build } = await import('vite');
   if (!opts.quiet) process.stdout.write('  Building the console (dashboard/) …\n');
   const started = Date.now();
-  await build({ root: dashboard, configFile: join(dashboard, 'vite.config.ts'), logLevel: 'warn' });
+  // Under vitest NODE_ENV is `test`, and Vite would then ship React's development JSX runtime
+  // with source paths: the console is always built for production, whoever builds it.
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await build({
+      root: dashboard,
+      configFile: join(dashboard, 'vite.config.ts'),
+      mode: 'production',
+      logLevel: 'warn',
+    });
+  } finally {
+    if (nodeEnv === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = nodeEnv;
+  }
   writeFileSync(stamp, consoleSourceHash());
   if (!opts.quiet)
     process.stdout.write(`  Console built in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);

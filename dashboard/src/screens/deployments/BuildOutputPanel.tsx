@@ -26,7 +26,7 @@ export function BuildOutputPanel({ lines, status }: { lines: BuildLine[]; status
           <LiveStatus status={status} label="Build output" />
         </Group>
         <Button size="xs" variant="light" onClick={() => setFollowing((f) => !f)}>
-          {following ? 'Pause scrolling' : 'Follow'}
+          {following ? 'Pause' : 'Follow'}
         </Button>
       </Group>
       <ScrollArea h={280} type="auto" bg="var(--mantine-color-default-hover)">
