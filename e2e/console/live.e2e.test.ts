@@ -118,7 +118,7 @@ describe('console: live deployment views', () => {
     await flow.close();
   }, 240_000);
 
-  it('streams build output while building, and shows a failure with its reason and last log lines', async () => {
+  it('streams build output, and shows a failure with its reason and last log lines', async () => {
     const jar = await buildSampleJar({ version: '2', broken: true });
     const upload = await stack.api('/api/tenants/default/apps/ledger/versions?label=2-broken', {
       body: new Uint8Array(readFileSync(jar)),
@@ -133,11 +133,11 @@ describe('console: live deployment views', () => {
     });
     const { id } = (await started.json()) as { id: string };
     await page.goto(`${stack.url}/t/default/deployments/${id}`);
-    // Lines appear while the deployment is still on its way, before it failed.
+    // A broken app fails within seconds: on a loaded machine the page may open only after that,
+    // and then the lines arrive at once. Lines during a build are the first test's to check.
     await expect
       .poll(async () => (await buildLines(page)).length, { timeout: 60_000, interval: 50 })
       .toBeGreaterThan(0);
-    expect(await page.getByTestId('deployment-state').textContent()).not.toBe('FAILED');
     await flow.shot('building');
     const alert = page.getByRole('alert').filter({ hasText: 'The deployment failed' });
     await expect.poll(() => alert.isVisible(), { timeout: 120_000 }).toBe(true);
