@@ -63,8 +63,13 @@ describe('console: runners', () => {
     expect(await dialog.getByText(/docker run -d --name cameleer-runner/).isVisible()).toBe(true);
     await flow.shot('add-runner-docker');
     await dialog.getByRole('tab', { name: 'Helm' }).click();
-    expect(await dialog.getByText(/comes with the cameleer-runner chart/).isVisible()).toBe(true);
+    const helm = dialog.getByText(/helm install cameleer-runner \.\/charts\/cameleer-runner/);
+    expect(await helm.isVisible()).toBe(true);
+    expect(await helm.textContent()).toContain(
+      `--set registration.token=${register[register.indexOf('--token') + 1]}`,
+    );
     expect(await flow.accessibilityViolations()).toEqual([]);
+    await flow.shot('add-runner-helm');
     await dialog.getByRole('button', { name: 'Done' }).click();
 
     const registered = await runRunnerCli([...register, '--name', 'e2e-runner', '--state-dir', stateDir]);
