@@ -13,7 +13,7 @@ const readOnlyActions = [
   /^Switch to (light|dark) mode$/,
   /^Toggle navigation$/,
   /^Sign out$/,
-  /^(Follow|Pause|Resume|Refresh|Search|Filter|Clear filters?|Show|Hide|Copy.*|Load more|Newer|Older|Next|Previous)$/i,
+  /^(Follow|Pause|Resume|Refresh|Search|Filter|Clear filters?|Show|Hide|Copy.*|Download .*|Load more|Newer|Older|Next|Previous)$/i,
 ];
 
 describe('console: signing in through an OIDC provider', () => {
@@ -176,6 +176,7 @@ describe('console: signing in through an OIDC provider', () => {
       ['topology', '/topology'],
       ['routes', '/routes'],
       ['billing', '/billing'],
+      ['configuration', '/settings/configuration'],
       ['members', '/settings/members'],
       ['api-tokens', '/settings/tokens'],
       ['audit-log', '/settings/audit'],
@@ -191,7 +192,13 @@ describe('console: signing in through an OIDC provider', () => {
     }
     // The walk met the write actions of the console, each closed to the viewer.
     expect([...guardedSeen]).toEqual(
-      expect.arrayContaining(['apps:write', 'members:write', 'api-tokens:write']),
+      expect.arrayContaining([
+        'apps:write',
+        'config:write',
+        'deployments:write',
+        'members:write',
+        'api-tokens:write',
+      ]),
     );
 
     const refused = await page.evaluate(async () => {
