@@ -10,6 +10,10 @@ const publicRoutes = new Set([
   'GET /auth/login',
   'POST /auth/logout',
   'GET /auth/return',
+  // Browser sign-in through the OIDC issuer: public by nature, protected by PKCE, state and nonce.
+  'GET /auth/config',
+  'GET /auth/oidc/login',
+  'GET /auth/oidc/callback',
   'GET /healthz',
   'GET /readyz',
   'GET /.well-known/license-keys',
