@@ -10,6 +10,7 @@ describe('console: apps, versions and deployments', () => {
   let stack: ConsoleStack;
   let browser: Browser;
   let jar: string;
+  let session: Awaited<ReturnType<import('playwright-core').BrowserContext['cookies']>> = [];
   beforeAll(async () => {
     [stack, browser, jar] = await Promise.all([
       startConsoleStack(),
@@ -27,6 +28,7 @@ describe('console: apps, versions and deployments', () => {
     const flow = await openFlow(browser, 'apps');
     const { page } = flow;
     await signInWithLink(page, stack.loginUrl);
+    session = await page.context().cookies();
     await page.goto(`${stack.url}/t/default/apps`);
     await expect.poll(() => page.getByText('No apps yet').isVisible()).toBe(true);
     expect(await flow.accessibilityViolations()).toEqual([]);
@@ -123,4 +125,34 @@ describe('console: apps, versions and deployments', () => {
     await flow.shot('app-updated-live');
     await flow.close();
   }, 240_000);
+
+  it('uploads the sample app the edge builds, in one click, for a newcomer without a JAR', async () => {
+    const flow = await openFlow(browser, 'apps-sample');
+    const { page } = flow;
+    await page.context().addCookies(session);
+    expect((await stack.api('/api/tenants/default/apps', { json: { name: 'sample' } })).status).toBe(201);
+    await page.goto(`${stack.url}/t/default/apps/sample`);
+    await expect.poll(() => page.getByText('No versions yet').isVisible()).toBe(true);
+    const download = page.getByRole('link', { name: 'Download v1' });
+    expect(await download.getAttribute('href')).toBe('/samples/cameleer-sample-1.jar');
+    await page.getByRole('button', { name: 'Upload sample v1' }).click();
+    // The edge builds it with the JDK on first use: allow for javac on a loaded machine.
+    await expect
+      .poll(() => page.getByRole('cell', { name: /^v1/ }).isVisible(), { timeout: 90_000 })
+      .toBe(true);
+    await expect
+      .poll(() =>
+        page
+          .getByText(/^[0-9a-f]{64}$/)
+          .first()
+          .isVisible(),
+      )
+      .toBe(true);
+    expect(await flow.accessibilityViolations()).toEqual([]);
+    await flow.shot('sample-uploaded');
+    const unknown = await fetch(`${stack.url}/samples/cameleer-sample-7.jar`);
+    expect(unknown.status).toBe(404);
+    expect(unknown.headers.get('content-type')).toContain('application/problem+json');
+    await flow.close();
+  }, 180_000);
 });

@@ -26,6 +26,7 @@ import { type Database, openPglite, openPostgres } from './database.ts';
 import { FileArtifactStore } from './fs-artifact-store.ts';
 import { loadCommandKeys, loadLicenceKeys, loadSigningKey } from './key-files.ts';
 import { type LocalRunner, startLocalRunner } from './local-runner.ts';
+import { sampleAppRoutes } from './sample-app.ts';
 import { loadSecretBox } from './secrets-key.ts';
 import { attachWebSocketTunnel } from './ws-tunnel.ts';
 
@@ -116,6 +117,7 @@ export async function startEdge(
   });
   const consoleAssets = loadConsoleAssets();
   const app = createApp({ services, ...(consoleAssets ? { console: consoleAssets } : {}) });
+  app.route('/', sampleAppRoutes(resolve(dataDir, 'samples')));
   opts.extend?.(app);
   // Swap the placeholder handler for the real app now that everything is ready.
   server.removeAllListeners('request');

@@ -4,6 +4,7 @@ import { useState } from 'react';
 import { Guarded } from '../../components/Guarded.tsx';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
 import { appKeys } from './apps-queries.ts';
+import { SampleAppOffer } from './SampleAppOffer.tsx';
 import { uploadJar } from './upload-jar.ts';
 
 /** "Upload JAR" with its progress bar; a refused JAR (not a Camel app, too large) is explained in place. */
@@ -11,9 +12,9 @@ export function UploadVersion({ tenant, app }: { tenant: string; app: string }) 
   const [progress, setProgress] = useState(0);
   const queryClient = useQueryClient();
   const upload = useMutation({
-    mutationFn: (file: File) => {
+    mutationFn: async (file: File | Promise<File>) => {
       setProgress(0);
-      return uploadJar(tenant, app, file, setProgress);
+      return uploadJar(tenant, app, await file, setProgress);
     },
     onSuccess: () => queryClient.invalidateQueries({ queryKey: appKeys.versions(tenant, app) }),
   });
@@ -33,6 +34,7 @@ export function UploadVersion({ tenant, app }: { tenant: string; app: string }) 
           </Text>
         )}
       </Group>
+      <SampleAppOffer onFile={(file) => upload.mutate(file)} busy={upload.isPending} />
       {upload.isPending && <Progress value={progress * 100} aria-label="Upload progress" animated striped />}
       {upload.isError && <ProblemAlert error={upload.error} title="The JAR was not accepted" />}
     </Stack>

@@ -1,0 +1,50 @@
+import { Button, Group, Text } from '@mantine/core';
+import { useQuery } from '@tanstack/react-query';
+import { Guarded } from '../../components/Guarded.tsx';
+
+type Samples = { items: Array<{ version: string; file: string; url: string }> };
+
+/** What the edge offers at /samples: the sample app built with its JDK (Node), or nothing (Workers). */
+async function fetchSamples(): Promise<Samples | null> {
+  const res = await fetch('/samples', { credentials: 'same-origin' });
+  if (!res.ok || !res.headers.get('content-type')?.includes('application/json')) return null;
+  return (await res.json()) as Samples;
+}
+
+async function sampleFile(sample: Samples['items'][number]): Promise<File> {
+  const res = await fetch(sample.url, { credentials: 'same-origin' });
+  if (!res.ok) throw new Error(`The edge could not build the sample app (${res.status})`);
+  return new File([await res.blob()], sample.file, { type: 'application/java-archive' });
+}
+
+/** "No JAR at hand?": uploads the repository's sample Camel app, built by this edge, in one click. */
+export function SampleAppOffer({ onFile, busy }: { onFile: (file: Promise<File>) => void; busy: boolean }) {
+  const samples = useQuery({
+    queryKey: ['samples'],
+    queryFn: fetchSamples,
+    staleTime: Number.POSITIVE_INFINITY,
+  });
+  if (!samples.data) return null;
+  return (
+    <Group gap="xs">
+      <Text size="sm">No JAR at hand? Try the sample Camel app:</Text>
+      {samples.data.items.map((sample) => (
+        <Guarded
+          key={sample.version}
+          permission="versions:write"
+          size="xs"
+          variant="default"
+          disabled={busy}
+          onClick={() => onFile(sampleFile(sample))}
+        >
+          {`Upload sample v${sample.version}`}
+        </Guarded>
+      ))}
+      {samples.data.items.map((sample) => (
+        <Button key={sample.file} component="a" href={sample.url} download size="xs" variant="subtle">
+          {`Download v${sample.version}`}
+        </Button>
+      ))}
+    </Group>
+  );
+}
