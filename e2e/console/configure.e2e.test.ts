@@ -60,16 +60,6 @@ describe('console: configuration layers, drift and redeploy, promote and rollbac
     }
   };
   const shot = async (flow: Awaited<ReturnType<typeof openFlow>>, name: string) => {
-    // A dialog still fading in has half-transparent text that axe rightly measures as low contrast
-    // (a cancelled transition rejects `finished`; spinners never finish).
-    await flow.page.evaluate(() =>
-      Promise.all(
-        document
-          .getAnimations()
-          .filter((a) => a.effect?.getComputedTiming().iterations !== Number.POSITIVE_INFINITY)
-          .map((a) => a.finished.catch(() => undefined)),
-      ),
-    );
     expect(await flow.accessibilityViolations()).toEqual([]);
     await flow.shot(name);
   };
