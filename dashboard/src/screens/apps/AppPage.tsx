@@ -1,6 +1,7 @@
 import { Anchor, Code, Group, Stack, Table, Text, Title, VisuallyHidden } from '@mantine/core';
 import { Link, useParams } from 'react-router';
 import { PageHeader } from '../../components/PageHeader.tsx';
+import { PageLoader } from '../../components/PageLoader.tsx';
 import { QueryState } from '../../components/QueryState.tsx';
 import { useTenant } from '../../session/tenant.ts';
 import { LiveStatus } from '../deployments/LiveStatus.tsx';
@@ -36,6 +37,9 @@ export function AppPage() {
   const envs = environments.data ?? [];
   const envName = (id: string) => envs.find((e) => e.id === id)?.name ?? id;
   const versionLabel = (id: string) => versions.data?.find((v) => v.id === id)?.label ?? id;
+  // The sections come in together: rendered as each answer arrived, the configuration section was
+  // pushed down the screen twice (Lighthouse measured a layout shift of 0.38).
+  if ([app, versions, deployments, environments].some((q) => q.isPending)) return <PageLoader />;
 
   return (
     <Stack gap="xl">

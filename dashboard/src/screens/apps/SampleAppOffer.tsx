@@ -1,4 +1,4 @@
-import { Button, Group, Text } from '@mantine/core';
+import { Box, Button, Group, Text } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { Guarded } from '../../components/Guarded.tsx';
 
@@ -24,6 +24,8 @@ export function SampleAppOffer({ onFile, busy }: { onFile: (file: Promise<File>)
     queryFn: fetchSamples,
     staleTime: Number.POSITIVE_INFINITY,
   });
+  // The offer's row is kept while the edge is asked, so the sections below do not jump when it comes.
+  if (samples.isPending) return <Box mih={30} />;
   if (!samples.data) return null;
   return (
     <Group gap="xs">
