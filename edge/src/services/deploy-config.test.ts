@@ -11,6 +11,7 @@ import { deploymentResult } from './deployments/index.ts';
 type Payload = {
   env: Record<string, string>;
   sealedEnv?: string;
+  secretKeys?: string[];
   resources: { memoryMb: number; cpus: number; pids: number };
   writeableVolumes: string[];
   healthCheck: { httpPath?: string; timeoutSeconds: number };
@@ -98,6 +99,21 @@ describe.each(databaseKinds)('deploy commands with configuration on %s', (kind) 
       DB_PASSWORD: secret,
     });
     expect(claims.cmd.payload).not.toHaveProperty('sealedEnv');
+    // It names the keys that came from secrets, so the runner keeps them apart; the stored one does not.
+    expect(claims.cmd.payload.secretKeys).toEqual(['DB_PASSWORD']);
+    expect(payload).not.toHaveProperty('secretKeys');
+
+    // Nothing sealed: no key is a secret, and a planted list does not survive the signing.
+    const { sealedEnv: _, ...unsealed } = row.payload;
+    const plain = decodeJwt(
+      await signCommand(
+        edge.services,
+        { ...row, payload: { ...unsealed, secretKeys: ['GREETING'] } },
+        edge.clock.now(),
+      ),
+    ) as { cmd: { payload: Payload } };
+    expect(plain.cmd.payload.secretKeys).toEqual([]);
+    expect(JSON.stringify(plain)).not.toContain(secret);
   });
 
   it('lets the platform variables win and keeps a per-deploy health path override', async () => {
@@ -149,6 +165,7 @@ describe.each(databaseKinds)('deploy commands with configuration on %s', (kind) 
       CAMELEER_ENVIRONMENT: 'prod',
       DB_PASSWORD: secret,
     });
+    expect(claims.cmd.payload.secretKeys).toEqual(['DB_PASSWORD']);
   });
 
   it('returns, validates and updates the app settings', async () => {

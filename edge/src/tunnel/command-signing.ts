@@ -14,6 +14,7 @@ import { deployCommandTelemetry } from '../services/agent-tokens.ts';
  * Signs a command with the edge's current command key; the runner acts only on these verified claims.
  * A deploy command's sealed secrets are opened here and merged into `payload.env`, so they exist in
  * clear only inside the signed token sent to the runner; so do the agent tokens of `payload.telemetry`.
+ * `payload.secretKeys` names the secrets' keys (none when nothing was sealed) for the runner.
  */
 export async function signCommand(
   services: Pick<Services, 'commandKeys' | 'secretBox'>,
@@ -45,9 +46,10 @@ async function unsealPayload(
   services: Pick<Services, 'secretBox'>,
   row: CommandRow,
 ): Promise<Record<string, unknown>> {
-  const { sealedEnv, ...payload } = row.payload;
   // Only a deploy opens secrets into its env; anything else carries the ciphertext as it is.
-  if (sealedEnv === undefined || row.kind !== 'deploy') return row.payload;
+  if (row.kind !== 'deploy') return row.payload;
+  const { sealedEnv, secretKeys: _, ...payload } = row.payload;
+  if (sealedEnv === undefined) return { ...payload, secretKeys: [] };
   if (typeof sealedEnv !== 'string' || typeof payload.deploymentId !== 'string' || !services.secretBox)
     throw new Error(`command ${row.id} carries sealed secrets this edge cannot open`);
   const secrets = await openCommandEnv(
@@ -56,8 +58,11 @@ async function unsealPayload(
     sealedEnv,
   );
   const env = DeployPayload.shape.env.optional().parse(payload.env) ?? {};
-  // The platform's own variables win over everything the tenant configured.
-  return { ...payload, env: { ...secrets, ...env } };
+  // The platform's own variables win over everything the tenant configured, secrets included.
+  const secretKeys = Object.keys(secrets)
+    .filter((key) => !Object.hasOwn(env, key))
+    .sort();
+  return { ...payload, env: { ...secrets, ...env }, secretKeys };
 }
 
 /**

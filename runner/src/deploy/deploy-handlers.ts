@@ -23,6 +23,7 @@ import { agentEnv } from '../telemetry/agent-env.ts';
 import type { TelemetryScopes } from '../telemetry/scopes.ts';
 import { fetchArtifact } from './artifact-fetch.ts';
 import { followLogs } from './follow-logs.ts';
+import { deploySecretKeys } from './secret-keys.ts';
 
 export type ImageBuilder = (spec: ImageBuildSpec, progress: Progress) => Promise<BuiltImage>;
 
@@ -78,6 +79,7 @@ export function deployHandlers(opts: DeployHandlersOptions): CommandHandlers {
       fetch: opts.fetch,
     });
     const agentPath = await agentJar();
+    const agentVariables = telemetryEnv(payload);
     const spec: DeploySpec = {
       ref,
       deploymentId: payload.deploymentId,
@@ -86,7 +88,8 @@ export function deployHandlers(opts: DeployHandlersOptions): CommandHandlers {
       agentPath,
       jarPath,
       // The platform's variables win over the tenant's.
-      env: { ...payload.env, ...telemetryEnv(payload) },
+      env: { ...payload.env, ...agentVariables },
+      secretKeys: deploySecretKeys(payload, agentVariables),
       resources: payload.resources,
       writeableVolumes: payload.writeableVolumes,
       healthCheck: payload.healthCheck,

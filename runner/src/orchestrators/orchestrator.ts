@@ -26,6 +26,8 @@ export type DeploySpec = {
   agentPath?: string;
   /** Merged configuration (global ← environment ← app) and decrypted secrets. PORT/SERVER_PORT are set by the orchestrator. */
   env: Record<string, string>;
+  /** The keys of `env` that hold secrets (the tenant's, the agent's tokens); absent: any of them may. */
+  secretKeys?: readonly string[];
   resources: { memoryMb: number; cpus: number; pids: number };
   /** Absolute paths inside the app that must stay writeable and survive redeploys (seed 004). */
   writeableVolumes: string[];

@@ -168,6 +168,36 @@ describe('telemetry variables of an app', () => {
     }
   });
 
+  it('tells the orchestrator which variables are secrets: the tenant’s the edge names, the agent’s tokens', async () => {
+    const specs: DeploySpec[] = [];
+    const stateDir = await mkdtemp(join(tmpdir(), 'cameleer-agent-env-'));
+    const artifacts = await startArtifactServer();
+    try {
+      const artifact = await artifacts.serve(await buildSampleJar({ version: '1' }));
+      const handlers = deployHandlers({
+        orchestrator: recordingOrchestrator(specs),
+        stateDir,
+        agentJarPath: 'agent.jar',
+        telemetry: { intakeUrl: () => 'http://127.0.0.1:1', scopes: await TelemetryScopes.open(stateDir) },
+      });
+      const payload = { ...deployPayload(ref, '1', artifact), telemetry };
+      await runCommand(handlers, 'deploy', {
+        ...payload,
+        env: { ...payload.env, DB_PASSWORD: 'p' },
+        secretKeys: ['DB_PASSWORD'],
+      });
+      // An edge from before `secretKeys`: every variable of the tenant may be a secret.
+      await runCommand(handlers, 'deploy', payload);
+      expect(specs.map((spec) => spec.secretKeys)).toEqual([
+        ['CAMELEER_BOOTSTRAP_TOKEN', 'DB_PASSWORD', 'OTEL_EXPORTER_OTLP_HEADERS'],
+        ['CAMELEER_BOOTSTRAP_TOKEN', 'GREETING', 'OTEL_EXPORTER_OTLP_HEADERS'],
+      ]);
+    } finally {
+      await artifacts.close();
+      await rm(stateDir, { recursive: true, force: true });
+    }
+  });
+
   it('lets Docker containers reach the intake on the host as host.docker.internal', async () => {
     const created: Array<{ HostConfig?: { ExtraHosts?: string[] } }> = [];
     // Only what deploy calls before the container exists; creating it is where this check ends.

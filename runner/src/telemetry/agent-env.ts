@@ -11,6 +11,15 @@ export type DeployTelemetry = {
   retentionDays: number;
 };
 
+/** Of the variables below, those that carry no credential; any other one is a secret. */
+export const AGENT_PLAIN_VARIABLES: readonly string[] = [
+  'OTEL_EXPORTER_OTLP_ENDPOINT',
+  'OTEL_EXPORTER_OTLP_PROTOCOL',
+  'OTEL_SERVICE_NAME',
+  'OTEL_RESOURCE_ATTRIBUTES',
+  'CAMELEER_AGENT_REGISTER_URL',
+];
+
 export function agentEnv(input: {
   /** The intake's base URL as the app reaches it (`http://host.docker.internal:<port>` from a container). */
   intakeUrl: string;

@@ -39,8 +39,9 @@ export type DeployTelemetry = z.infer<typeof DeployTelemetry>;
 
 /**
  * A deploy, as stored and as signed. Stored, it may carry `sealedEnv` and
- * `retentionDays`; signing opens the first into `env` and turns the second
- * into `telemetry`, so secrets and agent tokens exist only in the signed token.
+ * `retentionDays`; signing opens the first into `env`, names its keys in
+ * `secretKeys` and turns the second into `telemetry`, so secrets and agent
+ * tokens exist only in the signed token.
  */
 export const DeployPayload = z.object({
   deploymentId: Id,
@@ -49,6 +50,11 @@ export const DeployPayload = z.object({
   env: z.record(z.string(), z.string()),
   /** Stored only: the configuration's secrets, sealed for this runner and deployment. */
   sealedEnv: z.string().min(1).optional(),
+  /**
+   * Signed only: the keys of `env` whose values are the tenant's secrets, so the runner can keep them
+   * apart (a Kubernetes Secret, not a ConfigMap). Edges before it send none: then every key may be one.
+   */
+  secretKeys: z.array(z.string().min(1)).optional(),
   resources: z.object({
     memoryMb: z.number().int().positive(),
     cpus: z.number().positive(),

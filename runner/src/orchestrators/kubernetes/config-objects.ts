@@ -9,27 +9,18 @@ import { appLabels, appObjectName, contentHash, dnsLabel, namespaceName } from '
 import type { KubernetesSettings } from './settings.ts';
 
 /**
- * The platform's own variables that carry no credential. Everything else goes to the Secret: the
- * deploy merges the tenant's configuration and secrets into one map and does not say which is which,
- * so only what is known to be plain may sit in a ConfigMap.
+ * Splits the deploy's environment: the keys it names as secrets go to the Secret, the others to the
+ * ConfigMap. Without that list (a spec from before it existed) nothing is known to be plain, so all of
+ * it goes to the Secret.
  */
-export const PLAIN_PLATFORM_VARIABLES: readonly string[] = [
-  'OTEL_EXPORTER_OTLP_ENDPOINT',
-  'OTEL_EXPORTER_OTLP_PROTOCOL',
-  'OTEL_RESOURCE_ATTRIBUTES',
-  'OTEL_SERVICE_NAME',
-  'CAMELEER_AGENT_REGISTER_URL',
-];
-
-/** Splits the merged environment: the names known to be plain go to the ConfigMap, all others to the Secret. */
 export function splitEnv(
   env: Record<string, string>,
-  plainKeys: readonly string[] = PLAIN_PLATFORM_VARIABLES,
+  secretKeys: readonly string[] | undefined,
 ): { plain: Record<string, string>; secret: Record<string, string> } {
   const plain: Record<string, string> = {};
   const secret: Record<string, string> = {};
   for (const [key, value] of Object.entries(env)) {
-    if (plainKeys.includes(key)) plain[key] = value;
+    if (secretKeys && !secretKeys.includes(key)) plain[key] = value;
     else secret[key] = value;
   }
   return { plain, secret };

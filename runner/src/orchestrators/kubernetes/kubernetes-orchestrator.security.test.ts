@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { KubeApiStandIn } from '../../../test/kube-api-stand-in.ts';
+import { KubeApiStandIn, type KubeObject } from '../../../test/kube-api-stand-in.ts';
 import type { AppRef, DeploySpec } from '../orchestrator.ts';
 import { KubeApi } from './kube-api.ts';
 import { KubernetesOrchestrator } from './kubernetes-orchestrator.ts';
@@ -13,11 +13,21 @@ const spec = (ref: AppRef): DeploySpec => ({
   version: '1',
   image: `registry.example/${ref.tenant}-${ref.app}:1`,
   env: { DB_PASSWORD: secretValue, LOG_LEVEL: 'debug', OTEL_SERVICE_NAME: ref.app },
+  secretKeys: ['DB_PASSWORD'],
   resources: { memoryMb: 256, cpus: 0.5, pids: 128 },
   writeableVolumes: ['/data'],
   healthCheck: { timeoutSeconds: 2 },
   private: false,
 });
+
+/** A Secret's values, decoded. */
+const secretData = (secret: KubeObject | undefined): Record<string, string> =>
+  Object.fromEntries(
+    Object.entries((secret?.data ?? {}) as Record<string, string>).map(([k, v]) => [
+      k,
+      Buffer.from(v, 'base64').toString(),
+    ]),
+  );
 
 let standIn: KubeApiStandIn;
 let orchestrator: KubernetesOrchestrator;
@@ -59,7 +69,7 @@ describe('tenant isolation on Kubernetes', () => {
     expect((await orchestrator.list()).map((i) => i.ref.tenant)).toEqual(['globex']);
   });
 
-  it('keeps secret values out of every object but the Secret', async () => {
+  it('keeps secret values out of every object but the Secret, and the plain ones in the ConfigMap', async () => {
     await orchestrator.deploy(spec(acme), () => {});
     const plurals = [
       'namespaces',
@@ -73,13 +83,21 @@ describe('tenant isolation on Kubernetes', () => {
     for (const plural of plurals) {
       expect(JSON.stringify(standIn.all(plural)), plural).not.toContain(secretValue);
     }
+    const [configMap] = standIn.all('configmaps', 'cameleer-acme-dev');
+    expect(configMap?.data).toEqual({ LOG_LEVEL: 'debug', OTEL_SERVICE_NAME: 'orders' });
     const [secret] = standIn.all('secrets', 'cameleer-acme-dev');
-    expect(
-      Buffer.from(
-        String((secret?.data as Record<string, string> | undefined)?.DB_PASSWORD),
-        'base64',
-      ).toString(),
-    ).toBe(secretValue);
+    expect(secretData(secret)).toEqual({ DB_PASSWORD: secretValue });
+  });
+
+  it('keeps every variable in the Secret when the deploy does not say which are secrets', async () => {
+    const { secretKeys: _, ...unmarked } = spec(acme);
+    await orchestrator.deploy(unmarked, () => {});
+    expect(standIn.all('configmaps', 'cameleer-acme-dev')).toEqual([]);
+    const [secret] = standIn.all('secrets', 'cameleer-acme-dev');
+    expect(secretData(secret)).toEqual(unmarked.env);
+    const deployment = standIn.get('deployments', 'cameleer-acme-dev', 'orders');
+    expect(JSON.stringify(deployment)).not.toContain(secretValue);
+    expect(JSON.stringify(deployment)).not.toContain('configMapRef');
   });
 
   it('lists only what it manages: a Deployment someone else made in the namespace is not an app', async () => {

@@ -15,6 +15,7 @@ function spec(version: string, extra: Partial<DeploySpec> = {}): DeploySpec {
     version,
     image: `registry.example/acme-orders:${version}`,
     env: { OTEL_SERVICE_NAME: 'orders', DB_PASSWORD: 's3cr3t' },
+    secretKeys: ['DB_PASSWORD'],
     resources: { memoryMb: 256, cpus: 0.5, pids: 128 },
     writeableVolumes: ['/data'],
     healthCheck: { httpPath: '/health', timeoutSeconds: 2 },

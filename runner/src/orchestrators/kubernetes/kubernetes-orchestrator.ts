@@ -88,7 +88,7 @@ export class KubernetesOrchestrator implements Orchestrator {
     if (!image) throw new Error('KubernetesOrchestrator.deploy needs spec.image');
     const namespace = await prepareNamespace(this.api, ref, this.settings, this.options.runnerNamespace);
     progress(`namespace ${namespace}`);
-    const { plain, secret } = splitEnv(spec.env);
+    const { plain, secret } = splitEnv(spec.env, spec.secretKeys);
     const configMap = Object.keys(plain).length ? configMapObject(ref, plain, this.settings) : undefined;
     const secretObj = Object.keys(secret).length ? secretObject(ref, secret, this.settings) : undefined;
     if (configMap) await this.api.ensure(configMap);
