@@ -14,6 +14,8 @@ import {
 } from '../src/orchestrators/orchestrator.ts';
 
 export type LifecycleHarness = {
+  /** The app the suite deploys: `lifecycleRef` unless the harness shares its engine with other tests. */
+  ref?: AppRef;
   /** A new orchestrator on the same state (engine, state dir, cluster): a runner (re)starting. */
   open(): Promise<Orchestrator>;
   spec(version: string, opts?: { broken?: boolean; ref?: AppRef }): Promise<DeploySpec>;
@@ -32,27 +34,27 @@ export function orchestratorLifecycle(
   describe(`${name}: the orchestrator lifecycle`, { timeout }, () => {
     let harness: LifecycleHarness;
     let orchestrator: Orchestrator;
+    let ref: AppRef;
     beforeEach(async () => {
       harness = await makeHarness();
+      ref = harness.ref ?? lifecycleRef;
       orchestrator = await harness.open();
     });
     afterEach(() => harness.close());
 
-    const deploy = async (version: string, opts?: { broken?: boolean; ref?: AppRef }) =>
-      orchestrator.deploy(await harness.spec(version, opts), noProgress);
+    const deploy = async (version: string, opts: { broken?: boolean; ref?: AppRef } = {}) =>
+      orchestrator.deploy(await harness.spec(version, { ...opts, ref: opts.ref ?? ref }), noProgress);
 
     it('deploys, replaces, and keeps the running version when the new one is broken', async () => {
-      expect(await deploy('1')).toMatchObject({ ref: lifecycleRef, version: '1', state: 'running' });
+      expect(await deploy('1')).toMatchObject({ ref, version: '1', state: 'running' });
       expect(await deploy('2')).toMatchObject({ version: '2', state: 'running' });
       await expect(deploy('3', { broken: true })).rejects.toBeInstanceOf(DeployFailed);
-      await expect
-        .poll(() => orchestrator.status(lifecycleRef))
-        .toMatchObject({ version: '2', state: 'running' });
+      await expect.poll(() => orchestrator.status(ref)).toMatchObject({ version: '2', state: 'running' });
     });
 
     it('promotes a version to another environment and rolls back to an earlier one', async () => {
       await deploy('1');
-      const prod = { ...lifecycleRef, environment: 'prod' };
+      const prod = { ...ref, environment: 'prod' };
       expect(await deploy('1', { ref: prod })).toMatchObject({ ref: prod, state: 'running' });
       const environments = (await orchestrator.list()).map((i) => i.ref.environment).sort();
       expect(environments).toEqual(['dev', 'prod']);
@@ -62,11 +64,11 @@ export function orchestratorLifecycle(
 
     it('stops, restarts and removes', async () => {
       await deploy('1');
-      await orchestrator.stop(lifecycleRef);
-      await expect.poll(async () => (await orchestrator.status(lifecycleRef))?.state).toBe('stopped');
-      expect(await orchestrator.restart(lifecycleRef)).toMatchObject({ version: '1', state: 'running' });
-      await orchestrator.remove(lifecycleRef);
-      expect(await orchestrator.status(lifecycleRef)).toBeUndefined();
+      await orchestrator.stop(ref);
+      await expect.poll(async () => (await orchestrator.status(ref))?.state).toBe('stopped');
+      expect(await orchestrator.restart(ref)).toMatchObject({ version: '1', state: 'running' });
+      await orchestrator.remove(ref);
+      expect(await orchestrator.status(ref)).toBeUndefined();
       expect(await orchestrator.list()).toEqual([]);
     });
 
@@ -75,9 +77,7 @@ export function orchestratorLifecycle(
       await orchestrator.close();
       orchestrator = await harness.open();
       const found = await orchestrator.list();
-      expect(found).toEqual([
-        expect.objectContaining({ ref: lifecycleRef, id: deployed.id, state: 'running' }),
-      ]);
+      expect(found).toEqual([expect.objectContaining({ ref, id: deployed.id, state: 'running' })]);
     });
   });
 }
