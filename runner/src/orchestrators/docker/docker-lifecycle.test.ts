@@ -66,10 +66,10 @@ orchestratorLifecycle(
         opened.push(orchestrator);
         return ownAppsOnly(orchestrator);
       },
-      async spec(version, { broken = false, ref = lifecycleRef } = {}) {
+      async spec(version, { broken = false, ref: app = ref } = {}) {
         return {
-          ref,
-          deploymentId: `dep-${ref.environment}-${version}`,
+          ref: app,
+          deploymentId: `dep-${app.environment}-${version}`,
           version,
           image: await image(version, broken),
           env: {},
