@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { validateKubernetesObject } from '../../../test/kube-objects.ts';
 import { configMapObject, secretObject, splitEnv } from './config-objects.ts';
@@ -35,5 +36,16 @@ describe('configuration and secrets', () => {
     );
     expect(secret.data).toEqual({ DB_PASSWORD: Buffer.from('s3cr3t-value').toString('base64') });
     expect(JSON.stringify(secret.metadata)).not.toContain('s3cr3t');
+  });
+
+  it('names a Secret by its content without a plain hash of the values anyone reading Deployments could test guesses against', () => {
+    const values = { DB_PASSWORD: 'hunter2' };
+    const name = secretObject(ref, values, defaultKubernetesSettings).metadata?.name;
+    expect(secretObject(ref, { ...values }, defaultKubernetesSettings).metadata?.name).toBe(name);
+    expect(secretObject(ref, { DB_PASSWORD: 'hunter3' }, defaultKubernetesSettings).metadata?.name).not.toBe(
+      name,
+    );
+    const plainHash = createHash('sha256').update(JSON.stringify(values)).digest('hex').slice(0, 10);
+    expect(name).not.toContain(plainHash);
   });
 });

@@ -3,6 +3,7 @@
  * never in an annotation. Both are named by their content, so a rolled-back template still finds the
  * configuration it ran with.
  */
+import { createHmac, randomBytes } from 'node:crypto';
 import type { V1ConfigMap, V1Secret } from '@kubernetes/client-node';
 import type { AppRef } from '../orchestrator.ts';
 import { appLabels, appObjectName, contentHash, dnsLabel, namespaceName } from './names.ts';
@@ -44,6 +45,15 @@ export function configMapObject(
   };
 }
 
+/**
+ * A Secret's name must not be a plain hash of its values: whoever may read Deployments but not Secrets
+ * could test guesses of a short password against it. Keyed by this process's random key, the name still
+ * changes with the content (a new rollout) and repeats within one runner's life (an idempotent apply).
+ */
+const secretNameKey = randomBytes(32);
+const secretNameHash = (data: Record<string, string>) =>
+  createHmac('sha256', secretNameKey).update(JSON.stringify(data)).digest('hex').slice(0, 10);
+
 export function secretObject(
   ref: AppRef,
   data: Record<string, string>,
@@ -53,7 +63,7 @@ export function secretObject(
     apiVersion: 'v1',
     kind: 'Secret',
     metadata: {
-      name: dnsLabel(`${appObjectName(ref)}-secrets-${contentHash(data)}`),
+      name: dnsLabel(`${appObjectName(ref)}-secrets-${secretNameHash(data)}`),
       namespace: namespaceName(settings.namespacePrefix, ref),
       labels: appLabels(ref),
     },
