@@ -1,0 +1,61 @@
+import type { Clock } from '../clock.ts';
+import type { Db } from '../db/client.ts';
+import type { Logger } from '../logger.ts';
+import { expireOverdueCommands } from './commands.ts';
+import { deploymentResult } from './deployments/index.ts';
+import { recordAppHours } from './usage.ts';
+
+export type SweepDeps = { db: Db; clock: Clock; log: Logger };
+
+/**
+ * Work the edge does on a clock rather than on a request. Each sweep must be
+ * safe to run twice at once (two edges, or a cron that fires while the last
+ * run is still going): the SQL itself decides who wins, never the scheduler.
+ */
+export type Sweep = {
+  name: string;
+  /** How often it should run; Cron Triggers round this up to whole minutes. */
+  everyMs: number;
+  /** What it changed (commands failed, events recorded), for the log. */
+  run(deps: SweepDeps): Promise<number>;
+};
+
+export const commandDeadlineSweep: Sweep = {
+  name: 'command-deadlines',
+  everyMs: 5_000,
+  // The UPDATE … WHERE state is open … RETURNING claims each row: a concurrent sweep waits
+  // on the row lock, re-checks the state and skips it, so a command fails (and its deployment) once.
+  run: ({ db, clock }) =>
+    expireOverdueCommands(db, clock, (ctx, commandId, reason) =>
+      deploymentResult(ctx, { commandId, status: 'failed', error: reason }),
+    ),
+};
+
+export const appHoursSweep: Sweep = {
+  name: 'app-hours',
+  everyMs: 5 * 60_000,
+  // One event per deployment and clock hour, keyed by a unique transaction id (ON CONFLICT DO NOTHING).
+  run: ({ db, clock }) => recordAppHours(db, clock),
+};
+
+/** Everything the edge runs on a timer: Node's intervals and the worker's Cron Trigger both read this list. */
+export const scheduledSweeps: readonly Sweep[] = [commandDeadlineSweep, appHoursSweep];
+
+/** The sweeps due at a cron tick (`scheduledTime`, ms) that fires every minute. */
+export function sweepsDueAt(scheduledTime: number, sweeps = scheduledSweeps): Sweep[] {
+  const minute = Math.floor(scheduledTime / 60_000);
+  return sweeps.filter((s) => minute % Math.max(1, Math.round(s.everyMs / 60_000)) === 0);
+}
+
+/** Runs the sweeps one after another; one failing is logged and does not stop the others. */
+export async function runSweeps(deps: SweepDeps, sweeps: readonly Sweep[]): Promise<Record<string, number>> {
+  const done: Record<string, number> = {};
+  for (const sweep of sweeps) {
+    try {
+      done[sweep.name] = await sweep.run(deps);
+    } catch (err) {
+      deps.log.error(`${sweep.name} sweep failed`, { error: String(err) });
+    }
+  }
+  return done;
+}
