@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { and, eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestEdge, type TestEdge } from '../../test/fixtures.ts';
@@ -6,13 +7,15 @@ import { seedTenantResources } from '../../test/tenant-resources.ts';
 import { withTenant } from '../db/client.ts';
 import { commands, deployments, usageEvents } from '../db/schema/index.ts';
 import { silentLogger } from '../logger.ts';
-import { appHoursSweep, runSweeps, scheduledSweeps, sweepsDueAt } from './sweeps.ts';
+import { appHoursSweep, runSweeps, scheduledSweeps, sweepsForCron } from './sweeps.ts';
 
-describe('sweepsDueAt', () => {
-  const at = (minute: number) => sweepsDueAt(minute * 60_000).map((s) => s.name);
-  it('runs the command deadlines every minute and the app hours every fifth', () => {
-    expect(at(7)).toEqual(['command-deadlines']);
-    expect(at(10)).toEqual(['command-deadlines', 'app-hours']);
+describe('sweeps on Cron Triggers', () => {
+  it('fires each sweep from its own cron, and wrangler.toml declares exactly those', () => {
+    expect(sweepsForCron('* * * * *').map((s) => s.name)).toEqual(['command-deadlines']);
+    expect(sweepsForCron('*/5 * * * *').map((s) => s.name)).toEqual(['app-hours']);
+    const toml = readFileSync(new URL('../../../wrangler.toml', import.meta.url), 'utf8');
+    const crons = JSON.parse(/^crons = (\[.*\])$/m.exec(toml)?.[1] ?? '[]') as string[];
+    expect(crons.sort()).toEqual(scheduledSweeps.map((s) => s.cron).sort());
   });
 });
 

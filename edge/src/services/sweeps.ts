@@ -14,8 +14,10 @@ export type SweepDeps = { db: Db; clock: Clock; log: Logger };
  */
 export type Sweep = {
   name: string;
-  /** How often it should run; Cron Triggers round this up to whole minutes. */
+  /** How often Node runs it. */
   everyMs: number;
+  /** Its Cron Trigger on Workers (wrangler.toml `[triggers] crons` lists each): a minute is the finest a cron does. */
+  cron: string;
   /** What it changed (commands failed, events recorded), for the log. */
   run(deps: SweepDeps): Promise<number>;
 };
@@ -23,6 +25,7 @@ export type Sweep = {
 export const commandDeadlineSweep: Sweep = {
   name: 'command-deadlines',
   everyMs: 5_000,
+  cron: '* * * * *',
   // The UPDATE … WHERE state is open … RETURNING claims each row: a concurrent sweep waits
   // on the row lock, re-checks the state and skips it, so a command fails (and its deployment) once.
   run: ({ db, clock }) =>
@@ -34,6 +37,7 @@ export const commandDeadlineSweep: Sweep = {
 export const appHoursSweep: Sweep = {
   name: 'app-hours',
   everyMs: 5 * 60_000,
+  cron: '*/5 * * * *',
   // One event per deployment and clock hour, keyed by a unique transaction id (ON CONFLICT DO NOTHING).
   run: ({ db, clock }) => recordAppHours(db, clock),
 };
@@ -41,10 +45,9 @@ export const appHoursSweep: Sweep = {
 /** Everything the edge runs on a timer: Node's intervals and the worker's Cron Trigger both read this list. */
 export const scheduledSweeps: readonly Sweep[] = [commandDeadlineSweep, appHoursSweep];
 
-/** The sweeps due at a cron tick (`scheduledTime`, ms) that fires every minute. */
-export function sweepsDueAt(scheduledTime: number, sweeps = scheduledSweeps): Sweep[] {
-  const minute = Math.floor(scheduledTime / 60_000);
-  return sweeps.filter((s) => minute % Math.max(1, Math.round(s.everyMs / 60_000)) === 0);
+/** The sweeps a Cron Trigger fires (`controller.cron`). */
+export function sweepsForCron(cron: string, sweeps = scheduledSweeps): Sweep[] {
+  return sweeps.filter((s) => s.cron === cron);
 }
 
 /** Runs the sweeps one after another; one failing is logged and does not stop the others. */
