@@ -195,7 +195,7 @@ describe('edge on Cloudflare Workers (wrangler dev, workerd)', { timeout: 90_000
       fetch(`${wrangler.url}/api/tenants/default/apps/payments/versions`, {
         method: 'POST',
         headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/java-archive' },
-        body: bytes,
+        body: bytes.slice(),
         signal: AbortSignal.timeout(30_000),
       });
     const deploy = async (environment: string, version: string) => {
