@@ -1,26 +1,25 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, connect as tcpConnect } from 'node:net';
-import { tmpdir } from 'node:os';
+import { createHash, randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { generateSigningKeyJwk } from '@cameleer/shared';
-import { sql } from 'drizzle-orm';
+import { eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WebSocketServer } from 'ws';
-import { ensureConsoleBuilt } from '../../scripts/console-build.ts';
 import { startTestClickHouse, type TestClickHouse } from '../test/clickhouse.ts';
 import { startFakeStripe, testPrices, testWebhookSecret } from '../test/fake-stripe.ts';
 import { adminToken, openTestDatabase } from '../test/fixtures.ts';
+import { minimalJar, zipOf } from '../test/jars.ts';
 import { exchange, insertRows, scopeOf, traceIdOf } from '../test/telemetry-fixture.ts';
+import { databaseUrl, type Relay, startRelay, startWrangler, type Wrangler } from '../test/wrangler-dev.ts';
 import { stripeCrypto } from './billing/stripe-billing.ts';
 import { bootstrap } from './bootstrap.ts';
 import { systemClock } from './clock.ts';
+import { withTenant } from './db/client.ts';
+import { commands, deploymentEvents, deployments, usageEvents } from './db/schema/index.ts';
 import type { Database } from './node/database.ts';
 import { worker } from './worker.ts';
 
-const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const problemJson = 'application/problem+json';
+const artifactUrlKey = Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('base64url');
 
 /** The real Workers runtime: `wrangler dev` (workerd) in front of PostgreSQL through Neon's driver and a relay. */
 describe('edge on Cloudflare Workers (wrangler dev, workerd)', { timeout: 90_000 }, () => {
@@ -49,6 +48,7 @@ describe('edge on Cloudflare Workers (wrangler dev, workerd)', { timeout: 90_000
       STRIPE_PRICE_HIGH: testPrices.high,
       STRIPE_API_BASE: stripe.url,
       CAMELEER_CLICKHOUSE_URL: clickhouse.url,
+      CAMELEER_ARTIFACT_URL_KEY: artifactUrlKey,
     });
   }, 75_000);
 
@@ -185,6 +185,145 @@ describe('edge on Cloudflare Workers (wrangler dev, workerd)', { timeout: 90_000
     expect(((await licence.json()) as { claims: { tier: string } }).claims.tier).toBe('mid');
   });
 
+  describe('artifacts in R2 and the sweeps on Cron Triggers', () => {
+    let tenantId: string;
+    let firstVersion: string;
+    let dev: { id: string; commandId: string };
+    let running: { id: string; commandId: string };
+    const jar = minimalJar('demo.Payments');
+    const upload = (bytes: Uint8Array) =>
+      fetch(`${wrangler.url}/api/tenants/default/apps/payments/versions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/java-archive' },
+        body: bytes.slice(),
+        signal: AbortSignal.timeout(30_000),
+      });
+    const deploy = async (environment: string, version: string) => {
+      const res = await call('/api/tenants/default/apps/payments/deployments', {
+        method: 'POST',
+        token: adminToken,
+        json: { environment, version },
+      });
+      expect(res.status, await res.clone().text()).toBe(202);
+      const { id } = (await res.json()) as { id: string };
+      const [row] = await withTenant(database.db, tenantId, (tx) =>
+        tx.select().from(deployments).where(eq(deployments.id, id)),
+      );
+      if (!row?.commandId) throw new Error(`deployment ${id} has no command`);
+      return { id, commandId: row.commandId };
+    };
+    const artifactUrlOf = async (commandId: string) => {
+      const [command] = await withTenant(database.db, tenantId, (tx) =>
+        tx.select().from(commands).where(eq(commands.id, commandId)),
+      );
+      const payload = (command?.payload ?? {}) as { version?: { artifactUrl?: string } };
+      const url = payload.version?.artifactUrl ?? '';
+      // Signed for the public URL; this edge listens on loopback.
+      return url.replace('http://console.test', wrangler.url);
+    };
+
+    beforeAll(async () => {
+      tenantId = (
+        (await (await call('/api/tenants/default', { token: adminToken })).json()) as { id: string }
+      ).id;
+      await call('/api/tenants/default/apps', {
+        method: 'POST',
+        token: adminToken,
+        json: { name: 'payments' },
+      });
+      await registerRunner(call);
+    });
+
+    it('streams an upload into R2, validated like on Node, and a broken JAR leaves nothing behind', async () => {
+      const res = await upload(jar);
+      expect(res.status, await res.clone().text()).toBe(201);
+      const version = (await res.json()) as { id: string; sha256: string; sizeBytes: number };
+      expect(version).toMatchObject({ sha256: sha256Of(jar), sizeBytes: jar.byteLength });
+      firstVersion = version.id;
+      const stored = r2Blobs(wrangler.stateDir);
+      expect(stored.filter((b) => b.equals(jar))).toHaveLength(1);
+
+      const broken = await upload(jar.subarray(0, jar.byteLength - 30));
+      expect(broken.status).toBe(400);
+      expect(broken.headers.get('content-type')).toBe(problemJson);
+      expect(((await broken.json()) as { type: string }).type).toMatch(/invalid-artifact$/);
+      expect(r2Blobs(wrangler.stateDir)).toEqual(stored);
+    });
+
+    it('takes a JAR larger than one part in parts and serves it whole through a signed link', async () => {
+      const padding = new Uint8Array(randomBytes(8 * 1024 * 1024 + 256 * 1024));
+      const big = zipOf([
+        { name: 'META-INF/MANIFEST.MF', data: 'Manifest-Version: 1.0\r\nMain-Class: demo.Big\r\n\r\n' },
+        { name: 'demo/padding.bin', data: padding, method: 'store' },
+      ]);
+      const res = await upload(big);
+      expect(res.status, await res.clone().text()).toBe(201);
+      const version = (await res.json()) as { id: string; sha256: string };
+      expect(version.sha256).toBe(sha256Of(big));
+      running = await deploy('prod', version.id);
+      const download = await fetch(await artifactUrlOf(running.commandId), {
+        signal: AbortSignal.timeout(30_000),
+      });
+      expect(download.status).toBe(200);
+      expect(sha256Of(new Uint8Array(await download.arrayBuffer()))).toBe(version.sha256);
+    });
+
+    it('lets a runner download its JAR through the signed link from the deploy command, and nobody else', async () => {
+      // No tunnel hub on Workers yet, so no runner process: a plain client fetches what the command names.
+      dev = await deploy('dev', firstVersion);
+      const url = await artifactUrlOf(dev.commandId);
+      const download = await fetch(url, { signal: AbortSignal.timeout(15_000) });
+      expect(download.status).toBe(200);
+      expect(download.headers.get('content-type')).toBe('application/java-archive');
+      expect(Buffer.from(await download.arrayBuffer()).equals(jar)).toBe(true);
+      const forged = await fetch(url.replace(/sig=[\w-]{4}/, 'sig=AAAA'), {
+        signal: AbortSignal.timeout(15_000),
+      });
+      expect(forged.status).toBe(403);
+      expect(forged.headers.get('content-type')).toBe(problemJson);
+    });
+
+    it('fails an overdue command once and records an app-hour once when two cron runs overlap', async () => {
+      await withTenant(database.db, tenantId, async (tx) => {
+        await tx.update(deployments).set({ state: 'RUNNING' }).where(eq(deployments.id, running.id));
+        await tx.update(commands).set({ state: 'succeeded' }).where(eq(commands.id, running.commandId));
+        await tx
+          .update(commands)
+          .set({ deadline: new Date(Date.now() - 60_000) })
+          .where(inArray(commands.state, ['queued', 'sent', 'acked']));
+      });
+      const scheduled = (cron: string) =>
+        fetch(`${wrangler.url}/__scheduled?cron=${encodeURIComponent(cron)}`, {
+          signal: AbortSignal.timeout(30_000),
+        });
+      const crons = ['* * * * *', '*/5 * * * *'];
+      const runs = await Promise.all([...crons, ...crons].map(scheduled));
+      expect(runs.map((r) => r.status)).toEqual([200, 200, 200, 200]);
+
+      const done = await waitFor(
+        () => sweepLogs(wrangler.output()),
+        (logs) => logs.length === 4,
+      );
+      const sum = (name: string) => done.reduce((n, l) => n + (l[name] ?? 0), 0);
+      // Each cron fired twice at once. The dev deploy was left queued: it fails in exactly one run.
+      expect(done.map((l) => l.cron).sort()).toEqual([...crons, ...crons].sort());
+      expect(sum('command-deadlines'), JSON.stringify(done)).toBe(1);
+      expect(sum('app-hours'), JSON.stringify(done)).toBe(1);
+      const events = await withTenant(database.db, tenantId, (tx) =>
+        tx
+          .select()
+          .from(deploymentEvents)
+          .where(eq(deploymentEvents.deploymentId, dev.id))
+          .orderBy(deploymentEvents.at, deploymentEvents.id),
+      );
+      expect(events.map((e) => e.state)).toEqual(['BUILDING', 'FAILED']);
+      const hours = await withTenant(database.db, tenantId, (tx) =>
+        tx.select().from(usageEvents).where(eq(usageEvents.code, 'app_hours')),
+      );
+      expect(hours.map((h) => h.properties.deployment_id)).toEqual([running.id]);
+    });
+  });
+
   it('connects to PostgreSQL as the app role, never as the login role', () => {
     expect(relay.startups.length).toBeGreaterThan(0);
     for (const startup of relay.startups) expect(startup).toContain('options\0-c role=cameleer_app\0');
@@ -239,136 +378,54 @@ describe('worker entry settings', () => {
   });
 });
 
-/** The URL of the throw-away database, for the worker's own connection. */
-async function databaseUrl(database: Database): Promise<string> {
-  const res = await database.db.execute<{ name: string }>(sql`select current_database() as name`);
-  const name = (res as unknown as { rows: Array<{ name: string }> }).rows[0]?.name;
-  const serverUrl = process.env.CAMELEER_TEST_PG_URL;
-  if (!name || !serverUrl) throw new Error('no test database');
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return url.toString();
+const sha256Of = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+
+/** The object bodies in Miniflare's local R2 (`--persist-to`): what the bucket holds, tmp keys included. */
+function r2Blobs(stateDir: string): Buffer[] {
+  const root = join(stateDir, 'v3', 'r2');
+  return readdirSync(root, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile() && e.parentPath.endsWith(join('blobs')))
+    .map((e) => readFileSync(join(e.parentPath, e.name)))
+    .sort(Buffer.compare);
 }
 
-type Relay = { port: number; startups: string[]; close(): Promise<void> };
-
-/** WebSocket to TCP, as Neon's proxy does, for loopback PostgreSQL only; keeps each connection's startup message. */
-async function startRelay(): Promise<Relay> {
-  const startups: string[] = [];
-  const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
-  await new Promise<void>((ok) => wss.once('listening', ok));
-  wss.on('connection', (ws, req) => {
-    const address = new URL(req.url ?? '/', 'ws://relay').searchParams.get('address') ?? '';
-    const [host, port] = address.split(':');
-    if (host !== '127.0.0.1' && host !== 'localhost') return ws.close(1008, 'loopback only');
-    const socket = tcpConnect(Number(port), host);
-    let first = true;
-    ws.on('message', (data: Buffer) => {
-      if (first) startups.push(data.toString('latin1'));
-      first = false;
-      socket.write(data);
-    });
-    socket.on('data', (data) => ws.send(data));
-    socket.on('close', () => ws.close());
-    socket.on('error', () => ws.close());
-    ws.on('close', () => socket.destroy());
-  });
-  const { port } = wss.address() as { port: number };
-  return {
-    port,
-    startups,
-    close: () =>
-      new Promise<void>((ok) => {
-        for (const client of wss.clients) client.terminate();
-        wss.close(() => ok());
-      }),
-  };
+/** What each run of the scheduled handler logged that its sweeps changed. */
+function sweepLogs(output: string): Array<{ cron?: string } & Record<string, number>> {
+  return output
+    .split('\n')
+    .filter((line) => line.includes('"scheduled sweeps done"'))
+    .map((line) => JSON.parse(line.slice(line.indexOf('{'))) as { cron?: string } & Record<string, number>);
 }
 
-type Wrangler = { url: string; output(): string; stop(): Promise<void> };
-
-/** `wrangler dev` on the repo's wrangler.toml, from a temp dir holding the bindings and wrangler's state. */
-async function startWrangler(vars: Record<string, string>): Promise<Wrangler> {
-  const dir = mkdtempSync(join(tmpdir(), 'cameleer-wrangler-'));
-  await ensureConsoleBuilt({ quiet: true });
-  const config = readFileSync(join(repoRoot, 'wrangler.toml'), 'utf8')
-    .replace(/^main = .*$/m, `main = ${JSON.stringify(join(repoRoot, 'edge/src/worker.ts'))}`)
-    .replace(/^directory = .*$/m, `directory = ${JSON.stringify(join(repoRoot, 'dashboard/dist'))}`);
-  writeFileSync(join(dir, 'wrangler.toml'), config);
-  writeFileSync(
-    join(dir, '.dev.vars'),
-    Object.entries(vars)
-      .map(([k, v]) => `${k}='${v}'`)
-      .join('\n'),
-    { mode: 0o600 },
-  );
-  const [port, inspectorPort] = [await freePort(), await freePort()];
-  const child: ChildProcess = spawn(
-    process.execPath,
-    [
-      join(repoRoot, 'node_modules/wrangler/bin/wrangler.js'),
-      'dev',
-      '--config',
-      join(dir, 'wrangler.toml'),
-      '--local',
-      '--ip',
-      '127.0.0.1',
-      '--port',
-      String(port),
-      '--inspector-port',
-      String(inspectorPort),
-      '--persist-to',
-      join(dir, 'state'),
-      '--show-interactive-dev-session=false',
-    ],
-    {
-      cwd: dir,
-      detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: 'true', NO_COLOR: '1' },
-    },
-  );
-  let output = '';
-  child.stdout?.on('data', (d) => (output += d));
-  child.stderr?.on('data', (d) => (output += d));
-  const exited = new Promise<void>((ok) => child.once('exit', () => ok()));
-  const url = `http://127.0.0.1:${port}`;
-
-  const stop = async () => {
-    if (child.exitCode === null && child.pid) {
-      process.kill(-child.pid, 'SIGTERM');
-      const killed = await Promise.race([exited.then(() => true), sleep(5_000).then(() => false)]);
-      if (!killed) process.kill(-child.pid, 'SIGKILL');
-      await exited;
-    }
-    rmSync(dir, { recursive: true, force: true });
-  };
-
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    // wrangler stays up after a failed build, waiting for an edit: give up at once instead.
-    if (child.exitCode !== null || output.includes('Build failed')) break;
-    try {
-      const res = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(2_000) });
-      if (res.status === 200) return { url, stop, output: () => output };
-    } catch {
-      // not listening yet
-    }
-    await sleep(250);
+async function waitFor<T>(read: () => T, done: (value: T) => boolean, ms = 15_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = read();
+    if (done(value) || Date.now() > deadline) return value;
+    await new Promise((ok) => setTimeout(ok, 100));
   }
-  await stop();
-  throw new Error(`wrangler dev did not become healthy:\n${output}`);
 }
 
-function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const server = createServer();
-    server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => ok(port));
-    });
+/** A runner registered through the worker's API, serving every environment, so deployments can be made. */
+async function registerRunner(
+  call: (path: string, init?: { method?: string; token?: string; json?: unknown }) => Promise<Response>,
+) {
+  const tokenRes = await call('/api/tenants/default/runner-tokens', {
+    method: 'POST',
+    token: adminToken,
+    json: {},
   });
+  const { token } = (await tokenRes.json()) as { token: string };
+  const jwk = await generateSigningKeyJwk();
+  const res = await call('/api/runners/register', {
+    method: 'POST',
+    json: {
+      token,
+      name: 'on-workers',
+      publicKey: { kty: 'OKP', crv: 'Ed25519', x: jwk.x },
+      version: 'test',
+      capabilities: ['process'],
+    },
+  });
+  if (res.status !== 201) throw new Error(`register: ${res.status} ${await res.text()}`);
 }
-
-const sleep = (ms: number) => new Promise((ok) => setTimeout(ok, ms));

@@ -1,7 +1,9 @@
 import { clickhouseConnectionOf, importSigningKey } from '@cameleer/shared';
 import { createClient as createClickHouseClient } from '@clickhouse/client-web';
+import type { ScheduledController } from '@cloudflare/workers-types';
 import type { Context, ExecutionContext } from 'hono';
 import { createApp } from './app.ts';
+import { importArtifactUrlKeyText } from './artifacts/signed-url.ts';
 import { AuthCache } from './auth/auth-cache.ts';
 import { createOidcVerifier } from './auth/oidc.ts';
 import { createStripeBilling } from './billing/stripe-billing.ts';
@@ -13,10 +15,12 @@ import type { HonoEnv, Services } from './env.ts';
 import { AppError } from './errors.ts';
 import { jsonLogger } from './logger.ts';
 import { createSecretBox, decodeSecretsKey } from './secrets/secret-box.ts';
+import { runSweeps, sweepsForCron } from './services/sweeps.ts';
 import { clickhouseTelemetryStore } from './telemetry/store.ts';
 import { ReplayGuard } from './tunnel/replay-guard.ts';
 import { openNeonDatabase } from './worker/database.ts';
 import { isolateCache } from './worker/isolate-cache.ts';
+import { R2ArtifactStore } from './worker/r2-store.ts';
 
 /*
  * The edge on Cloudflare Workers. This entry only wires dependencies.
@@ -45,6 +49,9 @@ const secretBoxOf = isolateCache((key: string) =>
   Promise.resolve(key)
     .then((k) => createSecretBox(decodeSecretsKey(k)))
     .catch(invalidBinding('CAMELEER_SECRETS_KEY')),
+);
+const artifactUrlKeyOf = isolateCache((key: string) =>
+  importArtifactUrlKeyText(key).catch(invalidBinding('CAMELEER_ARTIFACT_URL_KEY')),
 );
 // Neither holds a socket (fetch per call), so one per isolate, rebuilt when its bindings change.
 const billingOf = isolateCache(createStripeBilling);
@@ -85,6 +92,11 @@ async function openScope(env: Record<string, unknown>): Promise<RequestScope> {
       commandKeys: await commandKeysOf(config.CAMELEER_COMMAND_KEYS ?? []),
       licenceKeys: await licenceKeysOf(config.CAMELEER_LICENCE_KEYS ?? []),
       replayGuard,
+      // Runners download through the edge's signed links, served from the bucket by the same worker.
+      artifactStore: config.ARTIFACTS && new R2ArtifactStore(config.ARTIFACTS),
+      artifactUrlKey: config.CAMELEER_ARTIFACT_URL_KEY
+        ? await artifactUrlKeyOf(config.CAMELEER_ARTIFACT_URL_KEY)
+        : undefined,
       secretBox: config.CAMELEER_SECRETS_KEY ? await secretBoxOf(config.CAMELEER_SECRETS_KEY) : undefined,
       billing: stripe && billingOf(stripe),
       ...(clickhouse ? { telemetry: clickhouseTelemetryStore(clickhouse) } : {}),
@@ -115,7 +127,28 @@ export const worker = {
       if ('close' in scope) ctx.waitUntil(scope.close());
     }
   },
+
+  /** Cron Triggers (wrangler.toml `[triggers]`): the sweeps Node runs on intervals, each on its own cron. */
+  scheduled(controller: ScheduledController, env: Record<string, unknown>, ctx: ExecutionContext): void {
+    ctx.waitUntil(sweep(env, controller.cron));
+  },
 };
+
+async function sweep(env: Record<string, unknown>, cron: string): Promise<void> {
+  const sweeps = sweepsForCron(cron);
+  if (sweeps.length === 0) {
+    jsonLogger.error('no sweep runs on this cron: align wrangler.toml with services/sweeps.ts', { cron });
+    return;
+  }
+  const config = parseWorkersConfig(env);
+  const database = openNeonDatabase({ url: config.DATABASE_URL, wsProxy: config.NEON_WS_PROXY }, jsonLogger);
+  try {
+    const done = await runSweeps({ db: database.db, clock: systemClock, log: jsonLogger }, sweeps);
+    jsonLogger.info('scheduled sweeps done', { cron, ...done });
+  } finally {
+    await database.close();
+  }
+}
 
 // Workers load the module's default export as the handler.
 // biome-ignore lint/style/noDefaultExport: required by the Workers runtime

@@ -13,6 +13,12 @@ export async function importArtifactUrlKey(secret: Uint8Array<ArrayBuffer>): Pro
   return crypto.subtle.importKey('raw', secret, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
 }
 
+/** The key from its configured text (base64url), without Node's Buffer: Workers read it from a secret. */
+export function importArtifactUrlKeyText(text: string): Promise<CryptoKey> {
+  const binary = atob(text.replace(/-/g, '+').replace(/_/g, '/'));
+  return importArtifactUrlKey(Uint8Array.from(binary, (c) => c.charCodeAt(0)));
+}
+
 const message = (g: ArtifactGrant) =>
   new TextEncoder().encode(`cameleer-artifact-v1\n${g.tenantId}\n${g.versionId}\n${g.expires}`);
 

@@ -50,6 +50,16 @@ export const edgeCommonShape = {
     .describe(
       'Secret: AES key (base64url, 32+ bytes) sealing configuration secrets; Node: default a key file in the data directory, Workers: none, so secrets cannot be set',
     ),
+  CAMELEER_ARTIFACT_URL_KEY: optionalString
+    .pipe(
+      z
+        .string()
+        .regex(/^[A-Za-z0-9_-]{43,}$/, 'must be base64url of at least 32 bytes')
+        .optional(),
+    )
+    .describe(
+      "Secret: HMAC key (base64url, 32+ bytes) of the runners' artifact download links, the same on every edge behind one URL; Node: default a key file in the data directory, Workers: required with the ARTIFACTS bucket",
+    ),
   CAMELEER_MAX_BODY_BYTES: integer(1024)
     .default(1024 * 1024)
     .describe('Largest API request body, in bytes (1 MiB); artifact uploads have their own limit'),

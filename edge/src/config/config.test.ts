@@ -98,6 +98,24 @@ describe('edge configuration', () => {
     );
   });
 
+  it('takes the R2 bucket as a binding, and refuses it without the key that signs its download links', async () => {
+    const required = await workersRequired();
+    const bucket = { head: () => null, createMultipartUpload: () => null };
+    const urlKey = 'k'.repeat(43);
+    expect(
+      parseWorkersConfig({ ...required, ARTIFACTS: bucket, CAMELEER_ARTIFACT_URL_KEY: urlKey }).ARTIFACTS,
+    ).toBe(bucket);
+    expect(() => parseWorkersConfig({ ...required, ARTIFACTS: bucket })).toThrow(
+      /CAMELEER_ARTIFACT_URL_KEY: the ARTIFACTS bucket needs/,
+    );
+    expect(() =>
+      parseWorkersConfig({ ...required, ARTIFACTS: 'my-bucket', CAMELEER_ARTIFACT_URL_KEY: urlKey }),
+    ).toThrow(/ARTIFACTS: must be an R2 bucket binding/);
+    expect(() => parseNodeConfig({ CAMELEER_ARTIFACT_URL_KEY: 'short' })).toThrow(
+      /CAMELEER_ARTIFACT_URL_KEY/,
+    );
+  });
+
   it('names a bad key but never shows it', () => {
     const secret = '{"kty":"oct","k":"c2VjcmV0"}';
     expect(() => parseNodeConfig({ CAMELEER_COMMAND_KEYS: secret })).toThrow(/CAMELEER_COMMAND_KEYS/);

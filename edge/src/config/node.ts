@@ -21,9 +21,6 @@ export const nodeOnlyShape = {
   DATABASE_MIGRATION_URL: optionalString.describe(
     'Secret: the schema owner that runs the migrations; default DATABASE_URL',
   ),
-  CAMELEER_ARTIFACT_URL_KEY: optionalString.describe(
-    "Secret: HMAC key (base64url, 32+ bytes) of the runners' artifact download links; default a key file in the data directory",
-  ),
   CAMELEER_LOCAL_RUNNER: flag('true').describe(
     'Start a local runner beside the edge, connected over the tunnel on loopback',
   ),

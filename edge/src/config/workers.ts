@@ -1,9 +1,13 @@
+import type { R2Bucket } from '@cloudflare/workers-types';
 import { z } from 'zod';
 import { AppError } from '../errors.ts';
 import { checkEdgeCommon, edgeCommonShape } from './common.ts';
 import { optionalString, privateJwk, publicUrl } from './fields.ts';
 
-/** The bindings only the edge on Workers has: how it reaches PostgreSQL without sockets of its own. */
+const isR2Bucket = (value: unknown): value is R2Bucket =>
+  typeof value === 'object' && value !== null && 'createMultipartUpload' in value && 'head' in value;
+
+/** The bindings only the edge on Workers has: how it reaches PostgreSQL without sockets of its own, where JARs live. */
 export const workersOnlyShape = {
   DATABASE_URL: z
     .string()
@@ -19,6 +23,12 @@ export const workersOnlyShape = {
         .optional(),
     )
     .describe('Local testing only: host:port of a plain WebSocket-to-TCP relay in front of PostgreSQL'),
+  ARTIFACTS: z
+    .custom<R2Bucket>(isR2Bucket, 'must be an R2 bucket binding ([[r2_buckets]] in wrangler.toml)')
+    .optional()
+    .describe(
+      'Binding (not a variable): the R2 bucket holding uploaded JARs, `[[r2_buckets]] binding = "ARTIFACTS"`; needs CAMELEER_ARTIFACT_URL_KEY; unbound: uploads and runner downloads answer 503',
+    ),
 };
 export const WorkersOnlyConfig = z.object(workersOnlyShape);
 
@@ -31,7 +41,16 @@ const requiredOnWorkers = {
 /** The edge's configuration on Workers: its bindings (vars and secrets), parsed per request. Secrets are never logged. */
 export const WorkersConfig = z
   .object({ ...edgeCommonShape, ...requiredOnWorkers, ...workersOnlyShape })
-  .superRefine(checkEdgeCommon);
+  .superRefine((c, ctx) => {
+    checkEdgeCommon(c, ctx);
+    if (c.ARTIFACTS && !c.CAMELEER_ARTIFACT_URL_KEY) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['CAMELEER_ARTIFACT_URL_KEY'],
+        message: 'the ARTIFACTS bucket needs CAMELEER_ARTIFACT_URL_KEY to sign runner downloads',
+      });
+    }
+  });
 export type WorkersConfig = z.infer<typeof WorkersConfig>;
 
 /** Bad bindings are the operator's mistake: a coded 500 naming the bindings, never their values. */

@@ -12,10 +12,8 @@ import type { NodeConfig } from '../config/node.ts';
 import { edgeSettingsOf, oidcSettingsOf, stripeConfigOf } from '../config/settings.ts';
 import type { Services } from '../env.ts';
 import { jsonLogger, type Logger } from '../logger.ts';
-import { expireOverdueCommands } from '../services/commands.ts';
-import { deploymentResult } from '../services/deployments/index.ts';
 import { runnerEvents } from '../services/runner-events.ts';
-import { recordAppHours } from '../services/usage.ts';
+import { commandDeadlineSweep } from '../services/sweeps.ts';
 import { clickhouseTelemetryStore } from '../telemetry/store.ts';
 import { LocalHub } from '../tunnel/local-hub.ts';
 import { ReplayGuard } from '../tunnel/replay-guard.ts';
@@ -28,6 +26,7 @@ import { loadCommandKeys, loadLicenceKeys, loadSigningKey } from './key-files.ts
 import { type LocalRunner, startLocalRunner } from './local-runner.ts';
 import { sampleAppRoutes } from './sample-app.ts';
 import { loadSecretBox } from './secrets-key.ts';
+import { startSweepTimers } from './sweep-timers.ts';
 import { attachWebSocketTunnel } from './ws-tunnel.ts';
 
 export type RunningEdge = {
@@ -124,19 +123,10 @@ export async function startEdge(
   server.on('request', getRequestListener(app.fetch));
   const wss = attachWebSocketTunnel(server as Server, hub, () => services);
   hub.start();
-  const sweeper = setInterval(() => {
-    expireOverdueCommands(database.db, clock, (ctx, commandId, reason) =>
-      deploymentResult(ctx, { commandId, status: 'failed', error: reason }),
-    ).catch((err: unknown) => services.log.error('command deadline sweep failed', { error: String(err) }));
-  }, config.CAMELEER_COMMAND_SWEEP_MS);
-  sweeper.unref();
-  // Idempotent per deployment and hour, so a few sweeps an hour count each running hour once.
-  const usageSweeper = setInterval(() => {
-    recordAppHours(database.db, clock).catch((err: unknown) =>
-      services.log.error('app-hours usage sweep failed', { error: String(err) }),
-    );
-  }, 5 * 60_000);
-  usageSweeper.unref();
+  const stopSweeps = startSweepTimers(
+    { db: database.db, clock, log: services.log },
+    { [commandDeadlineSweep.name]: config.CAMELEER_COMMAND_SWEEP_MS },
+  );
 
   const url = `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${port}`;
   const loopback = ['0.0.0.0', '::'].includes(config.HOST) ? `http://127.0.0.1:${port}` : url;
@@ -156,8 +146,7 @@ export async function startEdge(
     close: async () => {
       await localRunner?.stop();
       await telemetry?.close();
-      clearInterval(sweeper);
-      clearInterval(usageSweeper);
+      stopSweeps();
       hub.stop();
       wss.close();
       const closed = new Promise<void>((ok) => server.close(() => ok()));

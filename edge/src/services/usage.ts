@@ -15,12 +15,13 @@ export const usageCodes = {
 /**
  * Records one usage event in Lago's shape. The tenant is both customer and
  * subscription until subscriptions exist; `transactionId` makes a repeat a no-op.
+ * True when this call recorded it, false when it was there already.
  */
 export async function recordUsage(
   ctx: Scope,
   event: { transactionId: string; code: string; at: Date; properties?: Record<string, unknown> },
-): Promise<void> {
-  await ctx.db
+): Promise<boolean> {
+  const inserted = await ctx.db
     .insert(usageEvents)
     .values({
       tenantId: ctx.tenantId,
@@ -31,13 +32,16 @@ export async function recordUsage(
       timestamp: event.at,
       properties: event.properties ?? {},
     })
-    .onConflictDoNothing({ target: usageEvents.transactionId });
+    .onConflictDoNothing({ target: usageEvents.transactionId })
+    .returning({ id: usageEvents.id });
+  return inserted.length > 0;
 }
 
 /**
  * One `app_hours` event per RUNNING deployment per clock hour in which a sweep
  * saw it running. A sweep every few minutes counts every such hour once; an
- * hour the edge was down is not counted (honest, not exact).
+ * hour the edge was down is not counted (honest, not exact). Returns the
+ * events this call recorded: sweeps running at once share them, never double them.
  */
 export async function recordAppHours(db: Db, clock: Clock): Promise<number> {
   const now = clock.now();
@@ -50,8 +54,9 @@ export async function recordAppHours(db: Db, clock: Clock): Promise<number> {
         .select({ id: deployments.id, appId: deployments.appId, environmentId: deployments.environmentId })
         .from(deployments)
         .where(and(eq(deployments.tenantId, tenantId), eq(deployments.state, 'RUNNING')));
+      let inserted = 0;
       for (const d of running) {
-        await recordUsage(
+        const recordedNow = await recordUsage(
           { db: tx, tenantId },
           {
             transactionId: `app-hour:${d.id}:${hour.toISOString()}`,
@@ -60,8 +65,9 @@ export async function recordAppHours(db: Db, clock: Clock): Promise<number> {
             properties: { deployment_id: d.id, app_id: d.appId, environment_id: d.environmentId, hours: 1 },
           },
         );
+        if (recordedNow) inserted += 1;
       }
-      return running.length;
+      return inserted;
     });
   }
   return recorded;

@@ -173,7 +173,11 @@ export async function getVersion({
 }
 
 function urlKeyOf(services: Services): CryptoKey {
-  if (!services.artifactUrlKey) throw new AppError('unavailable', 'Artifact downloads are not configured');
+  if (!services.artifactUrlKey)
+    throw new AppError(
+      'unavailable',
+      'Artifact downloads are not configured on this edge (on Workers: set CAMELEER_ARTIFACT_URL_KEY)',
+    );
   return services.artifactUrlKey;
 }
 
@@ -209,7 +213,11 @@ export async function openSignedArtifact(
   );
   if (!valid) throw new Forbidden('This download link is expired or not valid');
   const store = services.artifactStore;
-  if (!store) throw new AppError('unavailable', 'Artifact storage is not configured');
+  if (!store)
+    throw new AppError(
+      'unavailable',
+      'Artifact storage is not configured on this edge (on Workers: bind an R2 bucket as ARTIFACTS)',
+    );
   const [version] = await withTenant(services.db, tenantId, (db) =>
     db
       .select()

@@ -96,7 +96,11 @@ const download = createRoute({
 
 function storeOf(c: Context<HonoEnv>) {
   const store = c.get('services').artifactStore;
-  if (!store) throw new AppError('unavailable', 'Artifact storage is not configured');
+  if (!store)
+    throw new AppError(
+      'unavailable',
+      'Artifact storage is not configured on this edge (on Workers: bind an R2 bucket as ARTIFACTS)',
+    );
   return store;
 }
 
