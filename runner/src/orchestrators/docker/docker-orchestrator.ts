@@ -40,6 +40,7 @@ import {
   refFromLabels,
   refLabels,
 } from './labels.ts';
+import { connectTraefik } from './traefik-network.ts';
 import { giveVolumesToAppUser, type VolumeMount } from './volume-owner.ts';
 
 export type DockerOrchestratorOptions = {
@@ -47,6 +48,8 @@ export type DockerOrchestratorOptions = {
   docker?: Docker;
   /** Apps are routed by Traefik at `{app}.{env}.{tenant}.{domain}`. */
   domain: string;
+  /** The Traefik container (name or id) joined to each app network, when Traefik runs on this engine too. */
+  traefikContainer?: string;
   /** Called once the new instance is healthy and before the old one stops: traffic goes there now. */
   onSwitch?: (instance: Instance) => void | Promise<void>;
   /** Pause between the switch and stopping the old instance, so its in-flight requests finish. */
@@ -386,6 +389,8 @@ export class DockerOrchestrator extends TypedEmitter<EngineEvents> implements Or
         }),
       ).catch(ignoreStatus(409));
     }
+    const traefik = this.options.traefikContainer;
+    if (traefik) await this.engine(() => connectTraefik(this.docker, traefik, name));
     return name;
   }
 

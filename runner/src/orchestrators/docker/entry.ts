@@ -20,6 +20,7 @@ export const dockerEntry: OrchestratorEntry = {
     return new DockerOrchestrator({
       docker: new Docker(),
       domain: config.CAMELEER_APPS_DOMAIN,
+      ...(config.CAMELEER_TRAEFIK_CONTAINER ? { traefikContainer: config.CAMELEER_TRAEFIK_CONTAINER } : {}),
       ...(onSwitch ? { onSwitch } : {}),
       // A machine with Docker and a java could run processes too: the edge is told both.
       capabilities: hasJava(config) ? ['docker', 'process'] : ['docker'],
