@@ -4,6 +4,7 @@
 # `cameleer_app` is made here, NOLOGIN, so the edge's migrations find it and `cameleer` may act as
 # it without being a superuser (docs/configuration.md#using-a-postgresql-server). Logto's seed
 # makes a role of its own per tenant (logto_tenant_logto), hence CREATEROLE and nothing more.
+# Neither login may connect to the other's database.
 set -eu
 
 secrets=${CAMELEER_SECRETS_DIR:-/secrets/postgres}
@@ -18,4 +19,6 @@ GRANT cameleer_app TO cameleer;
 CREATE DATABASE cameleer OWNER cameleer;
 CREATE ROLE logto LOGIN NOSUPERUSER NOCREATEDB CREATEROLE PASSWORD :'logto_password';
 CREATE DATABASE logto OWNER logto;
+REVOKE CONNECT ON DATABASE cameleer FROM PUBLIC;
+REVOKE CONNECT ON DATABASE logto FROM PUBLIC;
 SQL
