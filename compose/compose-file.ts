@@ -21,6 +21,7 @@ export type Service = {
   environment?: Record<string, string | null>;
   healthcheck?: { test?: string[] | string; disable?: boolean };
   labels?: Record<string, string>;
+  networks?: Record<string, { aliases?: string[] } | null>;
   ports?: (string | { host_ip?: string; published?: number | string; target?: number })[];
   restart?: string;
   volumes?: (string | { source?: string; target?: string })[];

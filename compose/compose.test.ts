@@ -166,6 +166,18 @@ describe('the Compose stack (compose/compose.yaml)', () => {
     );
   });
 
+  it("leads the public names to Traefik inside the stack, for the runner's downloads and the edge's issuer", () => {
+    const aliases = stack.services.traefik?.networks?.proxy?.aliases ?? [];
+    expect(aliases).toEqual(
+      expect.arrayContaining([
+        new URL(stack.services.edge?.environment?.CAMELEER_PUBLIC_URL ?? 'http://unset').host,
+        new URL(stack.services.logto?.environment?.ENDPOINT ?? 'http://unset').host,
+      ]),
+    );
+    expect(Object.keys(stack.services.runner?.networks ?? {})).toContain('proxy');
+    expect(Object.keys(stack.services.edge?.networks ?? {})).toContain('proxy');
+  });
+
   it('has init scripts that pass shellcheck', async () => {
     const scripts = ['generate-secrets.sh', 'postgres-databases.sh', 'register-runner.sh', 'runner-start.sh'];
     const { stdout } = await run('shellcheck', [
