@@ -115,6 +115,27 @@ describe('the Compose stack (compose/compose.yaml)', () => {
     ]);
   });
 
+  it('explains in .env.example every variable the compose file reads, and none it does not', () => {
+    const lines = readFileSync(envExample, 'utf8').split('\n');
+    const explained = new Map<string, boolean>();
+    lines.forEach((line, i) => {
+      const name = /^([A-Z][A-Z0-9_]*)=/.exec(line)?.[1];
+      // Commented itself, or one of a group under a comment (the images, the ports).
+      let above = i - 1;
+      while (/^[A-Z][A-Z0-9_]*=/.test(lines[above] ?? '')) above--;
+      if (name) explained.set(name, (lines[above] ?? '').startsWith('#'));
+    });
+    const read = new Set(
+      [...readFileSync(composeFile, 'utf8').matchAll(/\$\{([A-Z][A-Z0-9_]*)/g)].map((m) => m[1]),
+    );
+    expect([...read].filter((name) => name && !explained.has(name))).toEqual([]);
+    // COMPOSE_PROJECT_NAME is Compose's own.
+    expect(
+      [...explained.keys()].filter((name) => !read.has(name) && name !== 'COMPOSE_PROJECT_NAME'),
+    ).toEqual([]);
+    expect([...explained].filter(([, commented]) => !commented).map(([name]) => name)).toEqual([]);
+  });
+
   it('keeps every secret out of the compose file and .env.example', () => {
     for (const [file, text] of [
       [composeFile, readFileSync(composeFile, 'utf8')],
