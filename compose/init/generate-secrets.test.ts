@@ -7,6 +7,7 @@ import { importSigningKey } from '@cameleer/shared';
 import type { JWK } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseNodeConfig } from '../../edge/src/config/node.ts';
+import { nodeEnvironment } from '../../edge/src/node/secret-files.ts';
 
 const run = promisify(execFile);
 const script = new URL('generate-secrets.sh', import.meta.url).pathname;
@@ -78,12 +79,14 @@ describe('the init step (compose/init/generate-secrets.sh), run for real', () =>
         kid: expect.any(String),
       });
     }
-    const config = parseNodeConfig({
-      DATABASE_URL_FILE: join(secretsDir, 'edge/database-url'),
-      CAMELEER_ADMIN_TOKEN_FILE: join(secretsDir, 'edge/admin-token'),
-      CAMELEER_CLICKHOUSE_PASSWORD_FILE: join(secretsDir, 'edge/clickhouse-password'),
-      CAMELEER_SECRETS_KEY_FILE: join(keys, 'secrets.key'),
-    });
+    const config = parseNodeConfig(
+      nodeEnvironment({
+        DATABASE_URL_FILE: join(secretsDir, 'edge/database-url'),
+        CAMELEER_ADMIN_TOKEN_FILE: join(secretsDir, 'edge/admin-token'),
+        CAMELEER_CLICKHOUSE_PASSWORD_FILE: join(secretsDir, 'edge/clickhouse-password'),
+        CAMELEER_SECRETS_KEY_FILE: join(keys, 'secrets.key'),
+      }),
+    );
     const pgPassword = readFileSync(join(secretsDir, 'postgres/cameleer-password'), 'utf8').trim();
     expect(config.DATABASE_URL).toBe(`postgres://cameleer:${pgPassword}@postgres:5432/cameleer`);
     expect(config.CAMELEER_CLICKHOUSE_PASSWORD).toBe(

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { checkEdgeCommon, edgeCommonShape } from './common.ts';
 import { flag, integer, optionalString } from './fields.ts';
-import { withSecretFiles } from './secret-files.ts';
 
 /** The settings only the edge on Node has: its listener, its data directory, the embedded database and runner. */
 export const nodeOnlyShape = {
@@ -44,11 +43,12 @@ export const NodeOnlyConfig = z.object(nodeOnlyShape);
 export const NodeConfig = z.object({ ...nodeOnlyShape, ...edgeCommonShape }).superRefine(checkEdgeCommon);
 export type NodeConfig = z.infer<typeof NodeConfig>;
 
-/** A bad variable stops the start with a message naming it, never its value; any may be given as `NAME_FILE`. */
+/** Every variable the edge on Node reads; each may also be given as `NAME_FILE` (see node/secret-files.ts). */
+export const nodeConfigNames = Object.keys({ ...nodeOnlyShape, ...edgeCommonShape });
+
+/** A bad variable stops the start with a message naming it, never its value. */
 export function parseNodeConfig(env: Record<string, string | undefined>): NodeConfig {
-  const result = NodeConfig.safeParse(
-    withSecretFiles(env, Object.keys({ ...nodeOnlyShape, ...edgeCommonShape })),
-  );
+  const result = NodeConfig.safeParse(env);
   if (!result.success) {
     const lines = result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
     throw new Error(`invalid configuration:\n${lines.join('\n')}`);

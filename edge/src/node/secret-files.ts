@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { nodeConfigNames } from '../config/node.ts';
 
 /**
  * Docker and Kubernetes hand secrets over as files: `NAME_FILE=/path` gives NAME the file's content
@@ -21,4 +22,11 @@ export function withSecretFiles(
     }
   }
   return resolved;
+}
+
+/** The environment with each edge variable given as `NAME_FILE` read in: what the Node entry points parse. */
+export function nodeEnvironment(
+  env: Record<string, string | undefined> = process.env,
+): Record<string, string | undefined> {
+  return withSecretFiles(env, nodeConfigNames);
 }
