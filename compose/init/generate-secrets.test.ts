@@ -8,6 +8,8 @@ import type { JWK } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseNodeConfig } from '../../edge/src/config/node.ts';
 import { nodeEnvironment } from '../../edge/src/node/secret-files.ts';
+import { parseRunnerConfig } from '../../runner/src/config/schema.ts';
+import { composeFile, resolvedCompose } from '../compose-file.ts';
 
 const run = promisify(execFile);
 const script = new URL('generate-secrets.sh', import.meta.url).pathname;
@@ -93,6 +95,30 @@ describe('the init step (compose/init/generate-secrets.sh), run for real', () =>
       readFileSync(join(secretsDir, 'clickhouse/password'), 'utf8').trim(),
     );
     expect(config.CAMELEER_ADMIN_TOKEN).toMatch(/^cmr_admin_[A-Za-z0-9_-]{43}$/);
+  });
+
+  it('makes every file the stack reads from the secrets volume', () => {
+    const read = new Set(readFileSync(composeFile, 'utf8').match(/\/secrets\/[a-z]+\/[a-z-]+/g));
+    expect(read.size).toBeGreaterThan(5);
+    for (const path of read)
+      expect(first, path).toHaveProperty(join(secretsDir, path.replace('/secrets/', '')));
+  });
+
+  it('gives the edge and the runner settings they accept, as compose.yaml passes them', async () => {
+    const stack = await resolvedCompose();
+    const inHere = (env: Record<string, string | null> = {}) =>
+      Object.fromEntries(
+        Object.entries(env).map(([k, v]) => [k, v?.replace(/^\/secrets\//, `${secretsDir}/`) ?? undefined]),
+      );
+    const edge = parseNodeConfig(nodeEnvironment(inHere(stack.services.edge?.environment)));
+    expect(edge.DATABASE_URL).toMatch(/^postgres:\/\/cameleer:[A-Za-z0-9_-]{43}@postgres:5432\/cameleer$/);
+    expect(edge.CAMELEER_CLICKHOUSE_PASSWORD).toBe(first[join(secretsDir, 'clickhouse/password')]?.trim());
+    expect(edge.CAMELEER_OIDC_ISSUER).toBeUndefined();
+    const runner = parseRunnerConfig(inHere(stack.services.runner?.environment));
+    expect(runner).toMatchObject({
+      CAMELEER_ORCHESTRATOR: 'docker',
+      CAMELEER_TRAEFIK_CONTAINER: 'cameleer-traefik',
+    });
   });
 
   it('makes different secrets each time it starts from nothing', () => {
