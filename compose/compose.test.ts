@@ -5,6 +5,8 @@ import { Ajv2019 } from 'ajv/dist/2019.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { identityHeaderNames } from '../edge/src/auth/identity-headers.ts';
+import { nodeConfigNames } from '../edge/src/config/node.ts';
+import { runnerConfigSchema } from '../runner/src/config/schema.ts';
 import { AUTH_MIDDLEWARE } from '../runner/src/orchestrators/docker/labels.ts';
 import {
   type ComposeModel,
@@ -174,6 +176,23 @@ describe('the Compose stack (compose/compose.yaml)', () => {
       .map((h) => h.trim().toLowerCase());
     const returned = Object.values(identityHeaderNames).map((h) => h.toLowerCase());
     expect(listed.sort()).toEqual(returned.sort());
+  });
+
+  it('passes the edge and the runner only variables they read (or NAME_FILE of one)', () => {
+    const edgeKnown = new Set(nodeConfigNames.flatMap((name) => [name, `${name}_FILE`]));
+    for (const name of Object.keys(stack.services.edge?.environment ?? {})) {
+      expect(edgeKnown.has(name), `edge: ${name}`).toBe(true);
+    }
+    // The rest are runner-start.sh's own.
+    const runnerKnown = new Set([
+      ...Object.keys(runnerConfigSchema.shape),
+      'EDGE_URL',
+      'SECRETS_DIR',
+      'CAMELEER_RUNNER_NAME',
+    ]);
+    for (const name of Object.keys(stack.services.runner?.environment ?? {})) {
+      expect(runnerKnown.has(name), `runner: ${name}`).toBe(true);
+    }
   });
 
   it('points the runner at the Traefik container and the apps domain of the edge', () => {
