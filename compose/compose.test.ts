@@ -107,14 +107,10 @@ describe('the Compose stack (compose/compose.yaml)', () => {
     }
   });
 
-  it('publishes ports only from Traefik; the runner intake only on the Docker bridge gateway', () => {
+  it('publishes ports only from Traefik', () => {
     const publishing = Object.entries(stack.services).filter(([, s]) => publishedPorts(s).length > 0);
-    expect(publishing.map(([name]) => name).sort()).toEqual(['runner', 'traefik']);
+    expect(publishing.map(([name]) => name)).toEqual(['traefik']);
     expect(publishedPorts(stack.services.traefik ?? {}).map((p) => p.published)).toEqual(['80', '443']);
-    // Apps reach the intake at host.docker.internal (the bridge's gateway); no public interface.
-    expect(publishedPorts(stack.services.runner ?? {})).toEqual([
-      { hostIp: '172.17.0.1', published: '4318' },
-    ]);
   });
 
   it('explains in .env.example every variable the compose file reads, and none it does not', () => {
@@ -195,10 +191,12 @@ describe('the Compose stack (compose/compose.yaml)', () => {
     }
   });
 
-  it('points the runner at the Traefik container and the apps domain of the edge', () => {
+  it("points the runner at Traefik's container and its own, and at the apps domain of the edge", () => {
     const runner = stack.services.runner?.environment ?? {};
     const edge = stack.services.edge?.environment ?? {};
     expect(runner.CAMELEER_TRAEFIK_CONTAINER).toBe(stack.services.traefik?.container_name);
+    // Apps send telemetry to the runner on their own network, by its container's name.
+    expect(runner.CAMELEER_RUNNER_CONTAINER).toBe(stack.services.runner?.container_name);
     expect(runner.CAMELEER_ORCHESTRATOR).toBe('docker');
     expect(runner.CAMELEER_APPS_DOMAIN).toBe(edge.CAMELEER_APPS_DOMAIN);
     expect(stack.services.runner?.volumes).toContainEqual(
