@@ -40,7 +40,7 @@ import {
   refFromLabels,
   refLabels,
 } from './labels.ts';
-import { joinNetwork } from './network-join.ts';
+import { joinAppNetworks, joinNetwork } from './network-join.ts';
 import { giveVolumesToAppUser, type VolumeMount } from './volume-owner.ts';
 
 export type DockerOrchestratorOptions = {
@@ -293,6 +293,11 @@ export class DockerOrchestrator extends TypedEmitter<EngineEvents> implements Or
       this.docker.listContainers({ all: true, filters: { label: labelFilter() } }),
     );
     const instances = await Promise.all(containers.map((c) => this.inspect(c.Id).catch(() => undefined)));
+    // Listing runs often (inventory, log capture): a recreated Traefik or runner container is joined
+    // again within moments. A failure here is not the listing's; the next deploy reports it.
+    for (const joiner of this.networkJoiners()) {
+      await joinAppNetworks(this.docker, joiner, labelFilter()).catch(() => undefined);
+    }
     return instances.filter((i): i is Instance => i !== undefined);
   }
 

@@ -4,7 +4,7 @@ import { ensureBusyboxImage, testDocker } from '../../../test/docker-fixtures.ts
 import type { AppRef } from '../orchestrator.ts';
 import { DockerOrchestrator } from './docker-orchestrator.ts';
 import { networkName } from './labels.ts';
-import { joinNetwork } from './network-join.ts';
+import { joinAppNetworks, joinNetwork } from './network-join.ts';
 
 const docker = testDocker();
 const suffix = randomBytes(4).toString('hex');
@@ -74,5 +74,18 @@ describe('joining Traefik or the runner to app networks', () => {
     expect(network).toBe(networkName(ref));
     expect(await networksOf(traefikName)).toContain(network);
     expect(await networksOf(runnerName)).toContain(network);
+  });
+
+  it('joins every app network again after the container was recreated (an update)', async () => {
+    const mine = [`cameleer.tenant=t${suffix}`];
+    await docker.getContainer(traefikName).remove({ force: true });
+    await docker.createContainer({
+      name: traefikName,
+      Image: await ensureBusyboxImage(docker),
+      Cmd: ['sleep', '1'],
+    });
+    expect(await networksOf(traefikName)).not.toContain(networkName(ref));
+    await joinAppNetworks(docker, traefik, mine);
+    expect(await networksOf(traefikName)).toContain(networkName(ref));
   });
 });

@@ -27,3 +27,16 @@ export async function joinNetwork(
       if (!/already exists/i.test(String((err as Error).message))) throw err;
     });
 }
+
+/**
+ * Joins the container to every app network (`labels` filter) it is not on yet: a recreated Traefik
+ * or runner container (an update) reaches the apps again without a redeploy.
+ */
+export async function joinAppNetworks(
+  docker: Docker,
+  joiner: { container: string; setting: string },
+  labels: string[],
+): Promise<void> {
+  const networks = await docker.listNetworks({ filters: { label: labels } });
+  for (const network of networks) await joinNetwork(docker, joiner, network.Name);
+}
