@@ -21,6 +21,7 @@ export const config = defineConfig({
             '{edge,runner,shared,bench,e2e,dashboard}/**/*.test.ts',
             'scripts/**/*.test.ts',
             'charts/**/*.test.ts',
+            'compose/**/*.test.ts',
           ],
           exclude: ['**/node_modules/**', ...engineRestarting],
           sequence: { groupOrder: 0 },

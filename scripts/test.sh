@@ -11,6 +11,8 @@ source scripts/chromium.sh
 ensure_chromium
 source scripts/go.sh
 ensure_go
+source scripts/compose.sh
+ensure_compose
 
 # Lint (import cycles included), type-check and check the boundaries first: a red check is a red run.
 if [ "$#" -eq 0 ]; then

@@ -1,10 +1,11 @@
 import { parseNodeConfig } from './config/node.ts';
 import { type LocalRunner, whatKeepsRunning } from './node/local-runner.ts';
+import { nodeEnvironment } from './node/secret-files.ts';
 import { startEdge } from './node/server.ts';
 
 /** `npm start`: the control plane on Node with its embedded database. */
 async function main() {
-  const config = parseNodeConfig(process.env);
+  const config = parseNodeConfig(nodeEnvironment(process.env));
   const edge = await startEdge(config);
   const publicUrl = edge.services.settings.publicUrl;
   const runnerLine = edge.localRunner

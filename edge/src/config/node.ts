@@ -40,6 +40,9 @@ export const NodeOnlyConfig = z.object(nodeOnlyShape);
 export const NodeConfig = z.object({ ...nodeOnlyShape, ...edgeCommonShape }).superRefine(checkEdgeCommon);
 export type NodeConfig = z.infer<typeof NodeConfig>;
 
+/** Every variable the edge on Node reads; each may also be given as `NAME_FILE` (see node/secret-files.ts). */
+export const nodeConfigNames = Object.keys({ ...nodeOnlyShape, ...edgeCommonShape });
+
 /** A bad variable stops the start with a message naming it, never its value. */
 export function parseNodeConfig(env: Record<string, string | undefined>): NodeConfig {
   const result = NodeConfig.safeParse(env);

@@ -3,6 +3,7 @@ import { systemClock } from '../clock.ts';
 import { parseNodeConfig } from '../config/node.ts';
 import { createTelemetryClickHouse } from './clickhouse-client.ts';
 import { openPostgres } from './database.ts';
+import { nodeEnvironment } from './secret-files.ts';
 
 /**
  * Prepares a PostgreSQL server for an edge that does not migrate itself (the
@@ -13,7 +14,7 @@ import { openPostgres } from './database.ts';
  *   DATABASE_URL=postgres://… CAMELEER_PUBLIC_URL=https://… npx tsx edge/src/node/setup.ts
  */
 async function main() {
-  const config = parseNodeConfig(process.env);
+  const config = parseNodeConfig(nodeEnvironment(process.env));
   if (!config.DATABASE_URL) throw new Error('DATABASE_URL: set it to the PostgreSQL server to prepare');
   const database = await openPostgres(config.DATABASE_URL, config.DATABASE_MIGRATION_URL, 1);
   try {

@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { getCookie } from 'hono/cookie';
 import type { ForwardAuthVerdict } from '../../auth/auth-cache.ts';
+import { identityHeaderNames } from '../../auth/identity-headers.ts';
 import type { Principal } from '../../auth/principal.ts';
 import { findActiveTenant } from '../../db/queries/tenants.ts';
 import type { HonoEnv, Services } from '../../env.ts';
@@ -83,7 +84,11 @@ function forbidden(services: Services, verdict: ForwardAuthVerdict, host: string
 }
 
 function identityHeaders(principal: Principal, tenantId: string, role: string): Record<string, string> {
-  return { 'x-tenant-id': tenantId, 'x-user-id': principal.id, 'x-user-roles': role };
+  return {
+    [identityHeaderNames.tenant]: tenantId,
+    [identityHeaderNames.user]: principal.id,
+    [identityHeaderNames.roles]: role,
+  };
 }
 
 function wantsHtml(accept: string | undefined): boolean {

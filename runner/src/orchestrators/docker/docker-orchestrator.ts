@@ -40,6 +40,7 @@ import {
   refFromLabels,
   refLabels,
 } from './labels.ts';
+import { joinAppNetworks, joinNetwork } from './network-join.ts';
 import { giveVolumesToAppUser, type VolumeMount } from './volume-owner.ts';
 
 export type DockerOrchestratorOptions = {
@@ -47,6 +48,13 @@ export type DockerOrchestratorOptions = {
   docker?: Docker;
   /** Apps are routed by Traefik at `{app}.{env}.{tenant}.{domain}`. */
   domain: string;
+  /** The Traefik container (name or id) joined to each app network, when Traefik runs on this engine too. */
+  traefikContainer?: string;
+  /**
+   * The runner's own container, when it runs in one on this engine: joined to each app network, and
+   * apps reach its telemetry intake by this name instead of the host's gateway (no published port).
+   */
+  runnerContainer?: string;
   /** Called once the new instance is healthy and before the old one stops: traffic goes there now. */
   onSwitch?: (instance: Instance) => void | Promise<void>;
   /** Pause between the switch and stopping the old instance, so its in-flight requests finish. */
@@ -86,8 +94,8 @@ export class DockerOrchestrator extends TypedEmitter<EngineEvents> implements Or
   readonly kind = 'docker';
   readonly docker: Docker;
   readonly capabilities: readonly Capability[];
-  /** Containers reach the host through its gateway (`ExtraHosts` below), not loopback. */
-  readonly runnerAddress: RunnerAddress = { bindHost: '0.0.0.0', urlHost: 'host.docker.internal' };
+  /** Containers reach the host through its gateway (`ExtraHosts` below), or the runner's container by name. */
+  readonly runnerAddress: RunnerAddress;
   readonly maxReplicas = 1;
   /** Containers of a deployment in progress that have not passed their health check. */
   private readonly starting = new Set<string>();
@@ -99,6 +107,7 @@ export class DockerOrchestrator extends TypedEmitter<EngineEvents> implements Or
     super();
     this.docker = options.docker ?? new Docker();
     this.capabilities = options.capabilities ?? ['docker'];
+    this.runnerAddress = { bindHost: '0.0.0.0', urlHost: options.runnerContainer ?? 'host.docker.internal' };
   }
 
   /** The version's image on this engine, only its own layer rebuilt. */
@@ -284,6 +293,11 @@ export class DockerOrchestrator extends TypedEmitter<EngineEvents> implements Or
       this.docker.listContainers({ all: true, filters: { label: labelFilter() } }),
     );
     const instances = await Promise.all(containers.map((c) => this.inspect(c.Id).catch(() => undefined)));
+    // Listing runs often (inventory, log capture): a recreated Traefik or runner container is joined
+    // again within moments. A failure here is not the listing's; the next deploy reports it.
+    for (const joiner of this.networkJoiners()) {
+      await joinAppNetworks(this.docker, joiner, labelFilter()).catch(() => undefined);
+    }
     return instances.filter((i): i is Instance => i !== undefined);
   }
 
@@ -386,7 +400,17 @@ export class DockerOrchestrator extends TypedEmitter<EngineEvents> implements Or
         }),
       ).catch(ignoreStatus(409));
     }
+    for (const joiner of this.networkJoiners())
+      await this.engine(() => joinNetwork(this.docker, joiner, name));
     return name;
+  }
+
+  private networkJoiners(): { container: string; setting: string }[] {
+    const { traefikContainer, runnerContainer } = this.options;
+    return [
+      ...(traefikContainer ? [{ container: traefikContainer, setting: 'CAMELEER_TRAEFIK_CONTAINER' }] : []),
+      ...(runnerContainer ? [{ container: runnerContainer, setting: 'CAMELEER_RUNNER_CONTAINER' }] : []),
+    ];
   }
 
   /** Named volumes of seed 004: existing ones are reused, so state survives redeploys; new ones go to the app user. */

@@ -20,6 +20,8 @@ export const dockerEntry: OrchestratorEntry = {
     return new DockerOrchestrator({
       docker: new Docker(),
       domain: config.CAMELEER_APPS_DOMAIN,
+      ...(config.CAMELEER_TRAEFIK_CONTAINER ? { traefikContainer: config.CAMELEER_TRAEFIK_CONTAINER } : {}),
+      ...(config.CAMELEER_RUNNER_CONTAINER ? { runnerContainer: config.CAMELEER_RUNNER_CONTAINER } : {}),
       ...(onSwitch ? { onSwitch } : {}),
       // A machine with Docker and a java could run processes too: the edge is told both.
       capabilities: hasJava(config) ? ['docker', 'process'] : ['docker'],
