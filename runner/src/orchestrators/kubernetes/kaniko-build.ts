@@ -73,12 +73,20 @@ export async function buildWithKaniko(
     api,
     { ...poll, timeoutMs: settings.startTimeoutMs ?? 300_000 },
     async () => jobState(await readJob(api, poll)) !== 'active',
-  );
+  ).catch(async (err: unknown) => {
+    // A pod that cannot start would hold the version's name until the Job's deadline.
+    if (ours) await api.delete(jobHeader(poll));
+    throw err;
+  });
   if (pod && ours && pod.status?.phase === 'Running') {
     const labels = { [LABEL.tenant]: spec.tenant, [LABEL.app]: spec.app };
     const baseImage = spec.baseImage ?? settings.baseImage ?? CLUSTER_JRE_IMAGE;
     const context = await contextSource(spec, renderDockerfile({ baseImage, labels }));
-    await streamBuildContext(api, pod, context);
+    await streamBuildContext(api, pod, context).catch(async (err: unknown) => {
+      // Kaniko would build half a context or wait for one: the Job is of no use to anyone.
+      await api.delete(jobHeader(poll));
+      throw err;
+    });
     progress('build context sent');
   }
   return finish(api, poll, pod, destination, built, progress);
@@ -157,24 +165,24 @@ function readJob(api: KubeApi, poll: { namespace: string; job: string }): Promis
 async function createJob(api: KubeApi, job: V1Job, pollMs: number): Promise<boolean> {
   for (let attempt = 0; ; attempt++) {
     try {
-      await api.objects.create(job);
+      await api.create(job);
       return true;
     } catch (err) {
-      const code = (err as { code?: number }).code;
-      if (code !== 409)
-        throw new KubernetesApiError(code ?? 500, `creating the build Job failed: ${(err as Error).message}`);
-      const current = await readJob(api, {
-        namespace: job.metadata?.namespace ?? '',
-        job: job.metadata?.name ?? '',
-      });
-      // A Job still being deleted (the failed attempt before) holds the name for a moment.
-      if (current?.metadata?.deletionTimestamp || !current) {
-        if (attempt > 50)
-          throw new ImageBuildFailed(`the previous build Job ${job.metadata?.name} is not going away`, []);
-        await new Promise((resolve) => setTimeout(resolve, pollMs));
-        continue;
-      }
-      return false;
+      if (!(err instanceof KubernetesApiError && err.code === 409)) throw err;
+      const header = { namespace: job.metadata?.namespace ?? '', job: job.metadata?.name ?? '' };
+      const current = await readJob(api, header);
+      const image = job.metadata?.annotations?.['cameleer.io/image'];
+      if (
+        current &&
+        !current.metadata?.deletionTimestamp &&
+        current.metadata?.annotations?.['cameleer.io/image'] === image
+      )
+        return false;
+      // Gone meanwhile, still being deleted, or a build of this version for another registry.
+      if (attempt > 50)
+        throw new ImageBuildFailed(`the build Job ${header.job} is in the way and not going away`, []);
+      if (current && !current.metadata?.deletionTimestamp) await api.delete(jobHeader(header));
+      await new Promise((resolve) => setTimeout(resolve, pollMs));
     }
   }
 }
