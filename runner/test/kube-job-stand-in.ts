@@ -110,6 +110,26 @@ export class JobController {
       },
       'ADDED',
     );
+    // An executor image the test made unpullable keeps the pod Pending, as the kubelet's back-off does.
+    if (this.api.controller.behaviours.get(container?.image ?? '') === 'ImagePullBackOff') {
+      const reason = {
+        waiting: { reason: 'ImagePullBackOff', message: `Back-off pulling image "${container?.image}"` },
+      };
+      this.api.put(
+        'pods',
+        {
+          ...pod,
+          status: {
+            phase: 'Pending',
+            containerStatuses: [
+              { name: container?.name ?? '', image: container?.image, ready: false, state: reason },
+            ],
+          },
+        },
+        'MODIFIED',
+      );
+      return;
+    }
     setTimeout(() => {
       const fresh = this.api.get('pods', ns, pod.metadata.name);
       if (!fresh || this.stopped) return;
