@@ -69,7 +69,7 @@ export class KubeApiStandIn {
   readonly jobs: JobController;
   /** What build pods run: reads the context from stdin, "pushes" the image. */
   readonly kaniko: KanikoStandIn;
-  private readonly attach: AttachStandIn;
+  readonly attach: AttachStandIn;
   /** Every request, `METHOD path`, for tests that look at what the client did. */
   readonly requests: string[] = [];
   private readonly store = new Map<string, KubeObject>();

@@ -12,12 +12,12 @@ import { WebSocketServer } from 'ws';
 import { containerOf } from './kaniko-stand-in.ts';
 import type { KubeApiStandIn, KubeObject } from './kube-api-stand-in.ts';
 
-const protocols = ['v5.channel.k8s.io', 'v4.channel.k8s.io'];
-
 export class AttachStandIn {
+  /** What the server speaks, best first: API servers before 1.30 have no v5. */
+  protocols = ['v5.channel.k8s.io', 'v4.channel.k8s.io'];
   readonly server = new WebSocketServer({
     noServer: true,
-    handleProtocols: (offered) => protocols.find((p) => offered.has(p)) ?? false,
+    handleProtocols: (offered) => this.protocols.find((p) => offered.has(p)) ?? false,
   });
   /** Pods whose stdin was attached once already (`stdinOnce`). */
   private readonly stdinUsed = new Set<string>();

@@ -64,6 +64,18 @@ describe('Kaniko builds under faults', { timeout: 20_000 }, () => {
     await expect.poll(() => job('v2')).toBeUndefined();
   });
 
+  it('streams the context over v4.channel.k8s.io too, where closing the socket closes stdin', async () => {
+    standIn.attach.protocols = ['v4.channel.k8s.io'];
+    try {
+      const progress: string[] = [];
+      await buildWithKaniko(api, await spec('v4'), settings, (m) => progress.push(m));
+      expect(progress.at(-1)).toBe(`image ${registry}/acme-orders:v4 pushed`);
+      expect(standIn.kaniko.pushed.has(`${registry}/acme-orders:v4`)).toBe(true);
+    } finally {
+      standIn.attach.protocols = ['v5.channel.k8s.io', 'v4.channel.k8s.io'];
+    }
+  });
+
   it('joins the running Job of a runner that restarted, instead of starting another', async () => {
     const held = new PassThrough();
     const first = buildWithKaniko(

@@ -5,7 +5,8 @@
  * line by line.
  */
 import { createInterface } from 'node:readline';
-import { PassThrough, type Readable } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import { Attach, Log, type V1Pod } from '@kubernetes/client-node';
 import { ImageBuildFailed } from '../orchestrator.ts';
@@ -13,6 +14,9 @@ import { KANIKO_CONTAINER } from './kaniko-job.ts';
 import type { KubeApi } from './kube-api.ts';
 
 export type BuildPodWait = { namespace: string; job: string; pollMs: number; timeoutMs: number };
+
+const STDIN = Buffer.from([0]);
+const CLOSE_STDIN = Buffer.from([255, 0]);
 
 const unpullable = new Set([
   'ImagePullBackOff',
@@ -54,42 +58,44 @@ export async function waitForBuildPod(
   );
 }
 
-/** Streams the context, gzipped as Kaniko's `tar://stdin` wants it; resolves once stdin is closed. */
+/**
+ * Streams the context, gzipped as Kaniko's `tar://stdin` wants it, and closes stdin. Each frame waits
+ * for the one before to be written: a JAR is never held in memory whole.
+ */
 export async function streamBuildContext(
   api: KubeApi,
   pod: V1Pod,
   context: NodeJS.ReadableStream,
 ): Promise<void> {
-  const gzip = createGzip();
+  // Attach asks for stdin only when handed a stream; the frames are written here, not through it.
+  const stdinRequest = new PassThrough();
+  const namespace = pod.metadata?.namespace ?? '';
+  const name = pod.metadata?.name ?? '';
   const socket = await new Attach(api.kubeConfig)
-    .attach(
-      pod.metadata?.namespace ?? '',
-      pod.metadata?.name ?? '',
-      KANIKO_CONTAINER,
-      null,
-      null,
-      gzip,
-      false,
-    )
+    .attach(namespace, name, KANIKO_CONTAINER, null, null, stdinRequest, false)
     .catch((err: unknown) => {
-      throw new ImageBuildFailed(
-        `could not attach to the build pod ${pod.metadata?.name}: ${message(err)}`,
-        [],
-      );
+      throw new ImageBuildFailed(`could not attach to the build pod ${name}: ${message(err)}`, []);
     });
-  await new Promise<void>((resolve, reject) => {
-    const fail = (err: unknown) => {
-      socket.terminate();
-      reject(new ImageBuildFailed(`streaming the build context failed: ${message(err)}`, []));
-    };
-    socket.on('close', () => resolve());
-    socket.on('error', fail);
-    context.on('error', fail);
-    // v4 closes stdin by closing the socket; v5 with a close frame of channel 0, and the session
-    // would stay open until the container ends: the runner follows the log instead.
-    gzip.on('end', () => socket.close());
-    (context as Readable).pipe(gzip);
+  const closed = new Promise<void>((resolve, reject) => {
+    socket.once('close', () => resolve());
+    socket.once('error', reject);
   });
+  const send = (frame: Buffer) =>
+    new Promise<void>((resolve, reject) => socket.send(frame, (err) => (err ? reject(err) : resolve())));
+  try {
+    await pipeline(Readable.from(context), createGzip(), async (gzipped: AsyncIterable<Buffer>) => {
+      for await (const chunk of gzipped) await send(Buffer.concat([STDIN, chunk]));
+    });
+    // v5 closes stdin with a close frame of channel 0; v4 only by closing the socket.
+    if (socket.protocol === 'v5.channel.k8s.io') await send(CLOSE_STDIN);
+    socket.close();
+    await closed;
+  } catch (err) {
+    socket.terminate();
+    throw new ImageBuildFailed(`streaming the build context failed: ${message(err)}`, []);
+  } finally {
+    stdinRequest.destroy();
+  }
 }
 
 /** Each line of the build pod's log as it comes, until the container ends. */
