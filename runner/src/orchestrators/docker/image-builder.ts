@@ -3,6 +3,7 @@
  * Kaniko builds in a cluster) streamed to the engine as a tar.
  */
 import type Docker from 'dockerode';
+import { buildProgress } from '../build-progress.ts';
 import { fileSha256, imageBuildContext, renderDockerfile } from '../image-context.ts';
 import type { JavaSearch } from '../java-on-path.ts';
 import { type BuiltImage, ImageBuildFailed, type ImageBuildSpec, type Progress } from '../orchestrator.ts';
@@ -39,14 +40,7 @@ export async function buildAppImage(
   const labels = { [LABEL.tenant]: spec.tenant, [LABEL.app]: spec.app };
   const context = await imageBuildContext(spec, renderDockerfile({ baseImage: spec.baseImage, labels }));
   const output = await docker.buildImage(context, { t: tag, rm: true, forcerm: true });
-  const lines: string[] = [];
-  // Lines the engine sends together go out as one progress message: each message is a frame and a
-  // stored event at the edge, and cached steps arrive by the dozen at once.
-  const pending: string[] = [];
-  const flush = () => {
-    if (pending.length) progress(pending.splice(0).join('\n'));
-  };
-  let flushScheduled = false;
+  const lines = buildProgress(progress);
   let id = '';
   await new Promise<void>((resolve, reject) => {
     docker.modem.followProgress(
@@ -56,27 +50,17 @@ export async function buildAppImage(
         if (event.aux?.ID) id = event.aux.ID;
         const text = event.error ?? event.stream;
         if (!text) return;
-        for (const line of text.split('\n')) {
-          if (!line.trim()) continue;
-          lines.push(line);
-          pending.push(line);
-        }
-        if (!flushScheduled) {
-          flushScheduled = true;
-          setImmediate(() => {
-            flushScheduled = false;
-            flush();
-          });
-        }
-        if (event.error) reject(new ImageBuildFailed(`image build failed: ${event.error}`, lines.slice(-30)));
+        for (const line of text.split('\n')) lines.line(line);
+        if (event.error)
+          reject(new ImageBuildFailed(`image build failed: ${event.error}`, lines.lastLines()));
       },
     );
   })
     .catch((err: unknown) => {
       if (err instanceof ImageBuildFailed) throw err;
-      throw new ImageBuildFailed(`image build failed: ${(err as Error).message}`, lines.slice(-30));
+      throw new ImageBuildFailed(`image build failed: ${(err as Error).message}`, lines.lastLines());
     })
-    .finally(flush);
+    .finally(lines.flush);
   if (!id) id = (await docker.getImage(tag).inspect()).Id;
   return { tag, id, sha256 };
 }

@@ -112,7 +112,7 @@ describe('Kaniko builds under faults', { timeout: 20_000 }, () => {
     const [a, b] = await Promise.all([first, second]);
     expect(b.tag).toBe(a.tag);
     expect(standIn.all('jobs', ns).filter((j) => j.metadata.name === 'build-acme-orders-v3')).toHaveLength(1);
-    expect(progress).toContain('INFO[0001] COPY app.jar /opt/app/app.jar');
+    expect(progress.flatMap((m) => m.split('\n'))).toContain('INFO[0001] COPY app.jar /opt/app/app.jar');
     expect(progress.at(-1)).toBe(`image ${registry}/acme-orders:v3 pushed`);
     await restarted.close();
   });

@@ -109,7 +109,10 @@ describe('images built in the cluster by a Kaniko Job', { timeout: 20_000 }, () 
       conditions: expect.arrayContaining([expect.objectContaining({ type: 'Complete', status: 'True' })]),
     });
 
-    const built = progress.slice(progress.indexOf(stage.building), progress.indexOf(stage.starting));
+    // Lines that arrive together are one progress message, as in Docker builds.
+    const built = progress
+      .slice(progress.indexOf(stage.building), progress.indexOf(stage.starting))
+      .flatMap((message) => message.split('\n'));
     const steps = built
       .filter((line) => /^INFO\[\d+\] /.test(line))
       .map((line) => line.replace(/^INFO\[\d+\] /, ''));

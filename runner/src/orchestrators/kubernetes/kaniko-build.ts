@@ -4,6 +4,7 @@
  * succeeded Job of the same image (found by label) means the image is there: it is not built again.
  */
 import type { V1Job, V1Pod } from '@kubernetes/client-node';
+import { buildProgress } from '../build-progress.ts';
 import { fileSha256, imageBuildContext, renderDockerfile } from '../image-context.ts';
 import { type BuiltImage, ImageBuildFailed, type ImageBuildSpec, type Progress } from '../orchestrator.ts';
 import { imageReference } from './image-reference.ts';
@@ -27,7 +28,6 @@ export type KanikoSettings = {
 };
 
 export const CLUSTER_JRE_IMAGE = 'eclipse-temurin:17-jre';
-const lastLineCount = 30;
 
 /** The context the runner streams; a test may hand a broken one. */
 export type ContextSource = (spec: ImageBuildSpec, dockerfile: string) => Promise<NodeJS.ReadableStream>;
@@ -100,13 +100,8 @@ async function finish(
   built: BuiltImage,
   progress: Progress,
 ): Promise<BuiltImage> {
-  const lines: string[] = [];
-  if (pod)
-    await followBuildLog(api, pod, (line) => {
-      lines.push(line);
-      if (lines.length > lastLineCount) lines.shift();
-      progress(line);
-    });
+  const lines = buildProgress(progress);
+  if (pod) await followBuildLog(api, pod, lines.line).finally(lines.flush);
   const job = await waitForJobEnd(api, poll);
   if (jobState(job) === 'succeeded') {
     progress(`image ${destination} pushed`);
@@ -119,11 +114,12 @@ async function finish(
     ({ items }) => items[0] ?? pod,
     () => pod,
   );
-  const error = [...lines].reverse().find((l) => /^(error|ERRO)/i.test(l)) ?? lines.at(-1);
+  const last = lines.lastLines();
+  const error = [...last].reverse().find((l) => /^(error|ERRO)/i.test(l)) ?? last.at(-1);
   const why = [failed?.reason, buildPodOutcome(ended)].filter(Boolean).join('; ');
   throw new ImageBuildFailed(
     `the image build failed${error ? `: ${error}` : ''} (Job ${poll.namespace}/${poll.job}${why ? `: ${why}` : ''})`,
-    lines,
+    last,
   );
 }
 
