@@ -2,7 +2,8 @@
  * Runs apps as Deployments in a Kubernetes cluster, one namespace per tenant and environment.
  * Everything it needs to know lives on the objects (labels, annotations), so a restarted runner finds
  * its apps again by label. A deploy is a rolling update watched to completion; a failed one is rolled
- * back to the previous ReplicaSet's template, so the old version keeps serving.
+ * back to the previous ReplicaSet's template, so the old version keeps serving. A version's image
+ * is prebuilt, or built by a Kaniko Job in the runner's namespace (`kaniko-build.ts`).
  */
 import type { Capability } from '@cameleer/shared';
 import type { V1Deployment, V1Pod, V1ReplicaSet } from '@kubernetes/client-node';
