@@ -8,7 +8,7 @@ import { buildProgress } from '../build-progress.ts';
 import { fileSha256, imageBuildContext, renderDockerfile } from '../image-context.ts';
 import { type BuiltImage, ImageBuildFailed, type ImageBuildSpec, type Progress } from '../orchestrator.ts';
 import { imageReference } from './image-reference.ts';
-import { BUILD_LABEL, buildLabel, kanikoJobObject } from './kaniko-job.ts';
+import { BUILD_DEADLINE_SECONDS, BUILD_LABEL, buildLabel, kanikoJobObject } from './kaniko-job.ts';
 import { buildPodOutcome, followBuildLog, streamBuildContext, waitForBuildPod } from './kaniko-pod.ts';
 import { type KubeApi, KubernetesApiError } from './kube-api.ts';
 import { LABEL } from './names.ts';
@@ -183,13 +183,20 @@ async function createJob(api: KubeApi, job: V1Job, pollMs: number): Promise<bool
   }
 }
 
+/** Until the Job says it ended; it must, by its deadline, unless the cluster lost it. */
 async function waitForJobEnd(
   api: KubeApi,
   poll: { namespace: string; job: string; pollMs: number },
 ): Promise<V1Job | undefined> {
+  const deadline = Date.now() + (BUILD_DEADLINE_SECONDS + 120) * 1000;
   for (;;) {
     const job = await readJob(api, poll);
     if (jobState(job) !== 'active') return job;
+    if (Date.now() > deadline)
+      throw new ImageBuildFailed(
+        `the build Job ${poll.namespace}/${poll.job} did not end by its deadline`,
+        [],
+      );
     await new Promise((resolve) => setTimeout(resolve, poll.pollMs));
   }
 }

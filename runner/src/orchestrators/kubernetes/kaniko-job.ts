@@ -15,6 +15,8 @@ export const KANIKO_CONTAINER = 'kaniko';
 export const BUILD_LABEL = 'cameleer.io/build';
 /** A week: long enough that redeploys and promotions find the pushed image, short enough to not pile up. */
 export const BUILD_RECORD_SECONDS = 7 * 24 * 3600;
+/** A build that takes longer is stuck (a context that never came): the Job fails with `DeadlineExceeded`. */
+export const BUILD_DEADLINE_SECONDS = 900;
 
 export function buildLabel(destination: string): string {
   return contentHash(destination);
@@ -52,7 +54,7 @@ export function kanikoJobObject(input: KanikoJobInput): V1Job {
     },
     spec: {
       backoffLimit: 0,
-      activeDeadlineSeconds: 900,
+      activeDeadlineSeconds: BUILD_DEADLINE_SECONDS,
       ttlSecondsAfterFinished: BUILD_RECORD_SECONDS,
       template: {
         metadata: { labels },
