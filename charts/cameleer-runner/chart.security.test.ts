@@ -18,6 +18,7 @@ const allowedResources = new Set([
   'replicasets',
   'pods',
   'pods/log',
+  'pods/attach',
   'services',
   'configmaps',
   'secrets',
@@ -68,6 +69,10 @@ describe.each(examples)('the runner pod with %s', (example) => {
         expect(rule.verbs.every((v) => readOnly.includes(v))).toBe(true);
       }
       if (rule.resources.includes('pods/log')) expect(rule.verbs).toEqual(['get']);
+      if (rule.resources.includes('pods/attach')) {
+        expect(rule.verbs).toEqual(['get', 'create']);
+        expect(roles.find((r) => rulesOf(r).includes(rule))?.metadata.name).toMatch(/-build$/);
+      }
       if (rule.resources.includes('namespaces')) expect(rule.verbs).not.toContain('delete');
     }
   });
@@ -102,21 +107,41 @@ describe('RBAC scope', () => {
     const rendered = await chart.render({ files: ['namespaced-values.yaml'] });
     expect(rendered.objects.filter((o) => o.kind.startsWith('Cluster'))).toEqual([]);
     const roles = rendered.objects.filter((o) => o.kind === 'Role');
-    expect(roles.map((r) => r.metadata.namespace).sort()).toEqual([
-      'cameleer',
-      'cameleer-acme-dev',
-      'cameleer-acme-prod',
+    expect(roles.map((r) => `${r.metadata.namespace}/${r.metadata.name}`).sort()).toEqual([
+      'cameleer-acme-dev/cameleer-cr',
+      'cameleer-acme-prod/cameleer-cr',
+      'cameleer/cameleer-cr-build',
+      'cameleer/cameleer-cr-registry',
     ]);
     for (const role of roles) {
       expect(rulesOf(role).some((r) => r.resources.includes('namespaces'))).toBe(false);
+      if (role.metadata.namespace !== 'cameleer')
+        expect(rulesOf(role).some((r) => r.resources.includes('pods/attach'))).toBe(false);
     }
-    const registry = roles.find((r) => r.metadata.namespace === 'cameleer');
+    const registry = roles.find((r) => r.metadata.name === 'cameleer-cr-registry');
     expect(registry && rulesOf(registry)).toEqual([
       { apiGroups: [''], resources: ['secrets'], resourceNames: ['registry-push'], verbs: ['get'] },
     ]);
     for (const binding of rendered.objects.filter((o) => o.kind === 'RoleBinding')) {
       expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: 'cameleer', namespace: 'cameleer' }]);
     }
+  });
+
+  it('lets the runner build images in its own namespace only, when a registry is set', async () => {
+    const rendered = await chart.render({ files: ['custom-values.yaml'] });
+    const build = rendered.objects.filter((o) => o.kind === 'Role');
+    expect(build.map((r) => `${r.metadata.namespace}/${r.metadata.name}`)).toEqual(['cameleer/runner-build']);
+    expect(build[0] && rulesOf(build[0])).toEqual([
+      { apiGroups: ['batch'], resources: ['jobs'], verbs: ['get', 'list', 'watch', 'create', 'delete'] },
+      { apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'watch'] },
+      { apiGroups: [''], resources: ['pods/log'], verbs: ['get'] },
+      { apiGroups: [''], resources: ['pods/attach'], verbs: ['get', 'create'] },
+    ]);
+    const clusterRole = rendered.objects.find((o) => o.kind === 'ClusterRole');
+    expect(clusterRole && rulesOf(clusterRole).some((r) => r.resources.includes('pods/attach'))).toBe(false);
+    expect(rendered.objects.find((o) => o.kind === 'RoleBinding')?.roleRef).toMatchObject({
+      name: 'runner-build',
+    });
   });
 
   it('is nothing when rbac.create is false', async () => {

@@ -103,6 +103,8 @@ describe('the Deployment', () => {
       CAMELEER_KUBERNETES_STORAGE_CLASS: 'fast-ssd',
       CAMELEER_KUBERNETES_REGISTRY: 'registry.example.com/cameleer',
       CAMELEER_KUBERNETES_REGISTRY_SECRET: 'runner-registry',
+      CAMELEER_KUBERNETES_KANIKO_IMAGE: 'registry.example.com/mirror/kaniko-executor:v1.23.2',
+      CAMELEER_KUBERNETES_BUILD_CACHE: 'registry.example.com/cameleer/cache',
       CAMELEER_CLICKHOUSE_URL: 'https://clickhouse.corp.example:8443',
       CAMELEER_KUBERNETES_INTAKE_URL: 'http://runner-intake.cameleer.svc:4318',
     });

@@ -10,7 +10,10 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { KubeConfig } from '@kubernetes/client-node';
+import { KanikoStandIn } from './kaniko-stand-in.ts';
+import { AttachStandIn } from './kube-attach-stand-in.ts';
 import { DeploymentController, type PodBehaviour } from './kube-controller-stand-in.ts';
+import { JobController } from './kube-job-stand-in.ts';
 
 export type KubeObject = {
   apiVersion?: string;
@@ -63,6 +66,10 @@ type LogLine = { time: string; line: string };
 export class KubeApiStandIn {
   readonly server: Server;
   readonly controller: DeploymentController;
+  readonly jobs: JobController;
+  /** What build pods run: reads the context from stdin, "pushes" the image. */
+  readonly kaniko: KanikoStandIn;
+  readonly attach: AttachStandIn;
   /** Every request, `METHOD path`, for tests that look at what the client did. */
   readonly requests: string[] = [];
   private readonly store = new Map<string, KubeObject>();
@@ -83,6 +90,10 @@ export class KubeApiStandIn {
       this.handle(req, res).catch((err: Error) => this.status(res, 500, 'InternalError', err.message));
     });
     this.controller = new DeploymentController(this);
+    this.jobs = new JobController(this);
+    this.kaniko = new KanikoStandIn(this);
+    this.attach = new AttachStandIn(this);
+    this.server.on('upgrade', (req, socket, head) => this.attach.upgrade(req, socket, head));
   }
 
   static async start(): Promise<KubeApiStandIn> {
@@ -109,6 +120,8 @@ export class KubeApiStandIn {
 
   async close(): Promise<void> {
     this.controller.stop();
+    this.jobs.stop();
+    this.attach.close();
     for (const w of this.watchers) w.res.destroy();
     for (const f of this.logFollowers) f.res.destroy();
     this.server.closeAllConnections();
@@ -178,7 +191,38 @@ export class KubeApiStandIn {
     this.store.set(key(plural, ns, object.metadata.name), stored);
     this.publish({ type, object: stored, plural, rv });
     if (plural === 'deployments' || plural === 'replicasets') this.controller.nudge();
+    if (plural === 'jobs' || plural === 'pods') this.jobs.nudge();
     return stored;
+  }
+
+  /** The pod's (only) container ends: its log stream ends, and its Job controller counts it. */
+  terminatePod(pod: KubeObject, exitCode: number): void {
+    const ns = pod.metadata.namespace ?? '';
+    const fresh = this.get('pods', ns, pod.metadata.name);
+    if (!fresh) return;
+    const statuses = (fresh.status?.containerStatuses ?? []) as Record<string, unknown>[];
+    const now = new Date().toISOString();
+    const terminated = {
+      exitCode,
+      reason: exitCode === 0 ? 'Completed' : 'Error',
+      startedAt: now,
+      finishedAt: now,
+    };
+    this.put(
+      'pods',
+      {
+        ...fresh,
+        status: {
+          ...fresh.status,
+          phase: exitCode === 0 ? 'Succeeded' : 'Failed',
+          conditions: [{ type: 'Ready', status: 'False', reason: 'PodCompleted' }],
+          containerStatuses: statuses.map((c) => ({ ...c, ready: false, state: { terminated } })),
+        },
+      },
+      'MODIFIED',
+    );
+    const k = key('pods', ns, pod.metadata.name);
+    for (const f of this.logFollowers) if (f.key === k) f.res.end();
   }
 
   remove(plural: string, namespace: string | undefined, name: string): KubeObject | undefined {
@@ -203,6 +247,7 @@ export class KubeApiStandIn {
       }
     }
     this.controller.nudge();
+    this.jobs.nudge();
     return gone;
   }
 
@@ -431,7 +476,9 @@ export class KubeApiStandIn {
     const shown = tail ? lines.slice(-Number(tail)) : lines;
     res.writeHead(200, { 'content-type': 'text/plain' });
     res.write(shown.map((l) => formatLog(l, timestamps)).join(''));
-    if (query.get('follow') !== 'true') {
+    const phase = this.store.get(k)?.status?.phase;
+    // A container that has ended writes no more: a follow ends with what there is.
+    if (query.get('follow') !== 'true' || phase === 'Succeeded' || phase === 'Failed') {
       res.end();
       return;
     }

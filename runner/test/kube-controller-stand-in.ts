@@ -107,7 +107,8 @@ export class DeploymentController {
       return true;
     }
     const image = template.spec?.containers?.[0]?.image ?? '';
-    const behaviour = this.behaviours.get(image) ?? 'ready';
+    const behaviour =
+      this.behaviours.get(image) ?? (this.api.kaniko.pullable(image) ? 'ready' : 'ImagePullBackOff');
     const podsOf = (rs: KubeObject) =>
       this.api
         .all('pods', ns)

@@ -105,13 +105,19 @@ export const runnerConfigSchema = z
       "Kubernetes: the StorageClass of apps' writeable volumes (default: the cluster's default class)",
     ),
     CAMELEER_KUBERNETES_REGISTRY: text.describe(
-      'Kubernetes: the registry app images are pulled from, `<registry>/<tenant>-<app>:<version>` (default: none, CAMELEER_KUBERNETES_IMAGE must be set)',
+      "Kubernetes: the registry a Kaniko Job in the runner's namespace builds and pushes each version's image to, `<registry>/<tenant>-<app>:<version>`, and apps pull it from (default: none, CAMELEER_KUBERNETES_IMAGE must be set)",
+    ),
+    CAMELEER_KUBERNETES_KANIKO_IMAGE: text.describe(
+      'Kubernetes: the Kaniko executor image of build Jobs, for clusters that pull from a mirror (default `gcr.io/kaniko-project/executor:v1.23.2`)',
+    ),
+    CAMELEER_KUBERNETES_BUILD_CACHE: text.describe(
+      'Kubernetes: a repository in the registry where Kaniko caches layers, so a new version rebuilds only its own (default: none, no cache)',
     ),
     CAMELEER_KUBERNETES_IMAGE: text.describe(
       'Kubernetes: a prebuilt image reference per version, with `{tenant}`, `{app}` and `{version}` filled in; wins over CAMELEER_KUBERNETES_REGISTRY (default: none)',
     ),
     CAMELEER_KUBERNETES_REGISTRY_SECRET: text.describe(
-      'Kubernetes: the Secret (type `kubernetes.io/dockerconfigjson`) of the registry, copied into each app namespace as its `imagePullSecrets` (default: none, public images)',
+      "Kubernetes: the Secret (type `kubernetes.io/dockerconfigjson`) of the registry, in the runner's namespace: Kaniko pushes with it, and it is copied into each app namespace as its `imagePullSecrets` (default: none, an anonymous registry)",
     ),
     CAMELEER_KUBERNETES_REPLICAS: text
       .pipe(z.coerce.number<string | undefined>().int().min(1).max(50).optional())
@@ -133,7 +139,7 @@ export const runnerConfigSchema = z
         "Kubernetes: the address of the runner's telemetry intake Service, as apps in the cluster reach it; its host is given to apps (default `http://cameleer-runner-intake.cameleer.svc:4318`)",
       ),
     CAMELEER_KUBERNETES_NAMESPACE: text.describe(
-      "Kubernetes: the runner's own namespace, where the registry Secret is copied from (default: the pod's, from its service account)",
+      "Kubernetes: the runner's own namespace, where images are built and the registry Secret is copied from (default: the pod's, from its service account)",
     ),
     CAMELEER_KUBERNETES_NAMESPACES: text
       .transform((list) =>

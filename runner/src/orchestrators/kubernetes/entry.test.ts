@@ -60,6 +60,38 @@ describe('the Kubernetes registry entry', () => {
     await orchestrator.close();
   });
 
+  it('builds with Kaniko in the runner namespace, with the configured executor and layer cache, given a registry only', async () => {
+    const file = join(dir, 'kubeconfig');
+    await writeFile(file, standIn.kubeConfig().exportConfig());
+    standIn.put(
+      'namespaces',
+      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'cameleer' } },
+      'ADDED',
+    );
+    const jar = join(dir, 'app.jar');
+    await writeFile(jar, 'PK\u0003\u0004 app');
+    const orchestrator = await kubernetesEntry.open(
+      context({
+        CAMELEER_KUBECONFIG: file,
+        CAMELEER_KUBERNETES_NAMESPACE: 'cameleer',
+        CAMELEER_KUBERNETES_REGISTRY: 'registry.example/cameleer',
+        CAMELEER_KUBERNETES_KANIKO_IMAGE: 'mirror.example/kaniko/executor:v1.23.2',
+        CAMELEER_KUBERNETES_BUILD_CACHE: 'registry.example/cameleer/cache',
+      }),
+    );
+    const spec = { tenant: 'acme', app: 'orders', version: 'ver_1', appJarPath: jar, agentJarPath: jar };
+    const image = await orchestrator.prepareImage?.(spec, () => {});
+    expect(image?.tag).toBe('registry.example/cameleer/acme-orders:ver_1');
+    const job = standIn.get('jobs', 'cameleer', 'build-acme-orders-ver-1')?.spec as {
+      template: { spec: { containers: { image: string; args: string[] }[] } };
+    };
+    expect(job.template.spec.containers[0]).toMatchObject({
+      image: 'mirror.example/kaniko/executor:v1.23.2',
+      args: expect.arrayContaining(['--cache=true', '--cache-repo=registry.example/cameleer/cache']),
+    });
+    await orchestrator.close();
+  });
+
   it('is unanswered when the configured cluster does not answer', async () => {
     const file = join(dir, 'kubeconfig');
     await writeFile(file, standIn.kubeConfig().exportConfig());

@@ -34,6 +34,14 @@ export const kubernetesEntry: OrchestratorEntry = {
         ...(config.CAMELEER_KUBERNETES_IMAGE ? { template: config.CAMELEER_KUBERNETES_IMAGE } : {}),
         ...(config.CAMELEER_KUBERNETES_REGISTRY ? { registry: config.CAMELEER_KUBERNETES_REGISTRY } : {}),
       },
+      build: {
+        ...(config.CAMELEER_KUBERNETES_KANIKO_IMAGE
+          ? { executorImage: config.CAMELEER_KUBERNETES_KANIKO_IMAGE }
+          : {}),
+        ...(config.CAMELEER_KUBERNETES_BUILD_CACHE
+          ? { cacheRepository: config.CAMELEER_KUBERNETES_BUILD_CACHE }
+          : {}),
+      },
       ...(config.CAMELEER_KUBERNETES_INTAKE_URL
         ? { runnerHost: new URL(config.CAMELEER_KUBERNETES_INTAKE_URL).hostname }
         : {}),

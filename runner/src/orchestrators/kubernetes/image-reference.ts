@@ -1,11 +1,9 @@
 /**
  * Where a version's image comes from in a cluster: a prebuilt reference (CI pushed it), or the
- * configured registry under the same name Docker builds use. Building it in the cluster (Kaniko) is
- * not there yet; without either setting a deploy fails with what to set.
+ * configured registry, where a Kaniko Job pushes it under the same name Docker builds use. Without
+ * either setting a deploy fails with what to set.
  */
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { pipeline } from 'node:stream/promises';
+import { fileSha256 } from '../image-context.ts';
 import { type BuiltImage, ImageBuildFailed, type ImageBuildSpec } from '../orchestrator.ts';
 
 export type ImageSource = { template?: string; registry?: string };
@@ -36,10 +34,4 @@ export async function referencedImage(source: ImageSource, spec: ImageBuildSpec)
   const tag = imageReference(source, spec);
   const sha256 = spec.sha256 ?? (await fileSha256(spec.appJarPath));
   return { tag, id: tag, sha256 };
-}
-
-async function fileSha256(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  await pipeline(createReadStream(path), hash);
-  return hash.digest('hex');
 }

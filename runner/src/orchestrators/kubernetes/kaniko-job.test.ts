@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { validateKubernetesObject } from '../../../test/kube-objects.ts';
-import { kanikoJobObject } from './kaniko-job.ts';
+import { BUILD_LABEL, BUILD_RECORD_SECONDS, buildLabel, kanikoJobObject } from './kaniko-job.ts';
 
 const base = {
   ref: { tenant: 'acme', app: 'orders' },
@@ -24,6 +24,19 @@ describe('the Kaniko build Job', () => {
     expect(job.metadata?.name).toBe('build-acme-orders-ver-1');
     expect(job.spec).toMatchObject({ backoffLimit: 0, template: { spec: { restartPolicy: 'Never' } } });
     expect(job.spec?.template.spec?.volumes).toBeUndefined();
+  });
+
+  it('is labelled with its image, found again by it, and kept a week as the record of the push', () => {
+    const job = kanikoJobObject(base);
+    expect(job.metadata?.labels?.[BUILD_LABEL]).toBe(buildLabel(base.destination));
+    expect(job.metadata?.labels?.[BUILD_LABEL]).toMatch(/^[0-9a-f]{10}$/);
+    expect(job.spec?.template.metadata?.labels?.[BUILD_LABEL]).toBe(buildLabel(base.destination));
+    expect(job.metadata?.annotations?.['cameleer.io/image']).toBe(base.destination);
+    expect(job.spec).toMatchObject({
+      ttlSecondsAfterFinished: BUILD_RECORD_SECONDS,
+      activeDeadlineSeconds: 900,
+    });
+    expect(buildLabel(`${base.destination}-other`)).not.toBe(buildLabel(base.destination));
   });
 
   it('is valid with registry credentials and a layer cache: the Secret is Kaniko’s docker config', () => {

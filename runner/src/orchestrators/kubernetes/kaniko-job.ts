@@ -1,14 +1,26 @@
 /**
  * The Job that builds a version's image in the cluster with Kaniko: the build context (the
- * Dockerfile Docker's builder renders, the agent and the app JAR) arrives as a tar on the
- * container's stdin, streamed by the runner, and the image is pushed to the configured registry.
- * Kaniko runs as root, which the apps' namespaces (restricted Pod Security) refuse: the Job runs in
- * the runner's namespace. Not yet started by the orchestrator (see docs/kubernetes-orchestrator.md).
+ * Dockerfile Docker's builder renders, the agent and the app JAR) arrives as a gzipped tar on the
+ * container's stdin, streamed by the runner (`kaniko-build.ts`), and the image is pushed to the
+ * configured registry. Kaniko runs as root, which the apps' namespaces (restricted Pod Security)
+ * refuse, and an image serves every environment it is promoted to: the Job runs in the runner's
+ * namespace. A succeeded Job is the record that its image was pushed, until its TTL ends.
  */
 import type { V1Job } from '@kubernetes/client-node';
-import { appLabels, dnsLabel } from './names.ts';
+import { appLabels, contentHash, dnsLabel } from './names.ts';
 
 export const KANIKO_IMAGE = 'gcr.io/kaniko-project/executor:v1.23.2';
+export const KANIKO_CONTAINER = 'kaniko';
+/** The image a build Job pushes, hashed: label values cannot hold a reference. */
+export const BUILD_LABEL = 'cameleer.io/build';
+/** A week: long enough that redeploys and promotions find the pushed image, short enough to not pile up. */
+export const BUILD_RECORD_SECONDS = 7 * 24 * 3600;
+/** A build that takes longer is stuck (a context that never came): the Job fails with `DeadlineExceeded`. */
+export const BUILD_DEADLINE_SECONDS = 900;
+
+export function buildLabel(destination: string): string {
+  return contentHash(destination);
+}
 
 export type KanikoJobInput = {
   ref: { tenant: string; app: string };
@@ -29,6 +41,7 @@ export function kanikoJobObject(input: KanikoJobInput): V1Job {
   const labels = {
     ...appLabels({ ...ref, environment: 'build' }),
     'app.kubernetes.io/component': 'image-build',
+    [BUILD_LABEL]: buildLabel(input.destination),
   };
   return {
     apiVersion: 'batch/v1',
@@ -41,8 +54,8 @@ export function kanikoJobObject(input: KanikoJobInput): V1Job {
     },
     spec: {
       backoffLimit: 0,
-      activeDeadlineSeconds: 900,
-      ttlSecondsAfterFinished: 600,
+      activeDeadlineSeconds: BUILD_DEADLINE_SECONDS,
+      ttlSecondsAfterFinished: BUILD_RECORD_SECONDS,
       template: {
         metadata: { labels },
         spec: {
@@ -50,7 +63,7 @@ export function kanikoJobObject(input: KanikoJobInput): V1Job {
           automountServiceAccountToken: false,
           containers: [
             {
-              name: 'kaniko',
+              name: KANIKO_CONTAINER,
               image: input.executorImage ?? KANIKO_IMAGE,
               args: [
                 '--context=tar://stdin',

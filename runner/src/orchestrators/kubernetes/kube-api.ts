@@ -62,6 +62,11 @@ export class KubeApi {
     });
   }
 
+  /** Creates the object; `409 AlreadyExists` is the caller's to handle. */
+  async create<T extends KubernetesObject>(object: T): Promise<T> {
+    return this.call(() => this.objects.create(object));
+  }
+
   async read<T extends KubernetesObject>(object: Header): Promise<T | undefined> {
     try {
       return await this.call(() => this.objects.read<T>(object));

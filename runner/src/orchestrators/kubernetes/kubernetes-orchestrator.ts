@@ -2,7 +2,8 @@
  * Runs apps as Deployments in a Kubernetes cluster, one namespace per tenant and environment.
  * Everything it needs to know lives on the objects (labels, annotations), so a restarted runner finds
  * its apps again by label. A deploy is a rolling update watched to completion; a failed one is rolled
- * back to the previous ReplicaSet's template, so the old version keeps serving.
+ * back to the previous ReplicaSet's template, so the old version keeps serving. A version's image
+ * is prebuilt, or built by a Kaniko Job in the runner's namespace (`kaniko-build.ts`).
  */
 import type { Capability } from '@cameleer/shared';
 import type { V1Deployment, V1Pod, V1ReplicaSet } from '@kubernetes/client-node';
@@ -26,6 +27,7 @@ import { deploymentObject } from './deployment-object.ts';
 import { watchDeployments } from './deployment-watch.ts';
 import { type ImageSource, referencedImage } from './image-reference.ts';
 import { instanceOf } from './instance.ts';
+import { buildWithKaniko, type ContextSource, type KanikoSettings } from './kaniko-build.ts';
 import type { KubeApi } from './kube-api.ts';
 import { ANNOTATION, appLabels, appObjectName, labelSelector, namespaceName } from './names.ts';
 import { prepareNamespace } from './namespace-setup.ts';
@@ -40,8 +42,11 @@ import { volumeClaimObject } from './volume-claims.ts';
 export type KubernetesOrchestratorOptions = {
   api: KubeApi;
   settings: KubernetesSettings;
+  /** A prebuilt image (`template`), or the registry Kaniko Jobs push the versions' images to. */
   image?: ImageSource;
-  /** The namespace the runner runs in, where the image pull secret is copied from. */
+  /** How images are built in the cluster when only a registry is given. */
+  build?: Omit<KanikoSettings, 'registry' | 'namespace'> & { context?: ContextSource };
+  /** The namespace the runner runs in: the image pull secret is copied from it, and images are built in it. */
   runnerNamespace?: string;
   /** Host name apps reach the runner's telemetry intake at. */
   runnerHost?: string;
@@ -65,6 +70,8 @@ export class KubernetesOrchestrator implements Orchestrator {
   private readonly api: KubeApi;
   private readonly settings: KubernetesSettings;
   private readonly watches = new Set<() => void>();
+  /** Builds under way, by image: a second deploy of the version waits for the first one's. */
+  private readonly builds = new Map<string, Promise<BuiltImage>>();
 
   constructor(private readonly options: KubernetesOrchestratorOptions) {
     this.api = options.api;
@@ -76,11 +83,32 @@ export class KubernetesOrchestrator implements Orchestrator {
     };
   }
 
-  prepareImage(spec: ImageBuildSpec, progress: Progress): Promise<BuiltImage> {
-    return referencedImage(this.options.image ?? {}, spec).then((image) => {
+  /** The prebuilt image when one is named; otherwise the image a Kaniko Job pushed, or pushes now. */
+  async prepareImage(spec: ImageBuildSpec, progress: Progress): Promise<BuiltImage> {
+    const { template, registry } = this.options.image ?? {};
+    if (template || !registry) {
+      const image = await referencedImage(this.options.image ?? {}, spec);
       progress(`image ${image.tag}`);
       return image;
-    });
+    }
+    const key = `${registry}/${spec.tenant}/${spec.app}/${spec.version}`;
+    const running = this.builds.get(key);
+    if (running) {
+      progress('waiting for the build of this version already under way');
+      return running;
+    }
+    const { context, ...build } = this.options.build ?? {};
+    const settings: KanikoSettings = {
+      ...build,
+      registry,
+      namespace: this.buildNamespace,
+      ...(this.settings.imagePullSecret ? { registrySecret: this.settings.imagePullSecret } : {}),
+    };
+    const pending = buildWithKaniko(this.api, spec, settings, progress, context).finally(() =>
+      this.builds.delete(key),
+    );
+    this.builds.set(key, pending);
+    return pending;
   }
 
   async deploy(spec: DeploySpec, progress: Progress): Promise<Instance> {
@@ -272,6 +300,14 @@ export class KubernetesOrchestrator implements Orchestrator {
   async close(): Promise<void> {
     for (const stop of this.watches) stop();
     this.watches.clear();
+  }
+
+  /** The runner's namespace; outside a cluster, the kubeconfig context's. */
+  private get buildNamespace(): string {
+    const kc = this.api.kubeConfig;
+    return (
+      this.options.runnerNamespace ?? kc.getContextObject(kc.getCurrentContext())?.namespace ?? 'default'
+    );
   }
 
   private get autoscaled(): boolean {
