@@ -28,7 +28,11 @@ export function ensureNodeBase(docker: Docker, tag = nodeBaseImage): Promise<str
     const npm = join(dirname(dirname(node)), 'lib/node_modules/npm');
     await cp(npm, join(root, 'usr/local/lib/node_modules/npm'), { recursive: true, verbatimSymlinks: true });
     for (const tool of ['npm', 'npx'])
-      await run('ln', ['-s', `../lib/node_modules/npm/bin/${tool}-cli.js`, join(root, 'usr/local/bin', tool)]);
+      await run('ln', [
+        '-s',
+        `../lib/node_modules/npm/bin/${tool}-cli.js`,
+        join(root, 'usr/local/bin', tool),
+      ]);
     await copySharedLibraries(root, [node]);
     return ['ENV PATH=/usr/local/bin:/usr/bin:/bin', 'CMD ["node"]'];
   });
@@ -39,14 +43,20 @@ export function ensureJdkBase(docker: Docker, tag = jdkBaseImage): Promise<strin
   return ensureImage(docker, tag, async (root) => {
     const java = join(root, 'opt/java');
     await mkdir(dirname(java), { recursive: true });
-    const modules = 'java.base,java.instrument,java.management,java.net.http,jdk.compiler,jdk.jartool,jdk.zipfs';
+    const modules =
+      'java.base,java.instrument,java.management,java.net.http,jdk.compiler,jdk.jartool,jdk.zipfs';
     await run('jlink', ['--add-modules', modules, '--no-header-files', '--no-man-pages', '--output', java], {
       timeout: 180_000,
     });
     // jlink leaves out ct.sym, which `javac --release` reads (through jdk.zipfs).
-    const javac = (await run('readlink', ['-f', (await run('bash', ['-c', 'command -v javac'])).stdout.trim()])).stdout.trim();
+    const javac = (
+      await run('readlink', ['-f', (await run('bash', ['-c', 'command -v javac'])).stdout.trim()])
+    ).stdout.trim();
     await run('cp', [join(dirname(dirname(javac)), 'lib/ct.sym'), join(java, 'lib/ct.sym')]);
-    const { stdout } = await run('bash', ['-c', `ls "${java}"/bin/* "${java}"/lib/*.so "${java}"/lib/server/*.so`]);
+    const { stdout } = await run('bash', [
+      '-c',
+      `ls "${java}"/bin/* "${java}"/lib/*.so "${java}"/lib/server/*.so`,
+    ]);
     await copySharedLibraries(root, stdout.split('\n').filter(Boolean));
     return ['ENV PATH=/opt/java/bin:/usr/bin:/bin'];
   });
