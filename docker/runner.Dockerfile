@@ -45,9 +45,11 @@ LABEL org.opencontainers.image.title="cameleer-runner" \
       org.opencontainers.image.version="${VERSION}" \
       org.opencontainers.image.licenses="LicenseRef-Proprietary"
 COPY --from=build /out/ /
+# Apps' JRE base: the runner's own default (cameleer/jre:17) is made from a local JDK this image has not.
 ENV NODE_ENV=production \
     CAMELEER_STATE_DIR=/var/lib/cameleer-runner \
-    CAMELEER_AGENT_JAR=/app/agent/cameleer-agent.jar
+    CAMELEER_AGENT_JAR=/app/agent/cameleer-agent.jar \
+    CAMELEER_JRE_IMAGE=eclipse-temurin:17-jre
 USER 10001:10001
 WORKDIR /var/lib/cameleer-runner
 VOLUME ["/var/lib/cameleer-runner"]

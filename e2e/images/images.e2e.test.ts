@@ -43,6 +43,7 @@ describe('the edge and runner images', () => {
   let docker: Docker;
   let edgeUrl = '';
   let frontPort = 0;
+  let jreImage = '';
   let edge: Docker.Container | undefined;
   let runner: Docker.Container | undefined;
   let deployment: Deployment | undefined;
@@ -77,7 +78,12 @@ describe('the edge and runner images', () => {
   beforeAll(async () => {
     if (!pgUrl) throw new Error('CAMELEER_TEST_PG_URL is not set: run the tests with `npm test`');
     docker = testDocker();
-    await Promise.all([ensureNodeBase(docker), ensureJdkBase(docker), ensureJreImage(docker)]);
+    const [, , jre] = await Promise.all([
+      ensureNodeBase(docker),
+      ensureJdkBase(docker),
+      ensureJreImage(docker),
+    ]);
+    jreImage = jre;
     await Promise.all([buildImage('edge', tags.edge, id), buildImage('runner', tags.runner, id)]);
     const admin = new pg.Client({ connectionString: pgUrl });
     await admin.connect();
@@ -174,6 +180,8 @@ describe('the edge and runner images', () => {
         CAMELEER_REGISTRATION_TOKEN: token,
         CAMELEER_RUNNER_NAME: names.runner,
         CAMELEER_ORCHESTRATOR: 'docker',
+        // No registry here: the JRE base the Docker tests make locally, not the image's default.
+        CAMELEER_JRE_IMAGE: jreImage,
         CAMELEER_FRONT_PORT: String(frontPort),
       },
       binds: [`${socket}:/var/run/docker.sock`, `${volumes.runner}:/var/lib/cameleer-runner`],
