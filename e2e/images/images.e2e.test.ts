@@ -207,6 +207,12 @@ describe('the edge and runner images', () => {
     expect(await answer.text()).toContain('version 1');
   }, 240_000);
 
+  it('reports both containers healthy through their HEALTHCHECK', async () => {
+    const healthy = async (c: Docker.Container | undefined) =>
+      (await c?.inspect())?.State.Health?.Status === 'healthy';
+    await withLogs('both healthy', async () => (await healthy(edge)) && (await healthy(runner)), 90_000);
+  }, 100_000);
+
   it('keeps the app running while the runner container is stopped; started again, it rediscovers it', async () => {
     if (!runner || !deployment) throw new Error('the previous test did not deploy');
     const before = (await appContainers()).map((c) => c.Id);
@@ -238,10 +244,4 @@ describe('the edge and runner images', () => {
     const answer = await fetchApp(after.url ?? '', { signal: AbortSignal.timeout(5_000) });
     expect(await answer.text()).toContain('version 1');
   }, 120_000);
-
-  it('reports both containers healthy through their HEALTHCHECK', async () => {
-    const healthy = async (c: Docker.Container | undefined) =>
-      (await c?.inspect())?.State.Health?.Status === 'healthy';
-    await withLogs('both healthy', async () => (await healthy(edge)) && (await healthy(runner)), 90_000);
-  }, 100_000);
 });
