@@ -3,6 +3,7 @@ import { readFile, stat } from 'node:fs/promises';
 import type Docker from 'dockerode';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestClickHouse, type TestClickHouse } from '../../edge/test/clickhouse.ts';
 import { until } from '../../edge/test/runners.ts';
 import { ensureJreImage, testDocker } from '../../runner/test/docker-fixtures.ts';
 import { buildSampleJar } from '../../runner/test/java-fixtures.ts';
@@ -47,6 +48,7 @@ describe('the edge and runner images', () => {
   let edge: Docker.Container | undefined;
   let runner: Docker.Container | undefined;
   let deployment: Deployment | undefined;
+  let clickhouse: TestClickHouse | undefined;
 
   const api = async (
     path: string,
@@ -84,7 +86,12 @@ describe('the edge and runner images', () => {
       ensureJreImage(docker),
     ]);
     jreImage = jre;
-    await Promise.all([buildImage('edge', tags.edge, id), buildImage('runner', tags.runner, id)]);
+    // A ClickHouse server as the images expect one (they have no embedded chDB): chDB's HTTP stand-in.
+    [clickhouse] = await Promise.all([
+      startTestClickHouse(),
+      buildImage('edge', tags.edge, id),
+      buildImage('runner', tags.runner, id),
+    ]);
     const admin = new pg.Client({ connectionString: pgUrl });
     await admin.connect();
     await admin.query(`CREATE DATABASE ${database}`);
@@ -102,6 +109,7 @@ describe('the edge and runner images', () => {
         HOST: '127.0.0.1',
         CAMELEER_PUBLIC_URL: edgeUrl,
         CAMELEER_ADMIN_TOKEN: adminToken,
+        CAMELEER_CLICKHOUSE_URL: clickhouse.url,
       },
       binds: [`${volumes.edge}:/var/lib/cameleer`],
     });
@@ -133,6 +141,7 @@ describe('the edge and runner images', () => {
         .remove({ force: true })
         .catch(() => {});
     await removeImages(docker, Object.values(tags), id).catch(() => {});
+    await clickhouse?.close();
     if (pgUrl) {
       const admin = new pg.Client({ connectionString: pgUrl });
       await admin.connect();
@@ -183,6 +192,7 @@ describe('the edge and runner images', () => {
         // No registry here: the JRE base the Docker tests make locally, not the image's default.
         CAMELEER_JRE_IMAGE: jreImage,
         CAMELEER_FRONT_PORT: String(frontPort),
+        CAMELEER_CLICKHOUSE_URL: clickhouse?.url ?? '',
       },
       binds: [`${socket}:/var/run/docker.sock`, `${volumes.runner}:/var/lib/cameleer-runner`],
       groupAdd: [String((await stat(socket)).gid)],
@@ -205,6 +215,15 @@ describe('the edge and runner images', () => {
     expect(deployment.state, deployment.reason).toBe('RUNNING');
     const answer = await fetchApp(deployment.url ?? '', { signal: AbortSignal.timeout(5_000) });
     expect(await answer.text()).toContain('version 1');
+    // The app's telemetry: agent → the runner container's intake → ClickHouse → the edge image's API.
+    await withLogs(
+      "the app's log lines through the edge's API",
+      async () => {
+        const res = await api(`telemetry/logs?app=${app}&environment=dev`);
+        return res.ok && ((await res.json()) as { items: unknown[] }).items.length > 0;
+      },
+      60_000,
+    );
   }, 240_000);
 
   it('reports both containers healthy through their HEALTHCHECK', async () => {
