@@ -140,6 +140,11 @@ describe('the edge and runner images', () => {
         .getImage(image.Id)
         .remove({ force: true })
         .catch(() => {});
+    // The tenant-environment's network, unless something else still runs on it.
+    await docker
+      .getNetwork('cameleer-default-dev')
+      .remove()
+      .catch(() => {});
     await removeImages(docker, Object.values(tags), id).catch(() => {});
     await clickhouse?.close();
     if (pgUrl) {
