@@ -41,6 +41,13 @@ export function ensureNodeBase(docker: Docker, tag = nodeBaseImage): Promise<str
         ]);
     }
     await copySharedLibraries(root, [node]);
+    // The rest of glibc that Debian's Node base has and native add-ons link (rolldown's: librt).
+    await run('bash', [
+      '-c',
+      'for lib in /lib/x86_64-linux-gnu/lib{rt,resolv,util,anl}.so.*; do [ -e "$lib" ] && cp -L --parents "$lib" "$1"; done; true',
+      '-',
+      root,
+    ]);
     return ['ENV PATH=/usr/local/bin:/usr/bin:/bin', 'CMD ["node"]'];
   });
 }
