@@ -1,9 +1,13 @@
 const stateDir = '/var/lib/cameleer-runner';
 
+/** The runner's image (docker/runner.Dockerfile), at the version this edge ships with. */
+const runnerImage = 'ghcr.io/cameleer/cameleer-runner:0.1.0';
+
 /**
  * The copy-paste commands that register a runner with a one-time token and start it. Docker runs
- * the npm package in the stock Node image with the host's Docker socket; it registers only while
- * the state volume holds no identity, so a restarted container does not spend the used token again.
+ * the runner's image as docs/operations.md does (read-only, non-root, the engine's socket through
+ * its group, the host's network); it registers only while the state volume holds no identity, so a
+ * restarted or updated container does not spend the used token again.
  */
 export function installCommands(edgeUrl: string, token: string) {
   const register = `npx cameleer-runner register --url ${edgeUrl} --token ${token}`;
@@ -11,10 +15,12 @@ export function installCommands(edgeUrl: string, token: string) {
     register,
     npm: `${register} && npx cameleer-runner start`,
     docker: [
-      'docker run -d --name cameleer-runner --restart unless-stopped',
-      '  -v /var/run/docker.sock:/var/run/docker.sock',
-      `  -v cameleer-runner:${stateDir} -e CAMELEER_STATE_DIR=${stateDir}`,
-      `  node:22 sh -c 'test -f ${stateDir}/identity.json || npx -y cameleer-runner register --url ${edgeUrl} --token ${token}; exec npx -y cameleer-runner start'`,
+      'docker run -d --name cameleer-runner --restart unless-stopped --network host',
+      '  --read-only --tmpfs /tmp --cap-drop ALL --security-opt no-new-privileges',
+      '  --group-add "$(stat -c %g /var/run/docker.sock)" -v /var/run/docker.sock:/var/run/docker.sock',
+      `  -v cameleer-runner:${stateDir}`,
+      `  -e CAMELEER_EDGE_URL=${edgeUrl} -e CAMELEER_REGISTRATION_TOKEN=${token}`,
+      `  ${runnerImage}`,
     ].join(' \\\n'),
     // The chart from a checkout of this repository (charts/cameleer-runner); docs/kubernetes.md has the rest.
     helm: [

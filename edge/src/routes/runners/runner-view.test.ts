@@ -24,7 +24,8 @@ describe.each(databaseKinds)('runner list and install commands on %s', (kind) =>
       install: { npm: string; docker: string; helm: string };
     };
     expect(body.install.npm).toBe(`${body.register} && npx cameleer-runner start`);
-    expect(body.install.docker).toContain(`--token ${body.token}`);
+    expect(body.install.docker).toContain(`CAMELEER_REGISTRATION_TOKEN=${body.token}`);
+    expect(body.install.docker).toContain('ghcr.io/cameleer/cameleer-runner:');
     expect(body.install.docker).toContain('/var/run/docker.sock');
     expect(body.install.helm).toContain('helm install cameleer-runner ./charts/cameleer-runner');
     expect(body.install.helm).toContain(`--set registration.token=${body.token}`);
