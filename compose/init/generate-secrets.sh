@@ -6,14 +6,14 @@
 #   SECRETS_DIR    where the secrets go, one folder per reader (default /secrets)
 #   EDGE_DATA_DIR  the edge's data directory; its signing keys go to keys/ there (default /edge-data)
 #   EDGE_UID, POSTGRES_UID, LOGTO_UID, CLICKHOUSE_UID, RUNNER_UID
-#                  the user each reader runs as (defaults: 1000, 70, 0, 0, 0)
+#                  the user each reader runs as (defaults: 10001, 70, 0, 0, 0)
 #   POSTGRES_HOST, POSTGRES_PORT, CLICKHOUSE_DB   where the URLs point (postgres, 5432)
 set -eu
 umask 077
 
 SECRETS_DIR=${SECRETS_DIR:-/secrets}
 EDGE_DATA_DIR=${EDGE_DATA_DIR:-/edge-data}
-EDGE_UID=${EDGE_UID:-1000}
+EDGE_UID=${EDGE_UID:-10001}
 POSTGRES_UID=${POSTGRES_UID:-70}
 LOGTO_UID=${LOGTO_UID:-0}
 CLICKHOUSE_UID=${CLICKHOUSE_UID:-0}

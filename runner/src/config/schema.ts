@@ -42,7 +42,7 @@ export const runnerConfigSchema = z
       'Docker: the Traefik container (name or id) on the same engine that routes apps; the runner joins it to each tenant-environment network, so Traefik reaches the apps and apps of other networks stay apart (default: none, Traefik is joined by hand)',
     ),
     CAMELEER_RUNNER_CONTAINER: text.describe(
-      "Docker: the runner's own container (name or id) when it runs in one on the engine it deploys to; the runner joins it to each tenant-environment network and apps send telemetry to it by that name, so no port is published (default: none, apps reach the intake at the host's gateway)",
+      "Docker: the runner's own container (name or id) when it runs in one on the engine it deploys to; the runner joins it to each tenant-environment network and apps send telemetry to it by that name and it reaches apps by their container names, so no port is published (default: none, apps reach the intake at the host's gateway)",
     ),
     CAMELEER_JRE_IMAGE: text.describe(
       'Docker: the JRE base image apps are built on (default `cameleer/jre:17`, made locally from the JDK when absent)',

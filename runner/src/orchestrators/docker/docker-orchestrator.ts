@@ -347,14 +347,14 @@ export class DockerOrchestrator extends TypedEmitter<EngineEvents> implements Or
     const labels = info.Config.Labels ?? {};
     const ref = refFromLabels(labels);
     if (!ref) throw new Error(`container ${id} has no cameleer labels`);
-    const port = info.NetworkSettings.Ports?.[`${APP_PORT}/tcp`]?.[0]?.HostPort;
+    const url = instanceUrl(info, this.options.runnerContainer);
     return {
       ref,
       deploymentId: labels[LABEL.deployment] ?? '',
       version: labels[LABEL.version] ?? '',
       state: this.starting.has(info.Id) && info.State.Running ? 'starting' : stateOf(info.State),
       id: info.Id,
-      ...(port ? { url: `http://127.0.0.1:${port}` } : {}),
+      ...(url ? { url } : {}),
       ...(info.State.StartedAt && !info.State.StartedAt.startsWith('0001')
         ? { startedAt: info.State.StartedAt }
         : {}),
@@ -462,4 +462,19 @@ function ignoreStatus(...codes: number[]): (err: unknown) => void {
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/**
+ * Where the runner reaches an instance: its published loopback port, or, when the runner runs in a
+ * container joined to the app networks (CAMELEER_RUNNER_CONTAINER), the container by name on those
+ * networks, since the host's loopback is not the runner's there.
+ */
+export function instanceUrl(
+  info: { Name?: string; NetworkSettings: { Ports?: Record<string, { HostPort: string }[] | null> } },
+  runnerContainer: string | undefined,
+): string | undefined {
+  const name = info.Name?.replace(/^\//, '');
+  if (runnerContainer && name) return `http://${name}:${APP_PORT}`;
+  const port = info.NetworkSettings.Ports?.[`${APP_PORT}/tcp`]?.[0]?.HostPort;
+  return port ? `http://127.0.0.1:${port}` : undefined;
 }
