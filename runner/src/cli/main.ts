@@ -4,6 +4,7 @@ import { defaultStateDir } from '../state/state-dir.ts';
 import { chooseStateDir } from '../state/state-dir-lookup.ts';
 import { runnerVersion } from '../version.ts';
 import { doctorCommand } from './doctor-command.ts';
+import { installServiceCommand, uninstallServiceCommand } from './install-service-command.ts';
 import { licenseVerifyCommand } from './license-command.ts';
 import { logsCommand } from './logs-command.ts';
 import { registerCommand } from './register-command.ts';
@@ -100,6 +101,31 @@ program
   .option('--grace-days <n>', 'days an expired licence is still accepted', String(defaultLicenceGraceDays))
   .option('--json', 'print the verdict as JSON')
   .action((file: string, opts) => licenseVerifyCommand(file, ownStateDir(opts)));
+
+program
+  .command('install-service')
+  .description(
+    'install the runner as a systemd service (as root): a system user, the unit, enabled and started',
+  )
+  .option('--user <name>', 'the system user the service runs as, created when missing', 'cameleer-runner')
+  .option('--state-dir <dir>', 'the state directory of a registered runner', '/var/lib/cameleer-runner')
+  .option('--exec <path>', 'the runner executable (default: this runner)')
+  .option('--unit-dir <dir>', 'where the unit goes', '/etc/systemd/system')
+  .option('--dry-run', 'print the unit and change nothing')
+  .action((opts) => installServiceCommand(opts));
+
+program
+  .command('uninstall-service')
+  .description(
+    'stop, disable and remove the systemd service (as root); keeps the state directory unless --purge',
+  )
+  .option('--state-dir <dir>', "the service's state directory", '/var/lib/cameleer-runner')
+  .option('--unit-dir <dir>', 'where the unit is', '/etc/systemd/system')
+  .option(
+    '--purge',
+    "also delete the state directory: the runner's identity, journal and process apps' volumes",
+  )
+  .action((opts) => uninstallServiceCommand(opts));
 
 try {
   await program.parseAsync(process.argv);
