@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { defaultStateDir } from '../state/state-dir.ts';
 import { chooseStateDir } from '../state/state-dir-lookup.ts';
 import { runnerVersion } from '../version.ts';
+import { backupCommand, restoreCommand } from './backup-command.ts';
 import { doctorCommand } from './doctor-command.ts';
 import { installServiceCommand, uninstallServiceCommand } from './install-service-command.ts';
 import { licenseVerifyCommand } from './license-command.ts';
@@ -101,6 +102,23 @@ program
   .option('--grace-days <n>', 'days an expired licence is still accepted', String(defaultLicenceGraceDays))
   .option('--json', 'print the verdict as JSON')
   .action((file: string, opts) => licenseVerifyCommand(file, ownStateDir(opts)));
+
+program
+  .command('backup')
+  .description(
+    "back up the runner while it runs: state directory, journal, telemetry spool and the apps' writeable volumes, in one .tar.gz",
+  )
+  .option(...stateDirOption)
+  .option('--to <file>', 'the archive to write (default: cameleer-runner-backup-<runner>-<time>.tar.gz here)')
+  .action((opts) => backupCommand(ownStateDir(opts)));
+
+program
+  .command('restore')
+  .description('restore a backup into the state directory (the runner stopped), and its Docker volumes')
+  .argument('<file>', 'an archive written by `cameleer-runner backup`')
+  .option(...stateDirOption)
+  .option('--force', 'replace an identity already in the state directory')
+  .action((file: string, opts) => restoreCommand(file, ownStateDir(opts)));
 
 program
   .command('install-service')

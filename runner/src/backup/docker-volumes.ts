@@ -1,0 +1,78 @@
+/**
+ * Docker volumes in a backup, through the Engine API only: a helper container is created (never
+ * started, so no binary of its image runs) with the volume mounted where the app mounts it, and
+ * the engine's archive API reads (`getArchive`) or writes (`putArchive`) that path.
+ */
+import { createReadStream, createWriteStream } from 'node:fs';
+import { posix } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import type Docker from 'dockerode';
+import { LABEL } from '../orchestrators/docker/labels.ts';
+import type { BackupVolume } from './backup-manifest.ts';
+
+export type DockerVolumeRef = { name: string; mountPath: string; labels: Record<string, string> };
+
+/** The tenant's volumes the runner made (labelled as managed, with the path apps mount them at). */
+export async function listRunnerVolumes(docker: Docker, tenantSlug: string): Promise<DockerVolumeRef[]> {
+  const { Volumes } = await docker.listVolumes({
+    filters: JSON.stringify({ label: [`${LABEL.managed}=true`, `${LABEL.tenant}=${tenantSlug}`] }),
+  });
+  return (Volumes ?? [])
+    .map((v) => ({ name: v.Name, labels: v.Labels ?? {}, mountPath: v.Labels?.[LABEL.volumePath] ?? '' }))
+    .filter((v) => posix.isAbsolute(v.mountPath) && v.mountPath !== '/')
+    .sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** Writes the volume's contents, as the engine archives its mount path, to `file`. */
+export async function exportVolume(docker: Docker, volume: DockerVolumeRef, file: string): Promise<void> {
+  await withHelper(docker, volume, async (helper) => {
+    const archive = await helper.getArchive({ path: volume.mountPath });
+    await pipeline(archive, createWriteStream(file, { mode: 0o600 }));
+  });
+}
+
+/** Creates the volume when missing and extracts `file` over its contents. */
+export async function importVolume(docker: Docker, volume: BackupVolume, file: string): Promise<void> {
+  const mountPath = volume.mountPath ?? '';
+  if (!posix.isAbsolute(mountPath) || mountPath === '/')
+    throw new Error(`volume ${volume.name} has no mount path`);
+  const exists = await docker
+    .getVolume(volume.name)
+    .inspect()
+    .then(
+      () => true,
+      () => false,
+    );
+  if (!exists) await docker.createVolume({ Name: volume.name, Labels: volume.labels ?? {} });
+  await withHelper(docker, { name: volume.name, mountPath, labels: volume.labels ?? {} }, async (helper) => {
+    await helper.putArchive(createReadStream(file), { path: posix.dirname(mountPath) });
+  });
+}
+
+async function withHelper<T>(
+  docker: Docker,
+  volume: DockerVolumeRef,
+  work: (helper: Docker.Container) => Promise<T>,
+): Promise<T> {
+  const helper = await docker.createContainer({
+    Image: await helperImage(docker, volume.name),
+    Entrypoint: ['/nonexistent'],
+    Cmd: [],
+    Labels: { 'cameleer.backup-helper': 'true' },
+    NetworkDisabled: true,
+    HostConfig: { NetworkMode: 'none', Binds: [`${volume.name}:${volume.mountPath}:rw`] },
+  });
+  try {
+    return await work(helper);
+  } finally {
+    await helper.remove({ force: true }).catch(() => undefined);
+  }
+}
+
+/** The image of a container that uses the volume, else any image here: the helper never runs it. */
+async function helperImage(docker: Docker, volumeName: string): Promise<string> {
+  const users = await docker.listContainers({ all: true, filters: JSON.stringify({ volume: [volumeName] }) });
+  const image = users[0]?.ImageID ?? (await docker.listImages())[0]?.Id;
+  if (!image) throw new Error(`no image on this Docker engine to mount the volume ${volumeName} in`);
+  return image;
+}
