@@ -14,7 +14,7 @@ import { pipeline } from 'node:stream/promises';
 import { createGunzip, createGzip } from 'node:zlib';
 import { extract, pack } from 'tar-stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeIdentity } from '../state/identity.ts';
+import { type RunnerIdentity, writeIdentity } from '../state/identity.ts';
 import { stateFiles } from '../state/state-dir.ts';
 import { writeStatus } from '../state/status-file.ts';
 import { createBackup } from './create-backup.ts';
@@ -26,7 +26,7 @@ const archive = join(root, 'out', 'backup.tar.gz');
 const volume = join(source, 'apps', 'volumes', 'cameleer-acme-dev-shop-data');
 const journalLines = '{"op":"start","commandId":"c1","seq":1,"kind":"deploy","at":1}\n';
 
-function identityFor(runnerId: string) {
+function identityFor(runnerId: string): RunnerIdentity {
   return {
     edgeUrl: 'http://127.0.0.1:1',
     runnerId,
