@@ -13,13 +13,14 @@ const processVolumes = join('apps', 'volumes');
 /**
  * Copies the state directory into `staged/state/`, hashing each file, while the runner may be
  * writing. That copy is consistent without stopping the runner because of how the runner writes:
- * identity, key, status, the process apps' state and every spool file are written whole to a
- * temporary file and renamed over the old one, so a file opened here is one whole version, and the
- * temporaries (`*.tmp`) are left out; a spool file stored and deleted meanwhile is simply not in
- * the backup. The journal is the one file appended in place: it is read at once and cut after its
- * last complete line, so a line being written is not in the backup (the runner's own reading of the
- * journal treats an unfinished command as interrupted, never as to be run again). Files the apps
- * write in their volumes are copied as they are at that moment, as any file-level backup does.
+ * identity, key, status, the process apps' state, downloaded artifacts and every spool file are
+ * written whole to a temporary file and renamed over the old one, so a file opened here is one
+ * whole version, and the temporaries (`*.tmp`, downloads in progress `*.part`) are left out; a
+ * spool file stored and deleted meanwhile is simply not in the backup. Of the files appended in
+ * place (the journal, logs), the journal is the one whose lines matter: it is read at once and cut
+ * after its last complete line (the runner's own reading of the journal treats a command without
+ * its finish line as interrupted, never as one to run again). Files the apps write in their
+ * volumes are copied as they are at that moment, as any file-level backup does.
  */
 export async function snapshotStateDir(
   stateDir: string,
@@ -32,7 +33,7 @@ export async function snapshotStateDir(
   for (const item of await readdir(files.dir, { recursive: true, withFileTypes: true })) {
     const source = join(item.parentPath, item.name);
     const rel = relative(files.dir, source).split('\\').join('/');
-    if (rel.endsWith('.tmp') || rel.startsWith('.restore-')) continue;
+    if (/\.(tmp|part)$/.test(rel) || rel.startsWith('.restore-')) continue;
     const path = `state/${rel}`;
     const mode = await stat(source).then(
       (s) => s.mode & 0o777,
