@@ -1,4 +1,5 @@
 import {
+  chownSync,
   createReadStream,
   createWriteStream,
   existsSync,
@@ -6,6 +7,7 @@ import {
   mkdtempSync,
   readFileSync,
   rmSync,
+  statSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -118,6 +120,19 @@ describe('the backup archive', () => {
     await restoreBackup({ file: archive, stateDir: target, force: true });
     expect(JSON.parse(readFileSync(stateFiles(target).identity, 'utf8')).runnerId).toBe('runner-1');
     expect(existsSync(join(target, 'leftover'))).toBe(false);
+  });
+
+  it("gives the restored files to the state directory's owner when root restores a service's runner", async () => {
+    const target = join(root, 'service');
+    mkdirSync(target);
+    const root = process.getuid?.() === 0;
+    if (root) chownSync(target, 4321, 4321);
+    await restoreBackup({ file: archive, stateDir: target });
+    const owner = root ? 4321 : process.getuid?.();
+    expect(statSync(join(target, 'apps', 'volumes', 'cameleer-acme-dev-shop-data', 'orders.db')).uid).toBe(
+      owner,
+    );
+    expect(statSync(stateFiles(target).privateKey).uid).toBe(owner);
   });
 
   it('refuses while a runner runs on the state directory', async () => {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { chmod, mkdir, readdir, rename, rm } from 'node:fs/promises';
+import { chmod, lchown, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type Docker from 'dockerode';
 import { hasIdentity, readIdentity } from '../state/identity.ts';
@@ -80,4 +80,13 @@ async function replaceState(dir: string, staging: string): Promise<void> {
   for (const name of await readdir(restored).catch(() => []))
     await rename(join(restored, name), join(dir, name));
   await chmod(dir, 0o700);
+  await giveToOwnerOf(dir);
+}
+
+/** Root restoring a service's state directory: the files go to the directory's owner, who runs the runner. */
+async function giveToOwnerOf(dir: string): Promise<void> {
+  const { uid, gid } = await stat(dir);
+  if (process.getuid?.() !== 0 || uid === 0) return;
+  for (const item of await readdir(dir, { recursive: true, withFileTypes: true }))
+    await lchown(join(item.parentPath, item.name), uid, gid);
 }
