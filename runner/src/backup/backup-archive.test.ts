@@ -125,10 +125,10 @@ describe('the backup archive', () => {
   it("gives the restored files to the state directory's owner when root restores a service's runner", async () => {
     const target = join(root, 'service');
     mkdirSync(target);
-    const root = process.getuid?.() === 0;
-    if (root) chownSync(target, 4321, 4321);
+    const asRoot = process.getuid?.() === 0;
+    if (asRoot) chownSync(target, 4321, 4321);
     await restoreBackup({ file: archive, stateDir: target });
-    const owner = root ? 4321 : process.getuid?.();
+    const owner = asRoot ? 4321 : process.getuid?.();
     expect(statSync(join(target, 'apps', 'volumes', 'cameleer-acme-dev-shop-data', 'orders.db')).uid).toBe(
       owner,
     );
