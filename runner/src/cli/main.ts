@@ -108,9 +108,12 @@ program
   .description(
     "back up the runner while it runs: state directory, journal, telemetry spool and the apps' writeable volumes, in one .tar.gz",
   )
-  .option(...stateDirOption)
+  .option(...readingStateDirOption)
   .option('--to <file>', 'the archive to write (default: cameleer-runner-backup-<runner>-<time>.tar.gz here)')
-  .action((opts) => backupCommand(ownStateDir(opts)));
+  .action((opts) => {
+    const { stateDir, ...rest } = foundStateDir(opts);
+    return backupCommand({ ...rest, stateDir: stateDir.dir });
+  });
 
 program
   .command('restore')
