@@ -181,5 +181,16 @@ describe('the backup archive', () => {
     await expect(
       restoreBackup({ file: stateFiles(source).identity, stateDir: join(root, 'junk') }),
     ).rejects.toThrow(/cannot be read as a runner backup/);
+    const stray = join(root, 'stray.tar.gz');
+    await rewrite(archive, stray, (name, body) =>
+      name === 'manifest.json'
+        ? Buffer.from(
+            body.toString().replace('"entry": "state/apps/volumes/', '"entry": "state/apps/volume/'),
+          )
+        : body,
+    );
+    await expect(restoreBackup({ file: stray, stateDir: join(root, 'stray') })).rejects.toThrow(
+      /names no entry/,
+    );
   });
 });

@@ -122,6 +122,12 @@ function parseManifest(text: string): BackupManifest {
   const unsafe = parsed.data.entries.find((e) => !isSafeEntryPath(e.path));
   if (unsafe)
     throw new BackupRefused(`the backup names ${unsafe.path}, outside the state and volumes: refused`);
+  const listed = new Map(parsed.data.entries.map((e) => [e.path, e.type]));
+  const stray = parsed.data.volumes.find(
+    (v) => listed.get(v.entry) !== (v.orchestrator === 'docker' ? 'file' : 'directory'),
+  );
+  if (stray)
+    throw new BackupRefused(`the backup's volume ${stray.name} names no entry of the archive: refused`);
   const files = parsed.data.entries.filter((e) => e.type === 'file');
   if (files.some((e) => !e.sha256))
     throw new BackupRefused('the backup lists a file without a checksum: refused');
