@@ -54,14 +54,7 @@ async function withHelper<T>(
   volume: DockerVolumeRef,
   work: (helper: Docker.Container) => Promise<T>,
 ): Promise<T> {
-  const helper = await docker.createContainer({
-    Image: await helperImage(docker, volume.name),
-    Entrypoint: ['/nonexistent'],
-    Cmd: [],
-    Labels: { 'cameleer.backup-helper': 'true' },
-    NetworkDisabled: true,
-    HostConfig: { NetworkMode: 'none', Binds: [`${volume.name}:${volume.mountPath}:rw`] },
-  });
+  const helper = await createHelper(docker, volume);
   try {
     return await work(helper);
   } finally {
@@ -69,10 +62,30 @@ async function withHelper<T>(
   }
 }
 
-/** The image of a container that uses the volume, else any image here: the helper never runs it. */
-async function helperImage(docker: Docker, volumeName: string): Promise<string> {
-  const users = await docker.listContainers({ all: true, filters: JSON.stringify({ volume: [volumeName] }) });
-  const image = users[0]?.ImageID ?? (await docker.listImages())[0]?.Id;
-  if (!image) throw new Error(`no image on this Docker engine to mount the volume ${volumeName} in`);
-  return image;
+/**
+ * The helper runs nothing, so any image serves: the one of a container using the volume first,
+ * else the others here, in turn, since an image may be removed between listing and use.
+ */
+async function createHelper(docker: Docker, volume: DockerVolumeRef): Promise<Docker.Container> {
+  const users = await docker.listContainers({
+    all: true,
+    filters: JSON.stringify({ volume: [volume.name] }),
+  });
+  const images = (await docker.listImages()).sort((a, b) => a.Created - b.Created);
+  const candidates = [...new Set([...users.map((c) => c.ImageID), ...images.map((i) => i.Id)])];
+  for (const image of candidates) {
+    try {
+      return await docker.createContainer({
+        Image: image,
+        Entrypoint: ['/nonexistent'],
+        Cmd: [],
+        Labels: { 'cameleer.backup-helper': 'true' },
+        NetworkDisabled: true,
+        HostConfig: { NetworkMode: 'none', Binds: [`${volume.name}:${volume.mountPath}:rw`] },
+      });
+    } catch (err) {
+      if ((err as { statusCode?: number }).statusCode !== 404) throw err;
+    }
+  }
+  throw new Error(`no image on this Docker engine to mount the volume ${volume.name} in`);
 }
