@@ -68,6 +68,16 @@ describe('backup and restore of a running runner', () => {
   };
   const logged = (text: string) => readFileSync(stateFiles(stateDir).log, 'utf8').split(text).length - 1;
   const commandsStarted = () => logged('command started');
+  const finishedDeploys = () => {
+    const lines = readFileSync(stateFiles(stateDir).journal, 'utf8').trim().split('\n');
+    const journal = lines.map(
+      (l) => JSON.parse(l) as { op: string; commandId: string; kind?: string; outcome?: { status: string } },
+    );
+    const deploys = new Set(
+      journal.filter((l) => l.op === 'start' && l.kind === 'deploy').map((l) => l.commandId),
+    );
+    return journal.filter((l) => l.op === 'finish' && deploys.has(l.commandId)).map((l) => l.outcome?.status);
+  };
 
   beforeAll(async () => {
     edge = await createTestEdge('pglite');
@@ -139,6 +149,7 @@ describe('backup and restore of a running runner', () => {
     expect(restore.stderr).toMatch(/every checksum matches/);
     expect(restore.code).toBe(0);
     expect(readFileSync(join(volumeDir, 'orders.csv'), 'utf8')).toBe('order-1,3\norder-2,5\n');
+    expect(finishedDeploys()).toEqual(['succeeded']);
 
     const connections = logged('connected to the edge');
     startRunner();
@@ -148,6 +159,7 @@ describe('backup and restore of a running runner', () => {
     expect((await runners()).map((r) => r.id)).toEqual([runnerId]);
     // Connected, its inventory reconciled: whatever the edge sent again was answered from the journal.
     expect(commandsStarted()).toBe(started);
+    expect(finishedDeploys()).toEqual(['succeeded']);
     expect(readFileSync(join(volumeDir, 'orders.csv'), 'utf8')).toBe('order-1,3\norder-2,5\n');
   }, 240_000);
 });
