@@ -1,5 +1,6 @@
 import { defaultLicenceGraceDays } from '@cameleer/shared';
 import { Command, CommanderError } from 'commander';
+import { defaultServiceStateDir, defaultServiceUser, defaultUnitDir } from '../service/systemd-unit.ts';
 import { defaultStateDir } from '../state/state-dir.ts';
 import { chooseStateDir } from '../state/state-dir-lookup.ts';
 import { runnerVersion } from '../version.ts';
@@ -128,10 +129,10 @@ program
   .description(
     'install the runner as a systemd service (as root): a system user, the unit, enabled and started',
   )
-  .option('--user <name>', 'the system user the service runs as, created when missing', 'cameleer-runner')
-  .option('--state-dir <dir>', 'the state directory of a registered runner', '/var/lib/cameleer-runner')
+  .option('--user <name>', 'the system user the service runs as, created when missing', defaultServiceUser)
+  .option('--state-dir <dir>', 'the state directory of a registered runner', defaultServiceStateDir)
   .option('--exec <path>', 'the runner executable (default: this runner)')
-  .option('--unit-dir <dir>', 'where the unit goes', '/etc/systemd/system')
+  .option('--unit-dir <dir>', 'where the unit goes', defaultUnitDir)
   .option('--dry-run', 'print the unit and change nothing')
   .action((opts) => installServiceCommand(opts));
 
@@ -140,8 +141,8 @@ program
   .description(
     'stop, disable and remove the systemd service (as root); keeps the state directory unless --purge',
   )
-  .option('--state-dir <dir>', "the service's state directory", '/var/lib/cameleer-runner')
-  .option('--unit-dir <dir>', 'where the unit is', '/etc/systemd/system')
+  .option('--state-dir <dir>', "the service's state directory", defaultServiceStateDir)
+  .option('--unit-dir <dir>', 'where the unit is', defaultUnitDir)
   .option(
     '--purge',
     "also delete the state directory: the runner's identity, journal and process apps' volumes",
