@@ -13,6 +13,8 @@ source scripts/go.sh
 ensure_go
 source scripts/compose.sh
 ensure_compose
+source scripts/systemd.sh
+ensure_systemd_analyze
 
 # Lint (import cycles included), type-check and check the boundaries first: a red check is a red run.
 if [ "$#" -eq 0 ]; then

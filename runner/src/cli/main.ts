@@ -1,9 +1,12 @@
 import { defaultLicenceGraceDays } from '@cameleer/shared';
 import { Command, CommanderError } from 'commander';
+import { defaultServiceStateDir, defaultServiceUser, defaultUnitDir } from '../service/systemd-unit.ts';
 import { defaultStateDir } from '../state/state-dir.ts';
 import { chooseStateDir } from '../state/state-dir-lookup.ts';
 import { runnerVersion } from '../version.ts';
+import { backupCommand, restoreCommand } from './backup-command.ts';
 import { doctorCommand } from './doctor-command.ts';
+import { installServiceCommand, uninstallServiceCommand } from './install-service-command.ts';
 import { licenseVerifyCommand } from './license-command.ts';
 import { logsCommand } from './logs-command.ts';
 import { registerCommand } from './register-command.ts';
@@ -100,6 +103,51 @@ program
   .option('--grace-days <n>', 'days an expired licence is still accepted', String(defaultLicenceGraceDays))
   .option('--json', 'print the verdict as JSON')
   .action((file: string, opts) => licenseVerifyCommand(file, ownStateDir(opts)));
+
+program
+  .command('backup')
+  .description(
+    "back up the runner while it runs: state directory, journal, telemetry spool and the apps' writeable volumes, in one .tar.gz",
+  )
+  .option(...readingStateDirOption)
+  .option('--to <file>', 'the archive to write (default: cameleer-runner-backup-<runner>-<time>.tar.gz here)')
+  .action((opts) => {
+    const { stateDir, ...rest } = foundStateDir(opts);
+    return backupCommand({ ...rest, stateDir: stateDir.dir });
+  });
+
+program
+  .command('restore')
+  .description('restore a backup into the state directory (the runner stopped), and its Docker volumes')
+  .argument('<file>', 'an archive written by `cameleer-runner backup`')
+  .option(...stateDirOption)
+  .option('--force', 'replace an identity already in the state directory')
+  .action((file: string, opts) => restoreCommand(file, ownStateDir(opts)));
+
+program
+  .command('install-service')
+  .description(
+    'install the runner as a systemd service (as root): a system user, the unit, enabled and started',
+  )
+  .option('--user <name>', 'the system user the service runs as, created when missing', defaultServiceUser)
+  .option('--state-dir <dir>', 'the state directory of a registered runner', defaultServiceStateDir)
+  .option('--exec <path>', 'the runner executable (default: this runner)')
+  .option('--unit-dir <dir>', 'where the unit goes', defaultUnitDir)
+  .option('--dry-run', 'print the unit and change nothing')
+  .action((opts) => installServiceCommand(opts));
+
+program
+  .command('uninstall-service')
+  .description(
+    'stop, disable and remove the systemd service (as root); keeps the state directory unless --purge',
+  )
+  .option('--state-dir <dir>', "the service's state directory", defaultServiceStateDir)
+  .option('--unit-dir <dir>', 'where the unit is', defaultUnitDir)
+  .option(
+    '--purge',
+    "also delete the state directory: the runner's identity, journal and process apps' volumes",
+  )
+  .action((opts) => uninstallServiceCommand(opts));
 
 try {
   await program.parseAsync(process.argv);
