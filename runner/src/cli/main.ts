@@ -101,9 +101,8 @@ program
   .option('--json', 'print the verdict as JSON')
   .action((file: string, opts) => licenseVerifyCommand(file, ownStateDir(opts)));
 
-try {
-  await program.parseAsync(process.argv);
-} catch (err) {
+// No top-level await: the single-file runner is bundled as CommonJS, which has none.
+program.parseAsync(process.argv).catch((err: unknown) => {
   if (err instanceof CommanderError) process.exit(err.exitCode);
   fail(err);
-}
+});
