@@ -24,6 +24,9 @@ export const nodeOnlyShape = {
   CAMELEER_ARTIFACT_URL_KEY: optionalString.describe(
     "Secret: HMAC key (base64url, 32+ bytes) of the runners' artifact download links; default a key file in the data directory",
   ),
+  CAMELEER_RUNNER_RELEASES_DIR: optionalString.describe(
+    'A directory of single-file runner builds served at /runner/releases: one folder per version with `cameleer-runner-linux-x64` and its `.release.json` (scripts/build-runner-binary.ts); unset: none are served',
+  ),
   CAMELEER_LOCAL_RUNNER: flag('true').describe(
     'Start a local runner beside the edge, connected over the tunnel on loopback',
   ),
