@@ -117,6 +117,8 @@ async function buildInto(dir: string, o: { version: string; publicKey: string; l
     format: 'cjs',
     target: 'node20',
     outfile: bundle,
+    // A SEA's main script has no dynamic import(): esbuild turns them into require().
+    supported: { 'dynamic-import': false },
     // Read from disk only from a checkout; in the executable they come from the SEA assets.
     logOverride: { 'empty-import-meta': 'silent' },
     logLevel: 'warning',
