@@ -6098,6 +6098,10 @@ export interface components {
             transport: "websocket" | "long-poll" | null;
             environments: string[];
             version: string;
+            /** @description The runner is older than the edge's minimum runner version: run `cameleer-runner update` on its host */
+            updateRequired: boolean;
+            /** @description The oldest runner version this edge supports; null: any */
+            minimumVersion: string | null;
             capabilities: string[];
             inventory: unknown[];
             /** @description Commands queued, sent or acknowledged and not yet finished */
