@@ -6074,6 +6074,8 @@ export interface components {
             install: {
                 /** @description Register and start with npm (Node.js 22 on the machine) */
                 npm: string;
+                /** @description Download the single-file runner (Linux x64) from this edge, register and start it */
+                binary: string;
                 /** @description Register and start in a container beside Docker */
                 docker: string;
                 /** @description Install in Kubernetes with the chart in charts/cameleer-runner (from a checkout) */

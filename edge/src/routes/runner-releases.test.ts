@@ -66,6 +66,8 @@ describe('runner versions and builds', () => {
     const download = await edge.request('/runner/releases/0.10.0/cameleer-runner-linux-x64');
     expect(download.status).toBe(200);
     expect(await download.text()).toBe('new build');
+    const latest = await edge.request('/runner/releases/latest/cameleer-runner-linux-x64');
+    expect(await latest.text()).toBe('new build');
     for (const path of [
       '9.9.9/cameleer-runner-linux-x64',
       '0.1.0/cameleer-runner-linux-arm64',

@@ -35,7 +35,13 @@ export const runnerReleaseRoutes = new Hono<HonoEnv>()
           'This edge serves no runner builds (CAMELEER_RUNNER_RELEASES_DIR is a setting of the edge on Node)',
         ),
       );
-    const { version, file } = c.req.param();
+    const { file } = c.req.param();
+    // `latest` keeps the install line the same from release to release.
+    const version =
+      c.req.param('version') === 'latest'
+        ? (runnerVersions(c.get('services').settings.runnerVersions, await runnerReleases.list()).latest ??
+          'latest')
+        : c.req.param('version');
     const platform = /^cameleer-runner-([a-z0-9]+-[a-z0-9]+)$/.exec(file)?.[1];
     const body = platform && (await runnerReleases.open(version, platform));
     if (!body)

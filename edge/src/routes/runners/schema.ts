@@ -77,6 +77,9 @@ export const RunnerToken = z
     install: z
       .object({
         npm: z.string().openapi({ description: 'Register and start with npm (Node.js 22 on the machine)' }),
+        binary: z.string().openapi({
+          description: 'Download the single-file runner (Linux x64) from this edge, register and start it',
+        }),
         docker: z.string().openapi({ description: 'Register and start in a container beside Docker' }),
         helm: z.string().openapi({
           description: 'Install in Kubernetes with the chart in charts/cameleer-runner (from a checkout)',
