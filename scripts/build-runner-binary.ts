@@ -151,8 +151,10 @@ async function buildInto(dir: string, o: { version: string; publicKey: string; l
   const exe = join(work, releaseFileName);
   copyFileSync(process.execPath, exe);
   chmodSync(exe, 0o755);
-  const { inject } = createRequire(import.meta.url)('postject') as Postject;
-  await inject(exe, 'NODE_SEA_BLOB', readFileSync(blob), { sentinelFuse: seaFuse });
+  // In a child: LIEF, under postject, writes harmless "Can't find string offset" warnings straight to fd 2.
+  const postject = createRequire(import.meta.url).resolve('postject');
+  const inject = `require(${JSON.stringify(postject)}).inject(process.argv[1], 'NODE_SEA_BLOB', require('node:fs').readFileSync(process.argv[2]), { sentinelFuse: ${JSON.stringify(seaFuse)} })`;
+  await run(process.execPath, ['-e', inject, exe, blob]);
   renameSync(exe, join(dir, releaseFileName));
   rmSync(work, { recursive: true, force: true });
 }
@@ -174,10 +176,6 @@ const leaveOutOptionalNative = {
       loader: 'js',
     }));
   },
-};
-
-type Postject = {
-  inject(file: string, resource: string, data: Buffer, opts: { sentinelFuse: string }): Promise<void>;
 };
 
 /** Replaces a module whose file name ends in `name` with `contents`: what the build stamps in. */

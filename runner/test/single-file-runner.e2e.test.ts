@@ -20,6 +20,7 @@ import { uploadJar } from '../../edge/test/jars.ts';
 import { serveRunnerReleases } from '../../edge/test/runner-releases.ts';
 import { until } from '../../edge/test/runners.ts';
 import { buildRunnerBinary, type RunnerBinary } from '../../scripts/build-runner-binary.ts';
+import { signRelease } from '../src/update/release-signature.ts';
 import { buildSampleJar } from './java-fixtures.ts';
 import { fetchApp } from './runner-internals.ts';
 
@@ -59,6 +60,7 @@ describe('single-file runner', () => {
   let old: RunnerBinary;
   let newer: RunnerBinary;
   let runner: ChildProcess | undefined;
+  let signingKeyJwk = '';
 
   const cli = (args: string[], timeoutMs = 120_000) =>
     new Promise<Run>((resolve, reject) => {
@@ -110,8 +112,8 @@ describe('single-file runner', () => {
         outDir: join(releases, version),
         log: () => {},
       });
-    old = await build('0.1.0');
-    newer = await build('0.2.0');
+    [old, newer] = await Promise.all([build('0.1.0'), build('0.2.0')]);
+    signingKeyJwk = readFileSync(signingKey, 'utf8');
 
     mkdirSync(join(home, 'bin'));
     exe = join(home, 'bin', 'cameleer-runner');
@@ -261,4 +263,35 @@ describe('single-file runner', () => {
     await until(async () => (await runnerView()).version === '0.2.0', 60_000, 'the runner back on 0.2.0');
     expect(await runnerView()).toMatchObject({ status: 'online', updateRequired: false });
   }, 180_000);
+
+  it('puts the previous build back and starts it again when the new one does not start', async () => {
+    // Signed and answering --version like a real build, but `start` fails: only the restart can tell.
+    const dir = join(releases, '0.3.0');
+    mkdirSync(dir);
+    const broken = join(dir, 'cameleer-runner-linux-x64');
+    writeFileSync(
+      broken,
+      '#!/bin/sh\n[ "$1" = --version ] && { echo 0.3.0; exit 0; }\necho "no start" >&2; exit 1\n',
+      {
+        mode: 0o755,
+      },
+    );
+    const sha256 = execFileSync('sha256sum', [broken]).toString().split(' ')[0] ?? '';
+    const facts = { version: '0.3.0', platform: 'linux-x64', sha256 };
+    const signature = signRelease(signingKeyJwk, facts);
+    writeFileSync(`${broken}.release.json`, JSON.stringify({ ...facts, size: 80, signature }));
+
+    const before = statusPid();
+    const failed = await cli(['update', '--to', '0.3.0', '--state-dir', stateDir], 240_000);
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toMatch(/did not start on 0\.3\.0: the previous version is restored/);
+    expect(alive(before)).toBe(false);
+    expect((await cli(['--version'])).stdout.trim()).toBe('0.2.0');
+    await until(
+      () => statusPid() !== before && alive(statusPid()),
+      60_000,
+      'the previous build running again',
+    );
+    await until(async () => (await runnerView()).status === 'online', 60_000, 'the runner back online');
+  }, 300_000);
 });

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { isProcessAlive, readStatus } from '../state/status-file.ts';
 
@@ -42,22 +42,24 @@ export async function restartRunner(
 ): Promise<number | undefined> {
   process.kill(running.pid, 'SIGTERM');
   if (!(await until(() => !isProcessAlive(running.pid), timeoutMs))) process.kill(running.pid, 'SIGKILL');
-  if (!running.supervised) startInBackground(executable, stateDir);
+  let exited = false;
+  if (!running.supervised) startInBackground(executable, stateDir).once('exit', () => (exited = true));
   const started = () => {
     const now = readStatus(stateDir);
     return !!now?.running && now.pid !== running.pid && isProcessAlive(now.pid);
   };
-  if (!(await until(started, timeoutMs))) return undefined;
+  if (!(await until(() => exited || started(), timeoutMs)) || exited) return undefined;
   const pid = readStatus(stateDir)?.pid;
   // One that dies right after it wrote its status did not start either.
   await new Promise((resolve) => setTimeout(resolve, 2_000));
   return pid !== undefined && isProcessAlive(pid) ? pid : undefined;
 }
 
-export function startInBackground(executable: string, stateDir: string): void {
+export function startInBackground(executable: string, stateDir: string): ChildProcess {
   const child = spawn(executable, ['start', '--quiet', '--state-dir', stateDir], {
     detached: true,
     stdio: 'ignore',
   });
   child.unref();
+  return child;
 }
