@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { createWriteStream, existsSync } from 'node:fs';
-import { chmod, copyFile, link, rename, rm } from 'node:fs/promises';
+import { access, chmod, constants, copyFile, link, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -21,12 +21,25 @@ export async function download(
   fetch: HttpFetch = proxiedFetch,
 ): Promise<string> {
   const target = join(dirname(executable), `.${basename(executable)}.download-${process.pid}`);
+  const writable = await access(dirname(executable), constants.W_OK).then(
+    () => true,
+    () => false,
+  );
+  if (!writable)
+    throw new Error(
+      `cannot write next to ${executable}: run update as the user that owns it (e.g. with sudo); nothing was replaced`,
+    );
   const res = await fetch(url);
   if (!res.ok || !res.body) throw new Error(`downloading ${url} answered ${res.status}`);
-  await pipeline(
-    Readable.fromWeb(res.body as import('node:stream/web').ReadableStream),
-    createWriteStream(target, { mode: 0o700 }),
-  );
+  try {
+    await pipeline(
+      Readable.fromWeb(res.body as import('node:stream/web').ReadableStream),
+      createWriteStream(target, { mode: 0o700 }),
+    );
+  } catch (err) {
+    await rm(target, { force: true });
+    throw new Error(`downloading ${url} broke off: ${err instanceof Error ? err.message : String(err)}`);
+  }
   return target;
 }
 
