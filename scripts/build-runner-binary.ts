@@ -18,6 +18,7 @@ import {
   copyFileSync,
   existsSync,
   mkdirSync,
+  mkdtempSync,
   readdirSync,
   readFileSync,
   renameSync,
@@ -102,8 +103,9 @@ export async function buildRunnerBinary(opts: RunnerBinaryOptions = {}): Promise
 }
 
 async function buildInto(dir: string, o: { version: string; publicKey: string; log: (l: string) => void }) {
-  rmSync(dir, { recursive: true, force: true });
-  const work = join(dir, 'work');
+  // Built in a private folder and renamed into place: builds running at once never see half of one.
+  mkdirSync(dir, { recursive: true });
+  const work = mkdtempSync(join(dir, 'work-'));
   mkdirSync(work, { recursive: true });
   o.log('agent JAR (javac)…');
   const agentJar = await buildAgentJar(join(work, 'cameleer-agent.jar'));
