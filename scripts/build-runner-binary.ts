@@ -79,6 +79,7 @@ export async function buildRunnerBinary(opts: RunnerBinaryOptions = {}): Promise
     const started = Date.now();
     await buildInto(cacheDir, { version, publicKey, log });
     log(`built ${version} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    pruneCache(join(cacheDir, '..'), 4);
   } else log(`${version} is built already (input hash ${key.slice(0, 12)})`);
 
   mkdirSync(outDir, { recursive: true });
@@ -179,6 +180,15 @@ const leaveOutOptionalNative = {
     }));
   },
 };
+
+/** Keeps the newest `keep` builds: each is about 100 MiB, and tests sign each run with a new key. */
+function pruneCache(root: string, keep: number) {
+  const builds = readdirSync(root, { withFileTypes: true })
+    .filter((e) => e.isDirectory())
+    .map((e) => ({ path: join(root, e.name), at: statSync(join(root, e.name)).mtimeMs }))
+    .sort((a, b) => b.at - a.at);
+  for (const old of builds.slice(keep)) rmSync(old.path, { recursive: true, force: true });
+}
 
 /** Replaces a module whose file name ends in `name` with `contents`: what the build stamps in. */
 function stamp(name: string, contents: string) {
