@@ -6,6 +6,15 @@ import { RunnerRelease, type RunnerReleaseStore } from '../runner-releases/relea
 
 const fileName = (platform: string) => `cameleer-runner-${platform}`;
 
+/** A manifest that cannot be read or parsed is one not published, not a failed listing. */
+async function readJson(path: string): Promise<unknown> {
+  try {
+    return JSON.parse(await readFile(path, 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Single-file runner builds from a directory with one folder per version, each holding
  * `cameleer-runner-<platform>` and its `.release.json` as scripts/build-runner-binary.ts writes them.
@@ -20,9 +29,7 @@ export function runnerReleasesDir(dir: string): RunnerReleaseStore {
         if (!entry.isDirectory()) continue;
         for (const file of await readdir(join(dir, entry.name))) {
           if (!file.endsWith('.release.json')) continue;
-          const parsed = RunnerRelease.safeParse(
-            JSON.parse(await readFile(join(dir, entry.name, file), 'utf8').catch(() => 'null')),
-          );
+          const parsed = RunnerRelease.safeParse(await readJson(join(dir, entry.name, file)));
           if (parsed.success && parsed.data.version === entry.name) releases.push(parsed.data);
         }
       }

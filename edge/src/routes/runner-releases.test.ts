@@ -38,6 +38,9 @@ describe('runner versions and builds', () => {
       join(dir, '9.9.9', 'cameleer-runner-linux-x64.release.json'),
       JSON.stringify(release('0.1.0', 'x')),
     );
+    // Nor one whose manifest is not JSON: it is left out, the listing still answers.
+    await mkdir(join(dir, '8.8.8'));
+    await writeFile(join(dir, '8.8.8', 'cameleer-runner-linux-x64.release.json'), '{ half a manifest');
   });
   afterAll(async () => {
     await edge.close();
