@@ -1,4 +1,5 @@
 import { rm } from 'node:fs/promises';
+import { gt, valid } from 'semver';
 import { parseRunnerConfig } from '../config/schema.ts';
 import { isSingleFileRunner } from '../embedded-assets.ts';
 import { hasIdentity, readIdentity } from '../state/identity.ts';
@@ -39,8 +40,9 @@ export async function updateCommand(opts: UpdateOptions): Promise<void> {
   say(
     `  this runner: ${runnerVersion}; the edge's latest: ${versions.latest ?? 'none'}, minimum: ${versions.minimum ?? 'none'}`,
   );
-  if (wanted === runnerVersion && !opts.to) {
-    say(`Already on ${runnerVersion}: nothing to do.`);
+  // Only --to goes back to an older version: the edge's latest never downgrades on its own.
+  if (!opts.to && valid(wanted) && valid(runnerVersion) && !gt(wanted, runnerVersion)) {
+    say(`Already on ${runnerVersion}, as new as the edge's latest: nothing to do.`);
     return;
   }
   const release = versions.releases.find((r) => r.version === wanted && r.platform === releasePlatform);
