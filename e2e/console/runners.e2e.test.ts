@@ -27,7 +27,11 @@ describe('console: runners', () => {
   let runner: ChildProcess | undefined;
   beforeAll(async () => {
     stateDir = mkdtempSync(join(tmpdir(), 'cameleer-e2e-runner-'));
-    [stack, browser] = await Promise.all([startConsoleStack(), launchChromium()]);
+    // The local runner (0.1.0) is below this edge's minimum: the list says it needs an update.
+    [stack, browser] = await Promise.all([
+      startConsoleStack({ CAMELEER_RUNNER_MIN_VERSION: '99.0.0' }),
+      launchChromium(),
+    ]);
   }, 120_000);
   afterAll(async () => {
     if (runner && runner.exitCode === null) runner.kill('SIGTERM');
@@ -46,6 +50,8 @@ describe('console: runners', () => {
     // The quick start's local runner.
     await expect.poll(() => page.getByRole('cell', { name: 'online' }).first().isVisible()).toBe(true);
     expect(await page.getByRole('columnheader', { name: 'Commands in flight' }).isVisible()).toBe(true);
+    expect(await page.getByText('update required').first().isVisible()).toBe(true);
+    expect(await page.getByText('cameleer-runner update').first().isVisible()).toBe(true);
     expect(await flow.accessibilityViolations()).toEqual([]);
     await flow.shot('runners');
 

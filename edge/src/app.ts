@@ -28,6 +28,7 @@ import { licenceVerifyRoutes } from './routes/licences/verify.ts';
 import { licenceKeyRoutes } from './routes/licences/well-known.ts';
 import { meRoutes } from './routes/me.ts';
 import { memberRoutes } from './routes/members/index.ts';
+import { runnerReleaseRoutes } from './routes/runner-releases.ts';
 import { runnerRoutes } from './routes/runners/index.ts';
 import { registerRoutes } from './routes/runners/register.ts';
 import { telemetryRoutes } from './routes/telemetry/index.ts';
@@ -44,7 +45,7 @@ export type AppDeps = {
 };
 
 /** Paths the console never answers: a miss there is the API's own 404. */
-const apiPaths = /^\/(api|auth|tunnel|webhooks|\.well-known)(\/|$)/;
+const apiPaths = /^\/(api|auth|tunnel|webhooks|\.well-known|runner)(\/|$)/;
 
 /** The head of the OpenAPI document; its paths come from the routes. */
 export const openApiHeader = {
@@ -72,6 +73,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', forwardAuthRoutes);
   app.route('/', healthRoutes);
   app.route('/', licenceKeyRoutes);
+  app.route('/', runnerReleaseRoutes);
   app.route('/', sessionRoutes);
   app.route('/', oidcLoginRoutes);
   app.route('/', stripeWebhookRoutes);

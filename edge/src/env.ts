@@ -9,6 +9,8 @@ import type { Clock } from './clock.ts';
 import type { Db } from './db/client.ts';
 import type { TenantRow } from './db/schema/index.ts';
 import type { Logger } from './logger.ts';
+import type { RunnerReleaseStore } from './runner-releases/release-store.ts';
+import type { RunnerVersionSettings } from './runner-releases/runner-versions.ts';
 import type { SecretBox } from './secrets/secret-box.ts';
 import type { TelemetryStore } from './telemetry/store.ts';
 import type { TunnelHub } from './tunnel/hub.ts';
@@ -33,6 +35,8 @@ export type EdgeSettings = {
   licenceGraceDays?: number;
   /** Browser sign-in through the OIDC issuer; absent: only Bearer access tokens are accepted from it. */
   oidcLogin?: OidcLoginSettings;
+  /** The runner versions this edge supports: runners below the minimum are told to update. */
+  runnerVersions?: RunnerVersionSettings;
   /** Whether this edge prints one-time sign-in links (the embedded default on Node does; Workers do not). */
   localLink?: boolean;
 };
@@ -62,6 +66,8 @@ export type Services = {
   billing?: StripeBilling;
   /** Where the observability API reads traces, logs and route metrics (ClickHouse); without one, it answers 503. */
   telemetry?: TelemetryStore;
+  /** The single-file runner builds `cameleer-runner update` downloads; without it, none are served. */
+  runnerReleases?: RunnerReleaseStore;
   settings: EdgeSettings;
   log: Logger;
 };

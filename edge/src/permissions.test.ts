@@ -17,6 +17,9 @@ const publicRoutes = new Set([
   'GET /healthz',
   'GET /readyz',
   'GET /.well-known/license-keys',
+  // Runner builds and versions: the install line downloads one before it holds any credential.
+  'GET /runner/releases',
+  'GET /runner/releases/:version/:file',
   'GET /api/openapi.json',
   'POST /tunnel/poll',
   // Authenticated by Stripe's signature over the body, not by a user.

@@ -6074,6 +6074,8 @@ export interface components {
             install: {
                 /** @description Register and start with npm (Node.js 22 on the machine) */
                 npm: string;
+                /** @description Download the single-file runner (Linux x64) from this edge, register and start it */
+                binary: string;
                 /** @description Register and start in a container beside Docker */
                 docker: string;
                 /** @description Install in Kubernetes with the chart in charts/cameleer-runner (from a checkout) */
@@ -6098,6 +6100,10 @@ export interface components {
             transport: "websocket" | "long-poll" | null;
             environments: string[];
             version: string;
+            /** @description The runner is older than the edge's minimum runner version: run `cameleer-runner update` on its host */
+            updateRequired: boolean;
+            /** @description The oldest runner version this edge supports; null: any */
+            minimumVersion: string | null;
             capabilities: string[];
             inventory: unknown[];
             /** @description Commands queued, sent or acknowledged and not yet finished */

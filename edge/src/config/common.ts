@@ -1,6 +1,6 @@
 import { ClickHouseEnv } from '@cameleer/shared';
 import { z } from 'zod';
-import { integer, optionalString, privateJwk, privateKeyList, publicUrl } from './fields.ts';
+import { integer, optionalString, privateJwk, privateKeyList, publicUrl, runnerVersion } from './fields.ts';
 
 const clickhouse = ClickHouseEnv.shape;
 
@@ -72,6 +72,16 @@ export const edgeCommonShape = {
     .default(15_000)
     .describe(
       'Interval of the heartbeats the edge and runners exchange on the tunnel; a silent peer is dropped after two',
+    ),
+  CAMELEER_RUNNER_MIN_VERSION: optionalString
+    .pipe(runnerVersion.optional())
+    .describe(
+      'Runners older than this version are shown as "update required" (API, console, `cameleer-runner status`); unset: none is',
+    ),
+  CAMELEER_RUNNER_LATEST_VERSION: optionalString
+    .pipe(runnerVersion.optional())
+    .describe(
+      'The runner version `cameleer-runner update` installs; default the newest build in CAMELEER_RUNNER_RELEASES_DIR',
     ),
   CAMELEER_OIDC_ISSUER: optionalString
     .pipe(z.url().optional())

@@ -48,3 +48,8 @@ export const privateKeyList = optionalString
 /** A whole number from a string, within bounds. */
 export const integer = (min: number, max = Number.MAX_SAFE_INTEGER) =>
   z.coerce.number().int().min(min).max(max);
+
+/** A runner version: x.y.z, with an optional pre-release or build suffix. */
+export const runnerVersion = z
+  .string()
+  .regex(/^\d+\.\d+\.\d+([-+][0-9A-Za-z.-]+)?$/, 'must be a version like 1.2.3');

@@ -21,6 +21,9 @@ export const nodeOnlyShape = {
   DATABASE_MIGRATION_URL: optionalString.describe(
     'Secret: the schema owner that runs the migrations; default DATABASE_URL',
   ),
+  CAMELEER_RUNNER_RELEASES_DIR: optionalString.describe(
+    'A directory of single-file runner builds served at /runner/releases: one folder per version with `cameleer-runner-linux-x64` and its `.release.json` (scripts/build-runner-binary.ts); unset: none are served',
+  ),
   CAMELEER_LOCAL_RUNNER: flag('true').describe(
     'Start a local runner beside the edge, connected over the tunnel on loopback',
   ),

@@ -16,6 +16,10 @@ export function edgeSettingsOf(config: EdgeCommonConfig, publicUrl: string): Edg
     heartbeatIntervalMs: config.CAMELEER_TUNNEL_HEARTBEAT_MS,
     licenceTtlDays: config.CAMELEER_LICENCE_TTL_DAYS,
     licenceGraceDays: config.CAMELEER_LICENCE_GRACE_DAYS,
+    runnerVersions: {
+      ...(config.CAMELEER_RUNNER_MIN_VERSION ? { minimum: config.CAMELEER_RUNNER_MIN_VERSION } : {}),
+      ...(config.CAMELEER_RUNNER_LATEST_VERSION ? { latest: config.CAMELEER_RUNNER_LATEST_VERSION } : {}),
+    },
     oidcLogin:
       oidc && config.CAMELEER_OIDC_CLIENT_ID
         ? {

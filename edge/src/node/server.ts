@@ -24,6 +24,7 @@ import { type Database, openPglite, openPostgres } from './database.ts';
 import { FileArtifactStore } from './fs-artifact-store.ts';
 import { loadCommandKeys, loadLicenceKeys, loadSigningKey } from './key-files.ts';
 import { type LocalRunner, startLocalRunner } from './local-runner.ts';
+import { runnerReleasesDir } from './runner-releases-dir.ts';
 import { sampleAppRoutes } from './sample-app.ts';
 import { loadSecretBox } from './secrets-key.ts';
 import { startSweepTimers } from './sweep-timers.ts';
@@ -103,6 +104,9 @@ export async function startEdge(
     replayGuard: new ReplayGuard({ max: 100_000, now }),
     tunnel: hub,
     artifactStore: new FileArtifactStore(resolve(dataDir, 'artifacts')),
+    ...(config.CAMELEER_RUNNER_RELEASES_DIR
+      ? { runnerReleases: runnerReleasesDir(resolve(config.CAMELEER_RUNNER_RELEASES_DIR)) }
+      : {}),
     artifactUrlKey,
     secretBox,
     ...(telemetry ? { telemetry: clickhouseTelemetryStore(telemetry.client) } : {}),

@@ -12,6 +12,7 @@ import { logsCommand } from './logs-command.ts';
 import { registerCommand } from './register-command.ts';
 import { startCommand } from './start-command.ts';
 import { statusCommand } from './status-command.ts';
+import { updateCommand } from './update-command.ts';
 
 /** Prints one line and exits non-zero: every failure of the CLI ends here. */
 function fail(err: unknown): never {
@@ -88,6 +89,17 @@ program
   .action((opts) => doctorCommand(foundStateDir(opts)));
 
 program
+  .command('update')
+  .description(
+    'replace this single-file runner with a newer build its edge serves, verified with the release key, and restart it',
+  )
+  .option('--to <version>', "the version to install (default: the edge's latest)")
+  .option('--url <url>', 'ask this edge instead of the registered one')
+  .option('--no-restart', 'leave a running runner on the old version until it restarts')
+  .option(...stateDirOption)
+  .action((opts) => updateCommand(ownStateDir(opts)));
+
+program
   .command('license')
   .description('work with Cameleer licences offline')
   .command('verify')
@@ -149,9 +161,8 @@ program
   )
   .action((opts) => uninstallServiceCommand(opts));
 
-try {
-  await program.parseAsync(process.argv);
-} catch (err) {
+// No top-level await: the single-file runner is bundled as CommonJS, which has none.
+program.parseAsync(process.argv).catch((err: unknown) => {
   if (err instanceof CommanderError) process.exit(err.exitCode);
   fail(err);
-}
+});

@@ -1,6 +1,7 @@
 import { hasIdentity, readIdentity } from '../state/identity.ts';
 import { describeStateDir, type StateDirChoice } from '../state/state-dir-lookup.ts';
 import { isProcessAlive, readStatus, type TelemetryStatus } from '../state/status-file.ts';
+import { checkRunnerVersion, versionLine } from '../update/version-check.ts';
 
 export function ago(iso: string | null, now = Date.now()): string {
   if (!iso) return 'never';
@@ -11,7 +12,7 @@ export function ago(iso: string | null, now = Date.now()): string {
 }
 
 /** Prints the runner's state; exits 0 only when it runs and is connected. */
-export function statusCommand(opts: { stateDir: StateDirChoice; json?: boolean }): void {
+export async function statusCommand(opts: { stateDir: StateDirChoice; json?: boolean }): Promise<void> {
   const stateDir = opts.stateDir.dir;
   if (!hasIdentity(stateDir)) throw new Error(noRunnerIn(opts.stateDir));
   const identity = readIdentity(stateDir);
@@ -19,16 +20,18 @@ export function statusCommand(opts: { stateDir: StateDirChoice; json?: boolean }
   const running = !!status?.running && isProcessAlive(status.pid);
   const online = running && !!status?.connected;
   const state = online ? 'online' : running ? 'offline' : 'stopped';
+  const version = await checkRunnerVersion(identity.edgeUrl);
   if (opts.json) {
     const { runnerId, tenantId, tenantSlug, name, edgeUrl, environments } = identity;
     process.stdout.write(
-      `${JSON.stringify({ state, runnerId, tenantId, tenantSlug, name, edgeUrl, environments, stateDir, ...status, running }, null, 2)}\n`,
+      `${JSON.stringify({ state, runnerId, tenantId, tenantSlug, name, edgeUrl, environments, stateDir, ...status, running, ...version }, null, 2)}\n`,
     );
   } else {
     const lines = [
       `Runner ${identity.runnerId} (${identity.name}), tenant ${identity.tenantSlug}`,
       `  edge:       ${identity.edgeUrl}`,
       `  state dir:  ${describeStateDir(opts.stateDir)}`,
+      versionLine(version),
     ];
     if (online && status) {
       lines.push(`  state:      online over ${status.transport} since ${status.since}`);

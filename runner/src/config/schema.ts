@@ -47,6 +47,9 @@ export const runnerConfigSchema = z
     CAMELEER_JRE_IMAGE: text.describe(
       'Docker: the JRE base image apps are built on (default `cameleer/jre:17`, made locally from the JDK when absent)',
     ),
+    CAMELEER_RELEASE_PUBLIC_KEY: text.describe(
+      "The release signing key's public half (base64url `x` of an Ed25519 JWK) that `cameleer-runner update` verifies builds with (default: Cameleer's, compiled in; set it only for builds you sign yourself)",
+    ),
     CAMELEER_AGENT_JAR: text.describe(
       'The observability agent JAR attached to every app (default: `<state dir>/agent/cameleer-agent.jar`, built on first use)',
     ),

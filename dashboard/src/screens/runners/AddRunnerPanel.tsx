@@ -85,6 +85,7 @@ export function AddRunnerPanel() {
             <Tabs defaultValue="npm">
               <Tabs.List>
                 <Tabs.Tab value="npm">npm</Tabs.Tab>
+                <Tabs.Tab value="binary">Single file</Tabs.Tab>
                 <Tabs.Tab value="docker">Docker</Tabs.Tab>
                 <Tabs.Tab value="helm">Helm</Tabs.Tab>
               </Tabs.List>
@@ -92,6 +93,12 @@ export function AddRunnerPanel() {
                 <CopyLine
                   label="Register and start the runner (Node.js 22 and Java 21 on the machine)"
                   text={token.install.npm}
+                />
+              </Tabs.Panel>
+              <Tabs.Panel value="binary" pt="sm">
+                <CopyLine
+                  label="Download the single-file runner for Linux x64 from this edge, register and start it (Java on the machine; no Node.js)"
+                  text={token.install.binary}
                 />
               </Tabs.Panel>
               <Tabs.Panel value="docker" pt="sm">

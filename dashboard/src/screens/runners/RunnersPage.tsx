@@ -8,6 +8,7 @@ import { ProblemAlert } from '../../components/ProblemAlert.tsx';
 import { QueryState } from '../../components/QueryState.tsx';
 import { useTenant } from '../../session/tenant.ts';
 import { AddRunnerPanel } from './AddRunnerPanel.tsx';
+import { RunnerVersion } from './RunnerVersion.tsx';
 import { type Runner, runnerStatusColor, sinceText, transportText } from './runner-status.ts';
 
 function RevokeButton({ runner }: { runner: Runner }) {
@@ -90,7 +91,9 @@ export function RunnersPage() {
                       </Badge>
                     </Table.Td>
                     <Table.Td>{transportText(runner.transport)}</Table.Td>
-                    <Table.Td>{runner.version || '—'}</Table.Td>
+                    <Table.Td>
+                      <RunnerVersion runner={runner} />
+                    </Table.Td>
                     <Table.Td>
                       <Group gap={4}>
                         {runner.capabilities.map((c) => (

@@ -139,8 +139,11 @@ export const runnerRoutes = createRouter()
       await listRunners({ ctx }),
       await commandsInFlight({ ctx }),
     ]);
-    const hub = c.get('services').tunnel;
-    return c.json({ items: rows.map((r) => toRunnerView(r, hub, inFlight.get(r.id) ?? 0)) }, 200);
+    const { tunnel, settings } = c.get('services');
+    return c.json(
+      { items: rows.map((r) => toRunnerView(r, tunnel, inFlight.get(r.id) ?? 0, settings.runnerVersions)) },
+      200,
+    );
   })
   .openapi(get, async (c) => {
     const { runnerId } = c.req.valid('param');
@@ -148,7 +151,8 @@ export const runnerRoutes = createRouter()
       await getRunner({ ctx, input: { runnerId } }),
       await commandsInFlight({ ctx }),
     ]);
-    return c.json(toRunnerView(row, c.get('services').tunnel, inFlight.get(runnerId) ?? 0), 200);
+    const { tunnel, settings } = c.get('services');
+    return c.json(toRunnerView(row, tunnel, inFlight.get(runnerId) ?? 0, settings.runnerVersions), 200);
   })
   .openapi(revoke, async (c) => {
     const { runnerId } = c.req.valid('param');

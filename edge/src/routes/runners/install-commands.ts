@@ -14,6 +14,11 @@ export function installCommands(edgeUrl: string, token: string) {
   return {
     register,
     npm: `${register} && npx cameleer-runner start`,
+    // No Node on the host: the executable the edge serves (CAMELEER_RUNNER_RELEASES_DIR), latest version.
+    binary: [
+      `curl -fsSLo cameleer-runner ${edgeUrl}/runner/releases/latest/cameleer-runner-linux-x64 && chmod +x cameleer-runner`,
+      `./cameleer-runner register --url ${edgeUrl} --token ${token} && ./cameleer-runner start`,
+    ].join(' && \\\n'),
     docker: [
       'docker run -d --name cameleer-runner --restart unless-stopped --network host',
       '  --read-only --tmpfs /tmp --cap-drop ALL --security-opt no-new-privileges',

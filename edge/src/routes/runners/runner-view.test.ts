@@ -21,11 +21,15 @@ describe.each(databaseKinds)('runner list and install commands on %s', (kind) =>
     const body = (await res.json()) as {
       token: string;
       register: string;
-      install: { npm: string; docker: string; helm: string };
+      install: { npm: string; binary: string; docker: string; helm: string };
     };
     expect(body.install.npm).toBe(`${body.register} && npx cameleer-runner start`);
     expect(body.install.docker).toContain(`CAMELEER_REGISTRATION_TOKEN=${body.token}`);
     expect(body.install.docker).toContain('ghcr.io/cameleer/cameleer-runner:');
+    expect(body.install.binary).toContain('/runner/releases/latest/cameleer-runner-linux-x64');
+    expect(body.install.binary).toContain(
+      `./cameleer-runner register --url ${body.register.split(' ')[4]} --token ${body.token}`,
+    );
     expect(body.install.docker).toContain('/var/run/docker.sock');
     expect(body.install.helm).toContain('helm install cameleer-runner ./charts/cameleer-runner');
     expect(body.install.helm).toContain(`--set registration.token=${body.token}`);

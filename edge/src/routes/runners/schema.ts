@@ -2,6 +2,7 @@ import { Capability, CommandKind, Transport } from '@cameleer/shared';
 import { z } from '@hono/zod-openapi';
 import type { CommandRow, RunnerRow } from '../../db/schema/index.ts';
 import { TenantParam } from '../../openapi.ts';
+import { type RunnerVersionSettings, updateRequired } from '../../runner-releases/runner-versions.ts';
 import type { TunnelHub } from '../../tunnel/hub.ts';
 import { iso, isoOrNull } from '../context.ts';
 
@@ -13,6 +14,14 @@ export const RunnerView = z
     transport: Transport.nullable(),
     environments: z.array(z.string()),
     version: z.string(),
+    updateRequired: z.boolean().openapi({
+      description:
+        "The runner is older than the edge's minimum runner version: run `cameleer-runner update` on its host",
+    }),
+    minimumVersion: z
+      .string()
+      .nullable()
+      .openapi({ description: 'The oldest runner version this edge supports; null: any' }),
     capabilities: z.array(z.string()),
     inventory: z.array(z.unknown()),
     commandsInFlight: z
@@ -68,6 +77,9 @@ export const RunnerToken = z
     install: z
       .object({
         npm: z.string().openapi({ description: 'Register and start with npm (Node.js 22 on the machine)' }),
+        binary: z.string().openapi({
+          description: 'Download the single-file runner (Linux x64) from this edge, register and start it',
+        }),
         docker: z.string().openapi({ description: 'Register and start in a container beside Docker' }),
         helm: z.string().openapi({
           description: 'Install in Kubernetes with the chart in charts/cameleer-runner (from a checkout)',
@@ -118,7 +130,12 @@ export const RunnerParams = z.object({
     .openapi({ param: { name: 'runnerId', in: 'path' } }),
 });
 
-export function toRunnerView(row: RunnerRow, hub: TunnelHub | undefined, commandsInFlight: number) {
+export function toRunnerView(
+  row: RunnerRow,
+  hub: TunnelHub | undefined,
+  commandsInFlight: number,
+  versions?: RunnerVersionSettings,
+) {
   const live = hub?.connection(row.id);
   return {
     id: row.id,
@@ -127,6 +144,8 @@ export function toRunnerView(row: RunnerRow, hub: TunnelHub | undefined, command
     transport: live?.transport ?? (row.transport as Transport | null),
     environments: row.environments,
     version: row.version,
+    updateRequired: updateRequired(row.version, versions),
+    minimumVersion: versions?.minimum ?? null,
     capabilities: row.capabilities,
     inventory: row.inventory,
     commandsInFlight,

@@ -1,9 +1,14 @@
 import { readFileSync } from 'node:fs';
 import protobuf from 'protobufjs';
+import { embeddedAsset, embeddedAssetNames } from '../../embedded-assets.ts';
 import { OtlpRefused } from './limits.ts';
 import type { LogsRequest, MetricsRequest, OtlpSignal, TracesRequest } from './model.ts';
 
-const root = protobuf.parse(readFileSync(new URL('./proto/otlp.proto', import.meta.url), 'utf8')).root;
+const embedded = embeddedAsset(embeddedAssetNames.otlpProto);
+const schema = embedded
+  ? new TextDecoder().decode(embedded)
+  : readFileSync(new URL('./proto/otlp.proto', import.meta.url), 'utf8');
+const root = protobuf.parse(schema).root;
 const type = (name: string) => root.lookupType(`otlp.${name}`);
 
 const requestTypes = {
