@@ -45,7 +45,8 @@ export function systemdUnit(opts: UnitOptions): string {
     `EnvironmentFile=-${serviceEnvFile}`,
     ...(managed ? [`StateDirectory=${managed}`, 'StateDirectoryMode=0700'] : []),
     `WorkingDirectory=${stateDir}`,
-    'Restart=on-failure',
+    // Always, not on-failure: `cameleer-runner update` stops the old build and systemd starts the new one.
+    'Restart=always',
     'RestartSec=5s',
     // 2 is a revoked runner: it needs a new registration, restarting cannot help.
     'RestartPreventExitStatus=2',
