@@ -66,7 +66,10 @@ export type RunnerBinary = { path: string; sha256: string; version: string; mani
 
 export async function buildRunnerBinary(opts: RunnerBinaryOptions = {}): Promise<RunnerBinary> {
   const version = opts.version ?? runnerVersion;
-  const publicKey = opts.publicKey ?? releasePublicKeyX;
+  const signingKeyFile = opts.signingKeyFile ?? process.env.CAMELEER_RELEASE_SIGNING_KEY;
+  // A build verifies later releases signed by the key that signs it: Cameleer's own key yields the
+  // compiled-in constant, and a key of your own yields builds that accept your releases.
+  const publicKey = opts.publicKey ?? (signingKeyFile ? publicKeyOf(signingKeyFile) : releasePublicKeyX);
   const log = opts.log ?? ((line: string) => process.stdout.write(`build-runner-binary: ${line}\n`));
   const outDir = opts.outDir ?? join(root, 'dist');
   if (!/^\d+\.\d+\.\d+([-+][0-9A-Za-z.-]+)?$/.test(version))
@@ -93,7 +96,6 @@ export async function buildRunnerBinary(opts: RunnerBinaryOptions = {}): Promise
     `${relative(process.cwd(), path) || path} (${(statSync(path).size / 2 ** 20).toFixed(0)} MiB) sha256 ${sha256}`,
   );
 
-  const signingKeyFile = opts.signingKeyFile ?? process.env.CAMELEER_RELEASE_SIGNING_KEY;
   if (!signingKeyFile) return { path, sha256, version };
   const facts = { version, platform: releasePlatform, sha256 };
   const signature = signRelease(readFileSync(signingKeyFile, 'utf8'), facts);
@@ -101,6 +103,12 @@ export async function buildRunnerBinary(opts: RunnerBinaryOptions = {}): Promise
   writeFileSync(manifest, `${JSON.stringify({ ...facts, size: statSync(path).size, signature }, null, 2)}\n`);
   log(`signed: ${relative(process.cwd(), manifest) || manifest}`);
   return { path, sha256, version, manifest };
+}
+
+function publicKeyOf(signingKeyFile: string): string {
+  const { x } = JSON.parse(readFileSync(signingKeyFile, 'utf8')) as { x?: unknown };
+  if (typeof x !== 'string') throw new Error(`${signingKeyFile} is not an Ed25519 private JWK (no "x")`);
+  return x;
 }
 
 async function buildInto(dir: string, o: { version: string; publicKey: string; log: (l: string) => void }) {
