@@ -460,7 +460,10 @@ describe.each(databaseKinds)('JWKS refetching under a flood of unknown kids on %
   let edge: TestEdge;
   let attacker: IdpKey;
 
-  /** jose times its cooldown with Date.now, the verifier with the edge clock: move both. */
+  /**
+   * jose times its cooldown with Date.now, the verifier with the edge clock: move both. Date.now stands
+   * still between moves, so a slow machine taking 30 real seconds over the floods ends no cooldown.
+   */
   const advance = (ms: number) => {
     offsetMs += ms;
     edge.clock.advance(ms);
@@ -482,7 +485,8 @@ describe.each(databaseKinds)('JWKS refetching under a flood of unknown kids on %
 
   beforeEach(async () => {
     offsetMs = 0;
-    vi.spyOn(Date, 'now').mockImplementation(() => realNow() + offsetMs);
+    const base = realNow();
+    vi.spyOn(Date, 'now').mockImplementation(() => base + offsetMs);
     idp = await startIdp();
     attacker = await newKey('ES256', 'unused');
     edge = await createTestEdge(kind, { oidc: oidcFor(idp) });
