@@ -307,8 +307,9 @@ describe.each(databaseKinds)('runner tunnel refusals on %s', (kind) => {
       // The peer never answers again: no heartbeat, no frame.
       const closed = await peer.waitClosed(5000);
       expect(closed?.code).toBe(4008);
-      // Two intervals, plus the check granularity (a quarter interval) and some scheduling slack.
-      expect(Date.now() - silentSince).toBeLessThanOrEqual(2 * 1000 + 250 + 250);
+      // Two intervals plus the check granularity (a quarter interval); a busy two-core machine adds
+      // scheduling slack, but it is dropped well before a third interval would have passed.
+      expect(Date.now() - silentSince).toBeLessThan(3 * 1000);
       expect(quietServer.hub.connection(silent.runnerId)).toBeUndefined();
     } finally {
       await quietServer.close();
