@@ -50,8 +50,9 @@ export const appQueries = {
 };
 
 /**
- * Every request of an app's page: the app layer of its configuration, and its resolved configuration
- * in each environment once the environments and deployments are known.
+ * Every request of an app's page. Its resolved configuration in each environment is asked once the
+ * environments and deployments are known, and not waited for: the edge takes longest to answer it,
+ * and the page shows its configuration section loading meanwhile.
  */
 export async function loadAppPage(tenant: string, app: string): Promise<void> {
   const [environments, deployments] = await Promise.all([
@@ -61,14 +62,10 @@ export async function loadAppPage(tenant: string, app: string): Promise<void> {
     queryClient.prefetchQuery(appQueries.versions(tenant, app)),
     queryClient.prefetchQuery(configQueries.layer(tenant, { app })),
   ]);
-  if (!environments || !deployments) return;
-  await Promise.all(
-    environments.map((env) =>
-      queryClient.prefetchQuery(
-        configQueries.resolved(tenant, app, env.name, servingIn(deployments, env.id)?.id ?? ''),
-      ),
-    ),
-  );
+  for (const env of environments && deployments ? environments : [])
+    void queryClient.prefetchQuery(
+      configQueries.resolved(tenant, app, env.name, servingIn(deployments ?? [], env.id)?.id ?? ''),
+    );
 }
 
 type Deployment = { id: string; environmentId: string; state: string; createdAt: string };
