@@ -2,6 +2,7 @@ import { queryOptions } from '@tanstack/react-query';
 import { api, unwrap } from '../../api/client.ts';
 import { queryClient } from '../../api/query-client.ts';
 import { configQueries } from './config/config-query-options.ts';
+import { samplesQuery } from './sample-query.ts';
 
 /** Query keys shared by the apps screens, so a mutation invalidates exactly what it changed. */
 export const appKeys = {
@@ -61,6 +62,7 @@ export async function loadAppPage(tenant: string, app: string): Promise<void> {
     queryClient.prefetchQuery(appQueries.one(tenant, app)),
     queryClient.prefetchQuery(appQueries.versions(tenant, app)),
     queryClient.prefetchQuery(configQueries.layer(tenant, { app })),
+    queryClient.prefetchQuery(samplesQuery),
   ]);
   for (const env of environments && deployments ? environments : [])
     void queryClient.prefetchQuery(
