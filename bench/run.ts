@@ -25,7 +25,18 @@ async function main() {
 async function consoleBench() {
   log('Console bench: JavaScript of the first load of the overview and of an app page, from a fresh build');
   log(consoleReport(await benchConsoleFirstLoad()));
-  log(lighthouseReport(await benchConsoleLighthouse()));
+  const presets = (process.env.BENCH_LIGHTHOUSE_PRESETS ?? 'mobile,desktop')
+    .split(',')
+    .filter((p): p is 'mobile' | 'desktop' => p === 'mobile' || p === 'desktop');
+  const plan = {
+    runs: envInt('BENCH_LIGHTHOUSE_RUNS', 3),
+    presets,
+    ...(process.env.BENCH_LIGHTHOUSE_REPORTS ? { reportDir: process.env.BENCH_LIGHTHOUSE_REPORTS } : {}),
+  };
+  log(
+    `Lighthouse: ${plan.runs} run(s) per page and preset (${presets.join(', ')}), median performance reported`,
+  );
+  log(lighthouseReport(await benchConsoleLighthouse(plan)));
 }
 
 const parts = ['forward-auth', 'tunnel', 'deploy', 'telemetry', 'console'];

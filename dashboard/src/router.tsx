@@ -1,12 +1,31 @@
 import type { ComponentType } from 'react';
-import { createBrowserRouter } from 'react-router';
+import { createBrowserRouter, type LoaderFunction } from 'react-router';
+import { BootScreen } from './components/BootScreen.tsx';
 import { Shell } from './layout/Shell.tsx';
+import { loadAppPage } from './screens/apps/app-query-options.ts';
 import { LoginPage } from './screens/login/LoginPage.tsx';
 import { NotFoundPage } from './screens/NotFoundPage.tsx';
+import { loadOverview } from './screens/overview/overview-query-options.ts';
 import { RootRedirect } from './screens/RootRedirect.tsx';
+import { loadSession } from './session/use-me.ts';
 
 /** Each screen is its own chunk: the first load carries only the frame and the page it opens. */
 const screen = (load: () => Promise<ComponentType>) => ({ lazy: async () => ({ Component: await load() }) });
+
+/**
+ * Starts a page's requests with its chunk instead of after its first render. On the console's first
+ * load the router waits for them (showing the boot screen), so the page renders once, complete, in
+ * a transition React can slice: on a slow phone, each answer arriving on its own re-rendered the
+ * page in one long task. Later navigations show the page at once, as before.
+ */
+let initialized = false;
+const data =
+  (load: (params: Record<string, string | undefined>) => Promise<void>): LoaderFunction =>
+  async ({ params }) => {
+    const loading = load(params);
+    if (!initialized) await loading;
+    return null;
+  };
 
 export const router = createBrowserRouter([
   { path: '/login', Component: LoginPage },
@@ -19,13 +38,20 @@ export const router = createBrowserRouter([
   {
     path: '/t/:tenant',
     Component: Shell,
+    HydrateFallback: BootScreen,
+    loader: data(loadSession),
     children: [
       {
         index: true,
+        loader: data(({ tenant = '' }) => loadOverview(tenant)),
         ...screen(() => import('./screens/overview/OverviewPage.tsx').then((m) => m.OverviewPage)),
       },
       { path: 'apps', ...screen(() => import('./screens/apps/AppsPage.tsx').then((m) => m.AppsPage)) },
-      { path: 'apps/:app', ...screen(() => import('./screens/apps/AppPage.tsx').then((m) => m.AppPage)) },
+      {
+        path: 'apps/:app',
+        loader: data(({ tenant = '', app = '' }) => loadAppPage(tenant, app)),
+        ...screen(() => import('./screens/apps/AppPage.tsx').then((m) => m.AppPage)),
+      },
       {
         path: 'deployments/:deploymentId',
         ...screen(() => import('./screens/deployments/DeploymentPage.tsx').then((m) => m.DeploymentPage)),
@@ -81,3 +107,9 @@ export const router = createBrowserRouter([
   },
   { path: '*', Component: NotFoundPage },
 ]);
+initialized = router.state.initialized;
+const stopWatching = router.subscribe((state) => {
+  if (!state.initialized) return;
+  initialized = true;
+  stopWatching();
+});

@@ -132,7 +132,8 @@ describe('console: apps, versions and deployments', () => {
     await page.context().addCookies(session);
     expect((await stack.api('/api/tenants/default/apps', { json: { name: 'sample' } })).status).toBe(201);
     await page.goto(`${stack.url}/t/default/apps/sample`);
-    await expect.poll(() => page.getByText('No versions yet').isVisible()).toBe(true);
+    // A fresh context loads every asset cold: on a loaded 2-core machine that alone can pass poll's 1 s.
+    await expect.poll(() => page.getByText('No versions yet').isVisible(), { timeout: 10_000 }).toBe(true);
     const download = page.getByRole('link', { name: 'Download v1' });
     expect(await download.getAttribute('href')).toBe('/samples/cameleer-sample-1.jar');
     await page.getByRole('button', { name: 'Upload sample v1' }).click();

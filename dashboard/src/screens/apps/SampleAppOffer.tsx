@@ -1,15 +1,7 @@
 import { Box, Button, Group, Text } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { Guarded } from '../../components/Guarded.tsx';
-
-type Samples = { items: Array<{ version: string; file: string; url: string }> };
-
-/** What the edge offers at /samples: the sample app built with its JDK (Node), or nothing (Workers). */
-async function fetchSamples(): Promise<Samples | null> {
-  const res = await fetch('/samples', { credentials: 'same-origin' });
-  if (!res.ok || !res.headers.get('content-type')?.includes('application/json')) return null;
-  return (await res.json()) as Samples;
-}
+import { type Samples, samplesQuery } from './sample-query.ts';
 
 async function sampleFile(sample: Samples['items'][number]): Promise<File> {
   const res = await fetch(sample.url, { credentials: 'same-origin' });
@@ -19,11 +11,7 @@ async function sampleFile(sample: Samples['items'][number]): Promise<File> {
 
 /** "No JAR at hand?": uploads the repository's sample Camel app, built by this edge, in one click. */
 export function SampleAppOffer({ onFile, busy }: { onFile: (file: Promise<File>) => void; busy: boolean }) {
-  const samples = useQuery({
-    queryKey: ['samples'],
-    queryFn: fetchSamples,
-    staleTime: Number.POSITIVE_INFINITY,
-  });
+  const samples = useQuery(samplesQuery);
   // The offer's row is kept while the edge is asked, so the sections below do not jump when it comes.
   if (samples.isPending) return <Box mih={30} />;
   if (!samples.data) return null;

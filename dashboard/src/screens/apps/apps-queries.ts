@@ -1,20 +1,14 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, type components, unwrap } from '../../api/client.ts';
 import { changedSince, upsertDeployment, useDeploymentChanges } from '../../live/use-deployment-changes.ts';
+import { appKeys, appQueries } from './app-query-options.ts';
 
 export type App = components['schemas']['App'];
 export type AppVersion = components['schemas']['AppVersion'];
 export type Deployment = components['schemas']['Deployment'];
 export type Environment = components['schemas']['Environment'];
 
-/** Query keys shared by the apps screens, so a mutation invalidates exactly what it changed. */
-export const appKeys = {
-  list: (tenant: string) => ['tenants', tenant, 'apps'] as const,
-  one: (tenant: string, app: string) => ['tenants', tenant, 'apps', app] as const,
-  versions: (tenant: string, app: string) => ['tenants', tenant, 'apps', app, 'versions'] as const,
-  deployments: (tenant: string, app: string) => ['tenants', tenant, 'apps', app, 'deployments'] as const,
-  environments: (tenant: string) => ['tenants', tenant, 'environments'] as const,
-};
+export { appKeys } from './app-query-options.ts';
 
 export function useApps(tenant: string) {
   return useQuery({
@@ -25,43 +19,19 @@ export function useApps(tenant: string) {
 }
 
 export function useApp(tenant: string, app: string) {
-  return useQuery({
-    queryKey: appKeys.one(tenant, app),
-    queryFn: () => unwrap(api.GET('/api/tenants/{tenant}/apps/{app}', { params: { path: { tenant, app } } })),
-  });
+  return useQuery(appQueries.one(tenant, app));
 }
 
 export function useVersions(tenant: string, app: string) {
-  return useQuery({
-    queryKey: appKeys.versions(tenant, app),
-    queryFn: async () =>
-      (
-        await unwrap(
-          api.GET('/api/tenants/{tenant}/apps/{app}/versions', { params: { path: { tenant, app } } }),
-        )
-      ).items,
-  });
+  return useQuery(appQueries.versions(tenant, app));
 }
 
 export function useDeployments(tenant: string, app: string) {
-  return useQuery({
-    queryKey: appKeys.deployments(tenant, app),
-    queryFn: async () =>
-      (
-        await unwrap(
-          api.GET('/api/tenants/{tenant}/apps/{app}/deployments', { params: { path: { tenant, app } } }),
-        )
-      ).items,
-    // Deployments change state on their own (BUILDING → RUNNING): the changes stream keeps this current.
-  });
+  return useQuery(appQueries.deployments(tenant, app));
 }
 
 export function useEnvironments(tenant: string) {
-  return useQuery({
-    queryKey: appKeys.environments(tenant),
-    queryFn: async () =>
-      (await unwrap(api.GET('/api/tenants/{tenant}/environments', { params: { path: { tenant } } }))).items,
-  });
+  return useQuery(appQueries.environments(tenant));
 }
 
 /** Keeps the app's deployment list current from the edge's changes stream. */

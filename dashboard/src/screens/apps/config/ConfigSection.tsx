@@ -2,18 +2,12 @@ import { SegmentedControl, Stack, Text, Title } from '@mantine/core';
 import { useMediaQuery } from '@mantine/hooks';
 import { useState } from 'react';
 import { QueryState } from '../../../components/QueryState.tsx';
-import { type Deployment, useApp, useDeployments, useEnvironments, useVersions } from '../apps-queries.ts';
+import { servingIn } from '../app-query-options.ts';
+import { useApp, useDeployments, useEnvironments, useVersions } from '../apps-queries.ts';
 import { AppSettingsForm } from './AppSettingsForm.tsx';
 import { useResolvedConfigs } from './config-queries.ts';
 import { DriftBanner } from './DriftBanner.tsx';
 import { LayerEntries } from './LayerEntries.tsx';
-
-/** The deployment that serves in an environment now: the newest that is RUNNING, as the edge decides it. */
-function servingIn(deployments: Deployment[], environmentId: string): Deployment | undefined {
-  return deployments
-    .filter((d) => d.environmentId === environmentId && d.state === 'RUNNING')
-    .reduce<Deployment | undefined>((a, d) => (!a || d.createdAt > a.createdAt ? d : a), undefined);
-}
 
 /** An app's configuration: drift per environment, keys per layer with where each comes from, deploy settings. */
 export function ConfigSection({ tenant, app }: { tenant: string; app: string }) {

@@ -1,29 +1,15 @@
 import { useMutation, useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, type components, unwrap } from '../../../api/client.ts';
+import { configKeys, configQueries, type LayerRef } from './config-query-options.ts';
 
 export type ConfigEntry = components['schemas']['ConfigEntry'];
 export type ResolvedConfig = components['schemas']['ResolvedConfig'];
 
-/** A configuration layer: neither (global), an environment, an app, or an app in an environment. */
-export type LayerRef = { environment?: string; app?: string };
-
-export const configKeys = {
-  all: (tenant: string) => ['tenants', tenant, 'config'] as const,
-  layer: (tenant: string, layer: LayerRef) =>
-    ['tenants', tenant, 'config', 'layer', layer.environment ?? '', layer.app ?? ''] as const,
-  /** Keyed by the serving deployment too: a new one that reaches RUNNING (seen by the deployments poll) refetches it. */
-  resolved: (tenant: string, app: string, environment: string, servingId: string) =>
-    ['tenants', tenant, 'config', 'resolved', app, environment, servingId] as const,
-};
+export type { LayerRef };
+export { configKeys };
 
 export function useLayerConfig(tenant: string, layer: LayerRef, enabled = true) {
-  return useQuery({
-    queryKey: configKeys.layer(tenant, layer),
-    queryFn: async () =>
-      (await unwrap(api.GET('/api/tenants/{tenant}/config', { params: { path: { tenant }, query: layer } })))
-        .items,
-    enabled,
-  });
+  return useQuery({ ...configQueries.layer(tenant, layer), enabled });
 }
 
 export type ConfigWrite = { key: string; value: string; secret: boolean };
@@ -59,14 +45,6 @@ export function useResolvedConfigs(
   environments: Array<{ name: string; servingId: string }>,
 ) {
   return useQueries({
-    queries: environments.map((env) => ({
-      queryKey: configKeys.resolved(tenant, app, env.name, env.servingId),
-      queryFn: () =>
-        unwrap(
-          api.GET('/api/tenants/{tenant}/apps/{app}/config/resolved', {
-            params: { path: { tenant, app }, query: { environment: env.name } },
-          }),
-        ),
-    })),
+    queries: environments.map((env) => configQueries.resolved(tenant, app, env.name, env.servingId)),
   });
 }
