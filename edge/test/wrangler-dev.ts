@@ -131,6 +131,7 @@ export async function startWrangler(vars: Record<string, string>): Promise<Wrang
     rmSync(dir, { recursive: true, force: true });
   };
 
+  let lastAnswer = '';
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
     // wrangler stays up after a failed build, waiting for an edit: give up at once instead.
@@ -138,13 +139,15 @@ export async function startWrangler(vars: Record<string, string>): Promise<Wrang
     try {
       const res = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(2_000) });
       if (res.status === 200) return { url, stateDir: join(dir, 'state'), stop, output: () => output };
+      // Why it is not healthy (bad bindings answer a coded 500), for the error below.
+      lastAnswer = `/healthz answered ${res.status}: ${(await res.text()).slice(0, 400)}`;
     } catch {
       // not listening yet
     }
     await sleep(250);
   }
   await stop();
-  throw new Error(`wrangler dev did not become healthy:\n${output}`);
+  throw new Error(`wrangler dev did not become healthy (${lastAnswer || 'no answer'}):\n${output}`);
 }
 
 function freePort(): Promise<number> {

@@ -1,8 +1,12 @@
 import type { R2Bucket } from '@cloudflare/workers-types';
 import { z } from 'zod';
 import { AppError } from '../errors.ts';
+import type { HubNamespace } from '../worker/durable-hub.ts';
 import { checkEdgeCommon, edgeCommonShape } from './common.ts';
 import { optionalString, privateJwk, publicUrl } from './fields.ts';
+
+const isHubNamespace = (value: unknown): value is HubNamespace =>
+  typeof value === 'object' && value !== null && 'idFromName' in value && 'get' in value;
 
 const isR2Bucket = (value: unknown): value is R2Bucket =>
   typeof value === 'object' && value !== null && 'createMultipartUpload' in value && 'head' in value;
@@ -28,6 +32,15 @@ export const workersOnlyShape = {
     .optional()
     .describe(
       'Binding (not a variable): the R2 bucket holding uploaded JARs, `[[r2_buckets]] binding = "ARTIFACTS"`; needs CAMELEER_ARTIFACT_URL_KEY; unbound: uploads and runner downloads answer 503',
+    ),
+  TUNNEL: z
+    .custom<HubNamespace>(
+      isHubNamespace,
+      'must be a Durable Object namespace binding ([[durable_objects.bindings]])',
+    )
+    .optional()
+    .describe(
+      'Binding (not a variable): the runner tunnel hub, one Durable Object per runner, `[[durable_objects.bindings]] name = "TUNNEL"` of class TunnelHubObject; unbound: runners cannot connect (the tunnel answers 503)',
     ),
 };
 export const WorkersOnlyConfig = z.object(workersOnlyShape);

@@ -247,17 +247,25 @@ export async function awaitCommandResult(
 ): Promise<CommandOutcome | undefined> {
   const abort = new AbortController();
   // Listening before reading: a result recorded in between is heard, not missed.
-  const heard = services.tunnel?.awaitResult(command.id, { signal: abort.signal, timeoutMs });
+  const heard = services.tunnel?.awaitResult(command.id, {
+    tenantId: command.tenantId,
+    signal: abort.signal,
+    timeoutMs,
+  });
   try {
-    const stored = await storedOutcome(services.db, command);
+    const stored = await storedCommandOutcome(services.db, command);
     if (stored || !heard) return stored;
-    return (await heard) ?? (await storedOutcome(services.db, command));
+    return (await heard) ?? (await storedCommandOutcome(services.db, command));
   } finally {
     abort.abort();
   }
 }
 
-async function storedOutcome(db: Db, command: { tenantId: string; id: string }) {
+/** A command's final outcome as stored; undefined while it is open. */
+export async function storedCommandOutcome(
+  db: Db,
+  command: { tenantId: string; id: string },
+): Promise<CommandOutcome | undefined> {
   const [row] = await withTenant(db, command.tenantId, (tx) =>
     tx
       .select()

@@ -9,8 +9,11 @@ export type CommandOutcome = {
   error?: string;
 };
 
-/** How long to wait for a result: until `signal` aborts or `timeoutMs` passes, whichever comes first. */
-export type AwaitResultOptions = { signal?: AbortSignal; timeoutMs?: number };
+/**
+ * How long to wait for a result: until `signal` aborts or `timeoutMs` passes, whichever comes first.
+ * `tenantId` is the command's: a hub that reads results from the database reads them in its tenant.
+ */
+export type AwaitResultOptions = { tenantId: string; signal?: AbortSignal; timeoutMs?: number };
 
 /**
  * Where live runner connections are. Node keeps them in process (`LocalHub`);

@@ -7,7 +7,10 @@ import type { AwaitResultOptions, CommandOutcome } from './hub.ts';
 export class ResultWaiters {
   readonly #waiting = new Map<string, Set<(outcome: CommandOutcome | undefined) => void>>();
 
-  wait(commandId: string, { signal, timeoutMs }: AwaitResultOptions): Promise<CommandOutcome | undefined> {
+  wait(
+    commandId: string,
+    { signal, timeoutMs }: Omit<AwaitResultOptions, 'tenantId'>,
+  ): Promise<CommandOutcome | undefined> {
     if (signal?.aborted) return Promise.resolve(undefined);
     return new Promise((resolve) => {
       const waiters = this.#waiting.get(commandId) ?? new Set();

@@ -34,6 +34,18 @@ export type LinkHooks = {
 };
 
 /**
+ * What a link must remember between frames, as plain data: a host that keeps no object in memory
+ * between frames (a hibernating Durable Object) stores it with the socket and restores the link from it.
+ */
+export type LinkState = {
+  since: number;
+  lastHeardAt: number;
+  ready: boolean;
+  lastSentSeq: number;
+  lastTouch: number;
+};
+
+/**
  * One connected runner, whatever carries its frames. Commands are delivered
  * in `seq` order after `hello`; on every new link all unfinished commands are
  * sent again (at-least-once: the runner de-duplicates by command id).
@@ -52,9 +64,24 @@ export class RunnerLink {
     readonly runner: RunnerIdentity,
     readonly transport: LinkTransport,
     readonly hooks: LinkHooks,
+    restored?: LinkState,
   ) {
-    this.since = services.clock.now();
-    this.lastHeardAt = this.since.getTime();
+    this.since = restored ? new Date(restored.since) : services.clock.now();
+    this.lastHeardAt = restored?.lastHeardAt ?? this.since.getTime();
+    this.#ready = restored?.ready ?? false;
+    this.#lastSentSeq = restored?.lastSentSeq ?? 0;
+    this.#lastTouch = restored?.lastTouch ?? 0;
+  }
+
+  /** Everything needed to continue this link in a new object (see `LinkState`). */
+  state(): LinkState {
+    return {
+      since: this.since.getTime(),
+      lastHeardAt: this.lastHeardAt,
+      ready: this.#ready,
+      lastSentSeq: this.#lastSentSeq,
+      lastTouch: this.#lastTouch,
+    };
   }
 
   get closed() {

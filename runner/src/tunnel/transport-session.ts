@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import {
   type EdgeFrame,
+  fixedHeartbeat,
   type Hello,
   parseEdgeFrame,
   protocolVersion,
@@ -53,10 +54,7 @@ export abstract class TransportSession extends TypedEmitter<SessionEvents> {
     super();
     this.heartbeat = new Heartbeat({
       maxSilenceMs: opts.maxSilenceMs,
-      send: () =>
-        void this.send({ v: protocolVersion, id: newFrameId(), type: 'heartbeat', at: Date.now() }).catch(
-          () => {},
-        ),
+      send: () => void this.send(fixedHeartbeat).catch(() => {}),
       onDead: (ms) =>
         this.end({
           kind: 'dropped',

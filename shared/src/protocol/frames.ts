@@ -89,6 +89,14 @@ export type Result = z.infer<typeof Result>;
 export const Heartbeat = z.strictObject({ ...base, type: z.literal('heartbeat'), at: z.number() });
 export type Heartbeat = z.infer<typeof Heartbeat>;
 
+/**
+ * The heartbeat both sides send: always the same text, so a host can answer it without running any
+ * code (a Durable Object's WebSocket auto-response, which never wakes a hibernating hub). A valid
+ * `Heartbeat` frame, so edges that read heartbeats as frames take it like any other.
+ */
+export const fixedHeartbeat: Heartbeat = { v: protocolVersion, id: 'heartbeat', type: 'heartbeat', at: 0 };
+export const fixedHeartbeatText = JSON.stringify(fixedHeartbeat);
+
 export const ErrorFrame = z.strictObject({
   ...base,
   type: z.literal('error'),
