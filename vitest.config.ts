@@ -9,6 +9,9 @@ const engineRestarting = [
 export const config = defineConfig({
   test: {
     pool: 'forks',
+    // By default vitest runs one file at a time on two cores (cores - 1), and most files wait on
+    // processes (the edge, runners, JVMs, Chromium), not on the CPU: two at a time.
+    maxWorkers: 2,
     globalSetup: ['scripts/vitest-setup-console.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
