@@ -1,12 +1,11 @@
-import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { chmod, mkdir, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip, createGzip } from 'node:zlib';
 import { extract, pack } from 'tar-stream';
 import { BackupManifest, BackupRefused, isSafeEntryPath, manifestName } from './backup-manifest.ts';
+import { hashingTap } from './hashing-tap.ts';
 
 const maxManifestBytes = 64 * 2 ** 20;
 
@@ -76,17 +75,9 @@ export async function readBackupArchive(file: string, staging: string): Promise<
         continue;
       }
       await mkdir(dirname(target), { recursive: true, mode: 0o700 });
-      const hash = createHash('sha256');
-      let size = 0;
-      const tap = new Transform({
-        transform(chunk: Buffer, _enc, done) {
-          hash.update(chunk);
-          size += chunk.length;
-          done(null, chunk);
-        },
-      });
+      const { tap, digest } = hashingTap();
       await pipeline(entry, tap, createWriteStream(target, { mode: 0o600 }));
-      const sha256 = hash.digest('hex');
+      const { size, sha256 } = digest();
       if (size !== expected.size || sha256 !== expected.sha256)
         throw new BackupRefused(
           `${path} in ${file} does not match its checksum in the manifest: the backup is damaged or was changed`,

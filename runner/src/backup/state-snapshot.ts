@@ -2,10 +2,10 @@ import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
-import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { stateFiles } from '../state/state-dir.ts';
 import type { BackupEntry, BackupVolume } from './backup-manifest.ts';
+import { hashingTap } from './hashing-tap.ts';
 
 /** Where the process orchestrator keeps its apps' volumes, inside the state directory. */
 const processVolumes = join('apps', 'volumes');
@@ -77,22 +77,14 @@ export async function copyHashed(
   source: string,
   target: string,
 ): Promise<{ size: number; sha256: string } | undefined> {
-  const hash = createHash('sha256');
-  let size = 0;
-  const tap = new Transform({
-    transform(chunk: Buffer, _enc, done) {
-      hash.update(chunk);
-      size += chunk.length;
-      done(null, chunk);
-    },
-  });
+  const { tap, digest } = hashingTap();
   try {
     await pipeline(createReadStream(source), tap, createWriteStream(target, { mode: 0o600 }));
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw err;
   }
-  return { size, sha256: hash.digest('hex') };
+  return digest();
 }
 
 async function copyWholeLines(source: string, target: string): Promise<{ size: number; sha256: string }> {
