@@ -9,6 +9,9 @@ export type CommandOutcome = {
   error?: string;
 };
 
+/** A runner's row as far as its connection shows there. */
+export type RunnerSeen = { lastSeenAt: Date | null; connectedAt: Date | null; transport: string | null };
+
 /**
  * How long to wait for a result: until `signal` aborts or `timeoutMs` passes, whichever comes first.
  * `tenantId` is the command's: a hub that reads results from the database reads them in its tenant.
@@ -17,7 +20,7 @@ export type AwaitResultOptions = { tenantId: string; signal?: AbortSignal; timeo
 
 /**
  * Where live runner connections are. Node keeps them in process (`LocalHub`);
- * Workers will keep one Durable Object per runner. Routes only use this.
+ * Workers keep one Durable Object per runner (`DurableHub`). Routes only use this.
  * Nothing here may name a runtime's own types: each runtime implements it.
  */
 export interface TunnelHub {
@@ -25,8 +28,11 @@ export interface TunnelHub {
   notify(runnerId: string): void;
   /** Drop the runner's live connection at once (revocation). */
   disconnect(runnerId: string, reason: string): void;
-  /** The live connection of a runner, if any. */
-  connection(runnerId: string): { transport: Transport; since: Date } | undefined;
+  /**
+   * The live connection of a runner, if any. `seen` is what the runner's row says (last seen,
+   * connected at, transport): a hub that cannot see the connection itself judges by it.
+   */
+  connection(runnerId: string, seen?: RunnerSeen): { transport: Transport; since: Date } | undefined;
   /**
    * The result of a command once this hub records it; undefined when the wait ends first.
    * A result recorded before the wait began is not replayed: read the database for that.

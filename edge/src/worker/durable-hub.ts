@@ -1,7 +1,7 @@
 import type { EdgeFrame, Transport } from '@cameleer/shared';
 import type { Db } from '../db/client.ts';
 import { storedCommandOutcome } from '../services/commands.ts';
-import type { AwaitResultOptions, CommandOutcome, TunnelHub } from '../tunnel/hub.ts';
+import type { AwaitResultOptions, CommandOutcome, RunnerSeen, TunnelHub } from '../tunnel/hub.ts';
 import type { RunnerIdentity } from '../tunnel/runner-auth.ts';
 
 /** The parts of a Durable Object namespace binding the hub uses (`@cloudflare/workers-types` has the whole). */
@@ -35,6 +35,8 @@ export class DurableHub implements TunnelHub {
     private readonly db: Db,
     /** Keeps fire-and-forget calls alive after the response went out (`ExecutionContext.waitUntil`). */
     private readonly waitUntil: (work: Promise<unknown>) => void,
+    private readonly heartbeatIntervalMs = 30_000,
+    private readonly now: () => number = Date.now,
   ) {}
 
   notify(runnerId: string): void {
@@ -46,11 +48,17 @@ export class DurableHub implements TunnelHub {
   }
 
   /**
-   * Not knowable here: the object cannot be asked synchronously. Routes then treat every runner as
-   * possibly offline (deployments take the first candidate; commands queue as they do for offline runners).
+   * Judged by the runner's row: the object cannot be asked synchronously, but it records last-seen at
+   * connect and at every alarm (two heartbeat intervals, at most 60 s) while the socket lives. A
+   * runner heard from within that and one interval more is connected; one that just went away still
+   * counts as connected until then (its commands queue and are delivered when it is back).
    */
-  connection(_runnerId: string): { transport: Transport; since: Date } | undefined {
-    return undefined;
+  connection(_runnerId: string, seen?: RunnerSeen): { transport: Transport; since: Date } | undefined {
+    if (!seen?.lastSeenAt) return undefined;
+    const window = Math.min(2 * this.heartbeatIntervalMs, 60_000) + this.heartbeatIntervalMs;
+    if (this.now() - seen.lastSeenAt.getTime() > window) return undefined;
+    const transport: Transport = seen.transport === 'long-poll' ? 'long-poll' : 'websocket';
+    return { transport, since: seen.connectedAt ?? seen.lastSeenAt };
   }
 
   awaitResult(commandId: string, options: AwaitResultOptions): Promise<CommandOutcome | undefined> {

@@ -77,7 +77,9 @@ export async function openWorkerScope(
     const oidc = oidcSettingsOf(config);
     const stripe = stripeConfigOf(config);
     const tunnel =
-      opts.tunnel ?? (config.TUNNEL && new DurableHub(config.TUNNEL, database.db, opts.waitUntil));
+      opts.tunnel ??
+      (config.TUNNEL &&
+        new DurableHub(config.TUNNEL, database.db, opts.waitUntil, config.CAMELEER_TUNNEL_HEARTBEAT_MS));
     const services: Services = {
       db: database.db,
       clock: systemClock,

@@ -133,6 +133,10 @@ describe('the runner tunnel through the Durable Object hub (wrangler dev, worker
       connectedAt: string;
     };
     expect(view).toMatchObject({ transport: 'websocket', connectedAt: expect.any(String) });
+    // Online as the object's last-seen records show it (the stateless worker cannot ask the object).
+    const status = async () =>
+      ((await (await api(`/runners/${runnerId}`)).json()) as { status: string }).status;
+    await expect.poll(status, { timeout: 10_000 }).toBe('online');
 
     // Three intervals of silence but for heartbeats: answered by the runtime's auto-response, not the object.
     await new Promise((resolve) => setTimeout(resolve, 3 * heartbeatMs));

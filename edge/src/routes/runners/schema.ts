@@ -136,7 +136,7 @@ export function toRunnerView(
   commandsInFlight: number,
   versions?: RunnerVersionSettings,
 ) {
-  const live = hub?.connection(row.id);
+  const live = hub?.connection(row.id, row);
   return {
     id: row.id,
     name: row.name,

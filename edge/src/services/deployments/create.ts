@@ -46,7 +46,7 @@ export async function createDeployment({
   const version = input.version
     ? await getVersion({ ctx, input: { appId: app.id, version: input.version } })
     : await latestVersion(ctx, app.id);
-  const runner = await runnerFor(ctx, environment.name, (id) => !!services.tunnel?.connection(id));
+  const runner = await runnerFor(ctx, environment.name, (r) => !!services.tunnel?.connection(r.id, r));
   const entries = await resolveConfig(ctx, { appId: app.id, environmentId: environment.id });
   const config = await configEnv(ctx, services.secretBox, entries);
   const healthPath = input.healthPath !== undefined ? input.healthPath : app.healthPath;

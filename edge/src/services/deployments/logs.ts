@@ -1,5 +1,5 @@
 import { parseCommandResult } from '@cameleer/shared';
-import type { CommandRow } from '../../db/schema/index.ts';
+import type { CommandRow, RunnerRow } from '../../db/schema/index.ts';
 import type { Services } from '../../env.ts';
 import { AppError } from '../../errors.ts';
 import { awaitCommandResult, createCommand } from '../commands.ts';
@@ -20,7 +20,7 @@ export async function requestLogs({
   services: Pick<Services, 'tunnel'>;
   input: { app: string; environment: string; tail: number; followSeconds?: number };
 }) {
-  const online = (runnerId: string) => !!services.tunnel?.connection(runnerId);
+  const online = (runner: RunnerRow) => !!services.tunnel?.connection(runner.id, runner);
   const { latest, ref } = await deployedApp(ctx, input, online);
   return createCommand({
     ctx,

@@ -5,6 +5,7 @@ import {
   type DeploymentRow,
   deploymentEvents,
   deployments,
+  type RunnerRow,
   runners,
   tenants,
 } from '../../db/schema/index.ts';
@@ -81,7 +82,7 @@ export async function deploymentOfCommand(ctx: Scope, commandId: string): Promis
 export async function deployedApp(
   ctx: TenantContext,
   input: { app: string; environment: string },
-  online?: (runnerId: string) => boolean,
+  online?: (runner: RunnerRow) => boolean,
 ) {
   const app = await getApp({ ctx, input });
   const environment = await getEnvironment({ ctx, input });
@@ -89,7 +90,7 @@ export async function deployedApp(
   const [latest] = await latestDeployments(ctx, where, 1);
   if (!latest) throw new Conflict(`${app.name} was never deployed to ${environment.name}`);
   const serving = latest.state === 'RUNNING' ? latest : await servingDeployment(ctx, where);
-  if (online && !online(latest.runnerId)) {
+  if (online && !online(await runnerRow(ctx, latest.runnerId))) {
     throw new AppError('unavailable', `The runner that runs ${app.name} in ${environment.name} is offline`);
   }
   const ref = { tenant: await tenantSlugOf(ctx), environment: environment.name, app: app.name };
@@ -108,7 +109,11 @@ export async function latestVersion(ctx: TenantContext, appId: string) {
 }
 
 /** A runner that serves the environment (no environments listed: all), online ones first. */
-export async function runnerFor(ctx: TenantContext, environment: string, online: (id: string) => boolean) {
+export async function runnerFor(
+  ctx: TenantContext,
+  environment: string,
+  online: (runner: RunnerRow) => boolean,
+) {
   const candidates = (
     await ctx.db
       .select()
@@ -116,9 +121,19 @@ export async function runnerFor(ctx: TenantContext, environment: string, online:
       .where(eq(runners.tenantId, ctx.tenantId))
       .orderBy(asc(runners.createdAt))
   ).filter((r) => !r.revokedAt && (r.environments.length === 0 || r.environments.includes(environment)));
-  const runner = candidates.find((r) => online(r.id)) ?? candidates[0];
+  const runner = candidates.find((r) => online(r)) ?? candidates[0];
   if (!runner) throw new Conflict(`No runner serves the environment ${environment}; register one first`);
   return runner;
+}
+
+async function runnerRow(ctx: TenantContext, runnerId: string): Promise<RunnerRow> {
+  const [row] = await ctx.db
+    .select()
+    .from(runners)
+    .where(and(eq(runners.tenantId, ctx.tenantId), eq(runners.id, runnerId)))
+    .limit(1);
+  if (!row) throw new NotFound(`Runner ${runnerId}`);
+  return row;
 }
 
 export async function tenantSlugOf(ctx: Pick<TenantContext, 'db' | 'tenantId'>): Promise<string> {
