@@ -81,14 +81,16 @@ export async function startWrangler(vars: Record<string, string>): Promise<Wrang
     // `--test-scheduled` answers this path inside the worker; without this the console's assets would.
     .replace(/^run_worker_first = \[/m, 'run_worker_first = ["/__scheduled", ');
   writeFileSync(join(dir, 'wrangler.toml'), config);
+  const [port, inspectorPort] = [await freePort(), await freePort()];
+  const url = `http://127.0.0.1:${port}`;
   writeFileSync(
     join(dir, '.dev.vars'),
     Object.entries(vars)
-      .map(([k, v]) => `${k}='${v}'`)
+      // `{url}` in a value is where this worker listens (a public URL that runners must reach).
+      .map(([k, v]) => `${k}='${v.replaceAll('{url}', url)}'`)
       .join('\n'),
     { mode: 0o600 },
   );
-  const [port, inspectorPort] = [await freePort(), await freePort()];
   const child: ChildProcess = spawn(
     process.execPath,
     [
@@ -119,7 +121,6 @@ export async function startWrangler(vars: Record<string, string>): Promise<Wrang
   child.stdout?.on('data', (d) => (output += d));
   child.stderr?.on('data', (d) => (output += d));
   const exited = new Promise<void>((ok) => child.once('exit', () => ok()));
-  const url = `http://127.0.0.1:${port}`;
 
   const stop = async () => {
     if (child.exitCode === null && child.pid) {

@@ -1,11 +1,13 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateSigningKeyJwk } from '@cameleer/shared';
 import { asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildSampleJar, buildTestAgentJar } from '../../../runner/test/java-fixtures.ts';
+import { stopAppsUnder } from '../../../runner/test/process-apps.ts';
 import { runRunnerCli } from '../../../runner/test/runner-cli.ts';
 import { adminToken, openTestDatabase } from '../../test/fixtures.ts';
 import { startUpgradeBlockingProxy } from '../../test/http-proxies.ts';
@@ -50,7 +52,8 @@ describe('the runner tunnel through the Durable Object hub (wrangler dev, worker
       DATABASE_URL: await databaseUrl(database),
       CAMELEER_SESSION_KEY: JSON.stringify(await generateSigningKeyJwk()),
       CAMELEER_COMMAND_KEYS: JSON.stringify(await generateSigningKeyJwk()),
-      CAMELEER_PUBLIC_URL: 'http://console.test',
+      // The runner downloads JARs through links signed for the public URL: this worker's own.
+      CAMELEER_PUBLIC_URL: '{url}',
       CAMELEER_TUNNEL_HEARTBEAT_MS: String(heartbeatMs),
       NEON_WS_PROXY: `127.0.0.1:${relay.port}`,
       // wrangler.toml binds the R2 bucket, which needs its link key.
@@ -63,6 +66,7 @@ describe('the runner tunnel through the Durable Object hub (wrangler dev, worker
 
   afterAll(async () => {
     for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+    for (const dir of stateDirs) stopAppsUnder(dir);
     await wrangler?.stop();
     await relay?.close();
     await database?.close();
@@ -109,9 +113,9 @@ describe('the runner tunnel through the Durable Object hub (wrangler dev, worker
   };
 
   /** `cameleer-runner start` as its own process; `opened()` counts the tunnels it opened. */
-  const start = (stateDir: string) => {
+  const start = (stateDir: string, env: Record<string, string> = {}) => {
     const child = spawn(process.execPath, [runnerBin, 'start', '--state-dir', stateDir], {
-      env: { ...process.env, CAMELEER_ORCHESTRATOR: 'process', CAMELEER_FRONT_PORT: 'off' },
+      env: { ...process.env, CAMELEER_ORCHESTRATOR: 'process', CAMELEER_FRONT_PORT: 'off', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     children.push(child);
@@ -187,4 +191,38 @@ describe('the runner tunnel through the Durable Object hub (wrangler dev, worker
       await proxy.close();
     }
   });
+
+  it('deploys the sample app uploaded to the worker: its JAR from R2 through a signed link, run by a real runner', async () => {
+    // Only the runner started here may be chosen: the others of this file are revoked or stopped.
+    const others = (await (await api('/runners')).json()) as { items: Array<{ id: string; status: string }> };
+    for (const r of others.items.filter((r) => r.status !== 'revoked'))
+      expect((await api(`/runners/${r.id}`, { method: 'DELETE' })).status).toBe(204);
+    const { runnerId, stateDir } = await register('deployer');
+    const runner = start(stateDir, { CAMELEER_AGENT_JAR: await buildTestAgentJar() });
+    const status = async () =>
+      ((await (await api(`/runners/${runnerId}`)).json()) as { status: string }).status;
+    await expect.poll(status, { timeout: 30_000 }).toBe('online');
+
+    expect((await api('/apps', { method: 'POST', json: { name: 'orders' } })).status).toBe(201);
+    const uploaded = await fetch(
+      `${wrangler.url}/api/tenants/default/apps/orders/versions?filename=orders.jar`,
+      {
+        method: 'POST',
+        headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/java-archive' },
+        body: readFileSync(await buildSampleJar({ version: '1' })),
+        signal: AbortSignal.timeout(30_000),
+      },
+    );
+    expect(uploaded.status, await uploaded.clone().text()).toBe(201);
+    const version = (await uploaded.json()) as { id: string };
+    const created = await api('/apps/orders/deployments', {
+      method: 'POST',
+      json: { environment: 'dev', version: version.id },
+    });
+    expect(created.status, await created.clone().text()).toBe(202);
+    const { id } = (await created.json()) as { id: string };
+    const state = async () => ((await (await api(`/deployments/${id}`)).json()) as { state: string }).state;
+    await expect.poll(state, { timeout: 90_000, interval: 500 }).toBe('RUNNING');
+    expect(runner.output()).not.toMatch(/download failed/i);
+  }, 150_000);
 });
