@@ -69,6 +69,7 @@ async function benchWorkersForwardAuth(
   const bare: LoadTarget = { url: `${edge.url}${benchBarePath}`, headers };
   const verify: LoadTarget = { url: `${edge.url}/auth/verify`, headers };
   await checkVerify(verify);
+  await checkBare(bare);
   const warmup = { connections: plan.connections, durationSeconds: plan.warmupSeconds };
   await runLoad(bare, warmup);
   await runLoad(verify, warmup);
@@ -84,6 +85,16 @@ async function benchWorkersForwardAuth(
     }
   }
   return { bare: summarize(results.bare), verify: summarize(results.verify) };
+}
+
+/** The bare route must be the worker's, not the console's single-page fallback served from the assets. */
+async function checkBare(target: LoadTarget): Promise<void> {
+  const res = await fetch(target.url, { headers: target.headers });
+  const body = await res.text();
+  if (res.status !== 200 || body !== '')
+    throw new Error(
+      `${benchBarePath} preflight: expected an empty 200 from the worker, got ${res.status} with ${body.length} bytes`,
+    );
 }
 
 /** The Node edge as the tunnel bench starts it: a child process on embedded PGlite, no local runner. */
