@@ -9,12 +9,15 @@ import { percentile } from './load.ts';
 
 export type HubRoundTripPlan = { commands: number; warmup: number; rounds: number };
 
-export type RoundTrip = { samples: number; p50Ms: number; p95Ms: number };
+/** POST until the runner sends its result; `answerP50Ms`: POST until the API's 202 (the command stored). */
+export type RoundTrip = { samples: number; p50Ms: number; p95Ms: number; answerP50Ms: number };
 
 export type HubRoundTrips = { workers: RoundTrip; node: RoundTrip };
 
 /** One edge's runner: POST a no-op, wait for the runner's result, in ms on this process's clock. */
-type Lane = { roundTrip(): Promise<number>; stop(): Promise<void> };
+type Lane = { roundTrip(): Promise<Sample>; stop(): Promise<void> };
+
+type Sample = { resultMs: number; answerMs: number };
 
 const resultTimeoutMs = 15_000;
 
@@ -38,7 +41,7 @@ export async function benchHubRoundTrips(
       await w.roundTrip();
       await n.roundTrip();
     }
-    const samples = { workers: [] as number[], node: [] as number[] };
+    const samples = { workers: [] as Sample[], node: [] as Sample[] };
     const perRound = Math.ceil(plan.commands / plan.rounds);
     for (let r = 0; r < plan.rounds; r++) {
       for (let i = 0; i < perRound; i++) samples.workers.push(await w.roundTrip());
@@ -62,8 +65,9 @@ async function startLane(api: EdgeApi): Promise<Lane> {
     roundTrip: async () => {
       const sentAt = performance.now();
       const id = await api.sendCommand(identity.runnerId, 'noop');
+      const answeredAt = performance.now();
       const { resultAt } = await timeline.finished(id, resultTimeoutMs);
-      return resultAt - sentAt;
+      return { resultMs: resultAt - sentAt, answerMs: answeredAt - sentAt };
     },
     stop: async () => {
       await runner.stop();
@@ -72,7 +76,13 @@ async function startLane(api: EdgeApi): Promise<Lane> {
   };
 }
 
-function latency(values: number[]): RoundTrip {
-  const sorted = [...values].sort((a, b) => a - b);
-  return { samples: sorted.length, p50Ms: percentile(sorted, 0.5), p95Ms: percentile(sorted, 0.95) };
+function latency(samples: Sample[]): RoundTrip {
+  const sorted = samples.map((s) => s.resultMs).sort((a, b) => a - b);
+  const answers = samples.map((s) => s.answerMs).sort((a, b) => a - b);
+  return {
+    samples: sorted.length,
+    p50Ms: percentile(sorted, 0.5),
+    p95Ms: percentile(sorted, 0.95),
+    answerP50Ms: percentile(answers, 0.5),
+  };
 }
