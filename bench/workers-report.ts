@@ -9,7 +9,7 @@ export function workersReport({ bundle, forwardAuth, roundTrip, idle }: WorkersB
   const { bare, verify } = forwardAuth;
   const ratio = verify.requestsPerSecond / bare.requestsPerSecond;
   const row = (name: string, a: string, b: string, c: string, d = '') =>
-    `  ${name.padEnd(34)}${a.padStart(10)}${b.padStart(10)}${c.padStart(10)}${d.padStart(14)}`;
+    `  ${name.padEnd(34)}${a.padStart(10)}${b.padStart(10)}${c.padStart(10)}${d ? d.padStart(14) : ''}`;
   const rssPerRunner = (idle.rssAfterBytes - idle.rssBeforeBytes) / idle.runners;
   const cpuPerRunner = (idle.cpuWithMs - idle.cpuWithoutMs) / idle.runners;
   return [
