@@ -98,7 +98,7 @@ export async function benchCommandLatency(
 }
 
 /** When the runner started and finished each command, whether or not the POST has answered yet. */
-class CommandTimeline {
+export class CommandTimeline {
   private readonly effects = new Map<string, number>();
   private readonly results = new Map<string, { at: number; status: string }>();
   private readonly waiting = new Map<string, () => void>();

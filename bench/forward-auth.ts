@@ -74,7 +74,7 @@ export async function benchForwardAuth(
 }
 
 /** The scenario is only meaningful if the credential really passes. */
-async function checkVerify(target: LoadTarget): Promise<void> {
+export async function checkVerify(target: LoadTarget): Promise<void> {
   const res = await fetch(target.url, { headers: target.headers });
   await res.arrayBuffer();
   if (res.status !== 200 || !res.headers.get('x-tenant-id'))
@@ -83,7 +83,7 @@ async function checkVerify(target: LoadTarget): Promise<void> {
     );
 }
 
-function summarize(rounds: LoadResult[]): TargetSummary {
+export function summarize(rounds: LoadResult[]): TargetSummary {
   return {
     rounds,
     requestsPerSecond: median(rounds.map((r) => r.requestsPerSecond)),

@@ -8,6 +8,8 @@ import { benchTelemetry } from './telemetry.ts';
 import { telemetryReport } from './telemetry-report.ts';
 import { benchTunnel } from './tunnel.ts';
 import { tunnelReport } from './tunnel-report.ts';
+import { benchWorkers } from './workers.ts';
+import { workersReport } from './workers-report.ts';
 
 const targets = { ratio: 0.6, addedP50Ms: 1, addedP99Ms: 3 };
 
@@ -20,6 +22,7 @@ async function main() {
   if (!only || only === 'deploy') await deploy();
   if (!only || only === 'telemetry') await telemetry();
   if (!only || only === 'console') await consoleBench();
+  if (!only || only === 'workers') await workers();
 }
 
 async function consoleBench() {
@@ -39,7 +42,7 @@ async function consoleBench() {
   log(lighthouseReport(await benchConsoleLighthouse(plan)));
 }
 
-const parts = ['forward-auth', 'tunnel', 'deploy', 'telemetry', 'console'];
+const parts = ['forward-auth', 'tunnel', 'deploy', 'telemetry', 'console', 'workers'];
 
 async function forwardAuth() {
   const plan = {
@@ -107,6 +110,35 @@ async function telemetry() {
       `${plan.queries.tenantSpans} spans of one tenant among ${plan.queries.otherTenants + 1}, on chDB`,
   );
   log(telemetryReport(await benchTelemetry(plan, log)));
+}
+
+async function workers() {
+  const plan = {
+    forwardAuth: {
+      connections: envInt('BENCH_CONNECTIONS', 50),
+      durationSeconds: envInt('BENCH_SECONDS', 5),
+      warmupSeconds: envInt('BENCH_WARMUP_SECONDS', 2),
+      rounds: envInt('BENCH_ROUNDS', 3),
+    },
+    roundTrip: {
+      commands: envInt('BENCH_WORKERS_COMMANDS', 90),
+      warmup: envInt('BENCH_COMMAND_WARMUP', 10),
+      rounds: envInt('BENCH_ROUNDS', 3),
+    },
+    idle: {
+      runners: envInt('BENCH_WORKERS_RUNNERS', 5),
+      windowSeconds: envInt('BENCH_WORKERS_IDLE_SECONDS', 20),
+    },
+  };
+  if (!process.env.CAMELEER_TEST_PG_URL)
+    throw new Error('the workers bench needs PostgreSQL: set CAMELEER_TEST_PG_URL as for the tests');
+  log(
+    `Workers bench (wrangler dev, workerd): bundle; ForwardAuth ${plan.forwardAuth.rounds} × (bare, verify) ` +
+      `rounds of ${plan.forwardAuth.durationSeconds} s at ${plan.forwardAuth.connections} connections; ` +
+      `${plan.roundTrip.commands} no-op commands each through the Durable Object and the Node hub; ` +
+      `${plan.idle.runners} idle runners over ${plan.idle.windowSeconds} s windows`,
+  );
+  log(workersReport(await benchWorkers(plan, log)));
 }
 
 function report({ bare, verify }: ForwardAuthBench): string {

@@ -90,6 +90,10 @@ describe('edge on Cloudflare Workers (wrangler dev, workerd)', { timeout: 90_000
     const missing = await call('/api/nothing');
     expect(missing.status).toBe(404);
     expect(missing.headers.get('content-type')).toContain('application/problem+json');
+    // The bench's baseline route reaches the worker, not the console's fallback, and is off unless the bench sets it.
+    const bare = await call('/__bench/bare');
+    expect(bare.status).toBe(404);
+    expect(bare.headers.get('content-type')).toContain('application/problem+json');
   });
 
   it('authenticates the admin token and serves tenant resources', async () => {
@@ -375,6 +379,23 @@ describe('worker entry settings', () => {
     expect(limited.status).toBe(413);
     expect(limited.headers.get('content-type')).toBe(problemJson);
     expect((await post(bindings)).status).toBe(401);
+  });
+
+  it('answers the bench-only bare route with an empty 200 only under CAMELEER_BENCH_BARE_ROUTE=1', async () => {
+    const ctx = { waitUntil: () => {}, passThroughOnException: () => {}, props: {} };
+    const bindings = {
+      DATABASE_URL: 'postgres://edge@127.0.0.1:1/cameleer',
+      CAMELEER_SESSION_KEY: JSON.stringify(await generateSigningKeyJwk()),
+      CAMELEER_PUBLIC_URL: 'http://console.test',
+    };
+    const get = (env: Record<string, unknown>) =>
+      worker.fetch(new Request('http://edge.test/__bench/bare'), env, ctx);
+    const on = await get({ ...bindings, CAMELEER_BENCH_BARE_ROUTE: '1' });
+    expect(on.status).toBe(200);
+    expect(await on.text()).toBe('');
+    const off = await get(bindings);
+    expect(off.status).toBe(404);
+    expect(off.headers.get('content-type')).toBe(problemJson);
   });
 });
 

@@ -7,6 +7,7 @@ import type { HonoEnv, Services } from './env.ts';
 import { AppError } from './errors.ts';
 import { jsonLogger } from './logger.ts';
 import { runSweeps, sweepsForCron } from './services/sweeps.ts';
+import { benchBareHandler, benchBarePath } from './worker/bench-bare-route.ts';
 import { openNeonDatabase } from './worker/database.ts';
 import { openWorkerScope, type WorkerScope } from './worker/services.ts';
 import { forwardTunnelUpgrade, isTunnelUpgrade } from './worker/tunnel-upgrade.ts';
@@ -22,6 +23,13 @@ import { forwardTunnelUpgrade, isTunnelUpgrade } from './worker/tunnel-upgrade.t
 const scopes = new WeakMap<Request, WorkerScope>();
 
 const app = createApp({ services: servicesOf });
+app.get(
+  benchBarePath,
+  benchBareHandler((c) => {
+    const scope = scopes.get(c.req.raw);
+    return scope !== undefined && 'config' in scope && scope.config.CAMELEER_BENCH_BARE_ROUTE;
+  }),
+);
 
 function servicesOf(c: Context<HonoEnv>): Services {
   const scope = scopes.get(c.req.raw);

@@ -65,6 +65,8 @@ export async function startRelay(): Promise<Relay> {
 
 export type Wrangler = {
   url: string;
+  /** wrangler's process id, leader of the process group that holds workerd too. */
+  pid: number;
   /** Where wrangler keeps the local R2 bucket and other state (`--persist-to`). */
   stateDir: string;
   output(): string;
@@ -139,7 +141,8 @@ export async function startWrangler(vars: Record<string, string>): Promise<Wrang
     if (child.exitCode !== null || output.includes('Build failed')) break;
     try {
       const res = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(2_000) });
-      if (res.status === 200) return { url, stateDir: join(dir, 'state'), stop, output: () => output };
+      if (res.status === 200)
+        return { url, pid: child.pid ?? 0, stateDir: join(dir, 'state'), stop, output: () => output };
       // Why it is not healthy (bad bindings answer a coded 500), for the error below.
       lastAnswer = `/healthz answered ${res.status}: ${(await res.text()).slice(0, 400)}`;
     } catch {

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { AppError } from '../errors.ts';
 import type { HubNamespace } from '../worker/durable-hub.ts';
 import { checkEdgeCommon, edgeCommonShape } from './common.ts';
-import { optionalString, privateJwk, publicUrl } from './fields.ts';
+import { flag, optionalString, privateJwk, publicUrl } from './fields.ts';
 
 const isHubNamespace = (value: unknown): value is HubNamespace =>
   typeof value === 'object' && value !== null && 'idFromName' in value && 'get' in value;
@@ -42,6 +42,9 @@ export const workersOnlyShape = {
     .describe(
       'Binding (not a variable): the runner tunnel hub, one Durable Object per runner, `[[durable_objects.bindings]] name = "TUNNEL"` of class TunnelHubObject; unbound: runners cannot connect (the tunnel answers 503)',
     ),
+  CAMELEER_BENCH_BARE_ROUTE: flag('false').describe(
+    'Benchmark only (`npm run bench`), never in production: answer GET /__bench/bare with an empty 200, the baseline /auth/verify is measured against; off, that path is a 404',
+  ),
 };
 export const WorkersOnlyConfig = z.object(workersOnlyShape);
 
