@@ -89,6 +89,7 @@ describe('the backup archive', () => {
     expect(manifest.volumes).toEqual([
       {
         orchestrator: 'process',
+        archived: false,
         name: 'cameleer-acme-dev-shop-data',
         entry: 'state/apps/volumes/cameleer-acme-dev-shop-data',
       },

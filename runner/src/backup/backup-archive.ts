@@ -114,9 +114,7 @@ function parseManifest(text: string): BackupManifest {
   if (unsafe)
     throw new BackupRefused(`the backup names ${unsafe.path}, outside the state and volumes: refused`);
   const listed = new Map(parsed.data.entries.map((e) => [e.path, e.type]));
-  const stray = parsed.data.volumes.find(
-    (v) => listed.get(v.entry) !== (v.orchestrator === 'docker' ? 'file' : 'directory'),
-  );
+  const stray = parsed.data.volumes.find((v) => listed.get(v.entry) !== (v.archived ? 'file' : 'directory'));
   if (stray)
     throw new BackupRefused(`the backup's volume ${stray.name} names no entry of the archive: refused`);
   const files = parsed.data.entries.filter((e) => e.type === 'file');

@@ -19,13 +19,16 @@ export type BackupEntry = z.infer<typeof BackupEntry>;
 
 /**
  * An app's writeable volume: a process app's is a folder inside the state directory (`entry` is
- * that folder); a Docker one is a named volume, archived as one tar of its mount path.
+ * that folder); one an orchestrator keeps elsewhere (a Docker named volume) is `archived` as one tar
+ * of its mount path, restored through that orchestrator's volume archive.
  */
 export const BackupVolume = z.object({
-  orchestrator: z.enum(['process', 'docker']),
+  /** The kind of orchestrator whose app uses it. */
+  orchestrator: z.string().min(1).max(40),
+  archived: z.boolean(),
   name: z.string().min(1),
   entry: z.string().min(1),
-  /** Docker: where apps mount it, and its labels, so a restore makes the same volume. */
+  /** Archived: where apps mount it, and its labels, so a restore makes the same volume. */
   mountPath: z.string().optional(),
   labels: z.record(z.string(), z.string()).optional(),
 });
@@ -50,7 +53,8 @@ export function isSafeEntryPath(path: string): boolean {
   if (path.includes('\\') || path.includes('\0') || posix.isAbsolute(path)) return false;
   const parts = path.split('/');
   if (parts.some((part) => part === '' || part === '.' || part === '..')) return false;
-  return parts[0] === 'state' || (parts[0] === 'docker-volumes' && parts.length === 2);
+  // `<kind>-volumes/<name>.tar`: a volume an orchestrator keeps outside the state directory.
+  return parts[0] === 'state' || (/^[a-z0-9]+-volumes$/.test(parts[0] ?? '') && parts.length === 2);
 }
 
 export class BackupRefused extends Error {

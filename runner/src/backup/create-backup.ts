@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import type Docker from 'dockerode';
+import type { VolumeArchive } from '../orchestrators/volume-archive.ts';
 import { readIdentity } from '../state/identity.ts';
 import { runnerVersion } from '../version.ts';
 import { writeBackupArchive } from './backup-archive.ts';
@@ -13,20 +13,19 @@ import {
   type BackupVolume,
   backupFormat,
 } from './backup-manifest.ts';
-import { exportVolume, listRunnerVolumes } from './docker-volumes.ts';
 import { megabytes, snapshotStateDir } from './state-snapshot.ts';
 
 export type CreateBackupOptions = {
   stateDir: string;
   /** The archive to write; by default `cameleer-runner-backup-<runner>-<time>.tar.gz` here. */
   to?: string;
-  /** The engine whose volumes of this runner's tenant go in too; none: only the state directory. */
-  docker?: Docker;
+  /** Where the orchestrators reachable here keep this tenant's volumes outside the state directory. */
+  archives?: readonly VolumeArchive[];
   progress?: (line: string) => void;
   now?: () => Date;
 };
 
-/** One `.tar.gz`: the manifest, the state directory (with the process apps' volumes) and the Docker volumes. */
+/** One `.tar.gz`: the manifest, the state directory (with the process apps' volumes) and the archived volumes. */
 export async function createBackup(
   opts: CreateBackupOptions,
 ): Promise<{ file: string; manifest: BackupManifest }> {
@@ -46,9 +45,7 @@ export async function createBackup(
   try {
     progress(`Backing up runner ${identity.runnerId} (${identity.name}) from ${resolve(opts.stateDir)}`);
     const state = await snapshotStateDir(opts.stateDir, staged, progress);
-    const docker = opts.docker
-      ? await dockerVolumes(opts.docker, identity.tenantSlug, staged, progress)
-      : undefined;
+    const archived = await archivedVolumes(opts.archives ?? [], identity.tenantSlug, staged, progress);
     const manifest: BackupManifest = {
       format: backupFormat,
       v: 1,
@@ -58,8 +55,8 @@ export async function createBackup(
       runnerVersion,
       createdAt: createdAt.toISOString(),
       stateDir: resolve(opts.stateDir),
-      volumes: [...state.volumes, ...(docker?.volumes ?? [])],
-      entries: [...state.entries, ...(docker?.entries ?? [])],
+      volumes: [...state.volumes, ...archived.volumes],
+      entries: [...state.entries, ...archived.entries],
     };
     progress(`  writing ${file}`);
     await writeBackupArchive(file, manifest, staged);
@@ -70,30 +67,34 @@ export async function createBackup(
   }
 }
 
-async function dockerVolumes(
-  docker: Docker,
+async function archivedVolumes(
+  archives: readonly VolumeArchive[],
   tenantSlug: string,
   staged: string,
   progress: (line: string) => void,
 ) {
   const volumes: BackupVolume[] = [];
   const entries: BackupEntry[] = [];
-  const found = await listRunnerVolumes(docker, tenantSlug);
-  if (found.length > 0) await mkdir(join(staged, 'docker-volumes'), { recursive: true, mode: 0o700 });
-  for (const volume of found) {
-    const entry = `docker-volumes/${volume.name}.tar`;
-    const target = join(staged, entry);
-    await exportVolume(docker, volume, target);
-    const size = (await stat(target)).size;
-    entries.push({ path: entry, type: 'file', mode: 0o600, size, sha256: await sha256Of(target) });
-    volumes.push({
-      orchestrator: 'docker',
-      name: volume.name,
-      entry,
-      mountPath: volume.mountPath,
-      labels: volume.labels,
-    });
-    progress(`  Docker volume ${volume.name}: ${megabytes(size)}`);
+  for (const archive of archives) {
+    const found = await archive.list(tenantSlug);
+    const folder = `${archive.kind}-volumes`;
+    if (found.length > 0) await mkdir(join(staged, folder), { recursive: true, mode: 0o700 });
+    for (const volume of found) {
+      const entry = `${folder}/${volume.name}.tar`;
+      const target = join(staged, entry);
+      await archive.exportTo(volume, target);
+      const size = (await stat(target)).size;
+      entries.push({ path: entry, type: 'file', mode: 0o600, size, sha256: await sha256Of(target) });
+      volumes.push({
+        orchestrator: archive.kind,
+        archived: true,
+        name: volume.name,
+        entry,
+        mountPath: volume.mountPath,
+        labels: volume.labels,
+      });
+      progress(`  ${archive.kind} volume ${volume.name}: ${megabytes(size)}`);
+    }
   }
   return { volumes, entries };
 }

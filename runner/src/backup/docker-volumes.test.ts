@@ -7,11 +7,13 @@ import { extract, pack } from 'tar-stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBusyboxImage, testDocker } from '../../test/docker-fixtures.ts';
 import { LABEL, refLabels } from '../orchestrators/docker/labels.ts';
+import { dockerVolumeArchive } from '../orchestrators/docker/volume-archive.ts';
 import { writeIdentity } from '../state/identity.ts';
 import { createBackup } from './create-backup.ts';
 import { restoreBackup } from './restore-backup.ts';
 
 const docker = testDocker();
+const archives = [dockerVolumeArchive(docker)];
 const tenant = `bkp${randomBytes(3).toString('hex')}`;
 const ref = { tenant, environment: 'dev', app: 'shop' };
 const name = volumeName(ref, '/data/out');
@@ -78,10 +80,11 @@ describe('Docker volumes in a backup', () => {
 
   it('are archived through the engine and come back with their labels and contents', async () => {
     const file = join(root, 'b.tar.gz');
-    const { manifest } = await createBackup({ stateDir: join(root, 'state'), to: file, docker });
+    const { manifest } = await createBackup({ stateDir: join(root, 'state'), to: file, archives });
     expect(manifest.volumes).toEqual([
       expect.objectContaining({
         orchestrator: 'docker',
+        archived: true,
         name,
         mountPath: '/data/out',
         entry: `docker-volumes/${name}.tar`,
@@ -90,9 +93,9 @@ describe('Docker volumes in a backup', () => {
     await docker.getVolume(name).remove();
 
     await expect(restoreBackup({ file, stateDir: join(root, 'restored-without-docker') })).rejects.toThrow(
-      /Docker is not reachable/,
+      /volumes of docker, which does not answer here/,
     );
-    await restoreBackup({ file, stateDir: join(root, 'restored'), docker });
+    await restoreBackup({ file, stateDir: join(root, 'restored'), archives });
     const inspected = await docker.getVolume(name).inspect();
     expect(inspected.Labels).toMatchObject({ [LABEL.tenant]: tenant, [LABEL.volumePath]: '/data/out' });
     expect(await volumeFiles()).toEqual({ 'out/report.txt': '10001 totals: 8\n' });

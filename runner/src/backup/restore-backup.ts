@@ -1,21 +1,20 @@
 import { randomBytes } from 'node:crypto';
 import { chmod, lchown, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type Docker from 'dockerode';
+import type { VolumeArchive } from '../orchestrators/volume-archive.ts';
 import { hasIdentity, readIdentity } from '../state/identity.ts';
 import { stateFiles } from '../state/state-dir.ts';
 import { isProcessAlive, readStatus } from '../state/status-file.ts';
 import { readBackupArchive } from './backup-archive.ts';
 import { type BackupManifest, BackupRefused } from './backup-manifest.ts';
-import { importVolume } from './docker-volumes.ts';
 
 export type RestoreBackupOptions = {
   file: string;
   stateDir: string;
   /** Replace the identity (and everything else) already in the state directory. */
   force?: boolean;
-  /** Needed when the backup holds Docker volumes. */
-  docker?: Docker;
+  /** The archives of the orchestrators reachable here: needed for the archived volumes a backup holds. */
+  archives?: readonly VolumeArchive[];
   progress?: (line: string) => void;
 };
 
@@ -45,18 +44,26 @@ export async function restoreBackup(opts: RestoreBackupOptions): Promise<BackupM
     progress(
       `  runner ${manifest.runnerId} (${manifest.runnerName}) of ${manifest.createdAt}: every checksum matches`,
     );
-    const dockerVolumes = manifest.volumes.filter((v) => v.orchestrator === 'docker');
-    if (dockerVolumes.length > 0 && !opts.docker)
+    // Checked before anything is written: every archived volume has its orchestrator's archive here.
+    const archived = manifest.volumes.filter((v) => v.archived);
+    const missing = [...new Set(archived.map((v) => v.orchestrator))].filter(
+      (kind) => !opts.archives?.some((a) => a.kind === kind),
+    );
+    if (missing.length > 0)
       throw new BackupRefused(
-        `the backup holds ${dockerVolumes.length} Docker volumes and Docker is not reachable here: start it, or set DOCKER_HOST`,
+        `the backup holds volumes of ${missing.join(', ')}, which does not answer here: start it (Docker: or set DOCKER_HOST)`,
       );
-    for (const volume of dockerVolumes) {
-      if (!opts.docker) break;
-      progress(`  Docker volume ${volume.name}`);
-      await importVolume(opts.docker, volume, join(staging, volume.entry));
+    for (const volume of archived) {
+      const archive = opts.archives?.find((a) => a.kind === volume.orchestrator);
+      if (!archive || !volume.mountPath) continue;
+      progress(`  ${volume.orchestrator} volume ${volume.name}`);
+      await archive.importFrom(
+        { name: volume.name, mountPath: volume.mountPath, labels: volume.labels ?? {} },
+        join(staging, volume.entry),
+      );
     }
     await replaceState(files.dir, staging);
-    const processVolumes = manifest.volumes.length - dockerVolumes.length;
+    const processVolumes = manifest.volumes.length - archived.length;
     progress(
       `✓ restored runner ${manifest.runnerId} into ${files.dir} (${processVolumes} process app volumes)`,
     );

@@ -61,6 +61,7 @@ export async function snapshotStateDir(
     .map(
       (e): BackupVolume => ({
         orchestrator: 'process',
+        archived: false,
         name: e.path.split('/').pop() ?? e.path,
         entry: e.path,
       }),

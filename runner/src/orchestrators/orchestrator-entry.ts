@@ -1,6 +1,7 @@
 import type { RunnerConfig } from '../config/schema.ts';
 import type { Logger } from '../logger.ts';
 import type { Instance, Orchestrator } from './orchestrator.ts';
+import type { VolumeArchive } from './volume-archive.ts';
 
 /** What an orchestrator is given to find out whether it can run here, and to open. */
 export type OrchestratorContext = {
@@ -24,4 +25,6 @@ export type OrchestratorEntry = {
   open(ctx: OrchestratorContext): Promise<Orchestrator>;
   /** Warnings when it is here but does not answer: kept because it was chosen before, or passed over. */
   unanswered?: { staying: string; passing: string };
+  /** Where it keeps apps' volumes outside the state directory: backup and restore reach them here. */
+  volumeArchive?(): Promise<VolumeArchive | undefined>;
 };

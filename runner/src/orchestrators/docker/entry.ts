@@ -4,6 +4,7 @@ import { dockerSocketPath } from '../../capabilities.ts';
 import { hasJava } from '../java-on-path.ts';
 import type { OrchestratorEntry } from '../orchestrator-entry.ts';
 import { DockerOrchestrator } from './docker-orchestrator.ts';
+import { dockerVolumeArchive } from './volume-archive.ts';
 
 /** The Docker engine of DOCKER_HOST or the default socket; dockerode reads DOCKER_HOST itself. */
 export const dockerEntry: OrchestratorEntry = {
@@ -27,6 +28,12 @@ export const dockerEntry: OrchestratorEntry = {
       capabilities: hasJava(config) ? ['docker', 'process'] : ['docker'],
       jdk: config,
     });
+  },
+  // The engine of DOCKER_HOST or the default socket, when it answers within 5 s.
+  async volumeArchive() {
+    if (!process.env.DOCKER_HOST && !existsSync(dockerSocketPath)) return undefined;
+    const docker = new Docker({ timeout: 5000 });
+    return (await answers(docker, 5000)) ? dockerVolumeArchive(docker) : undefined;
   },
 };
 

@@ -7,10 +7,20 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { posix } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type Docker from 'dockerode';
-import { LABEL } from '../orchestrators/docker/labels.ts';
-import type { BackupVolume } from './backup-manifest.ts';
+import type { ArchivedVolume, VolumeArchive } from '../volume-archive.ts';
+import { LABEL } from './labels.ts';
 
-export type DockerVolumeRef = { name: string; mountPath: string; labels: Record<string, string> };
+type DockerVolumeRef = ArchivedVolume;
+
+/** Backup's way to the engine's named volumes (`cameleer-runner backup` / `restore`). */
+export function dockerVolumeArchive(docker: Docker): VolumeArchive {
+  return {
+    kind: 'docker',
+    list: (tenantSlug) => listRunnerVolumes(docker, tenantSlug),
+    exportTo: (volume, file) => exportVolume(docker, volume, file),
+    importFrom: (volume, file) => importVolume(docker, volume, file),
+  };
+}
 
 /** The tenant's volumes the runner made (labelled as managed, with the path apps mount them at). */
 export async function listRunnerVolumes(docker: Docker, tenantSlug: string): Promise<DockerVolumeRef[]> {
@@ -32,8 +42,8 @@ export async function exportVolume(docker: Docker, volume: DockerVolumeRef, file
 }
 
 /** Creates the volume when missing and extracts `file` over its contents. */
-export async function importVolume(docker: Docker, volume: BackupVolume, file: string): Promise<void> {
-  const mountPath = volume.mountPath ?? '';
+export async function importVolume(docker: Docker, volume: ArchivedVolume, file: string): Promise<void> {
+  const mountPath = volume.mountPath;
   if (!posix.isAbsolute(mountPath) || mountPath === '/')
     throw new Error(`volume ${volume.name} has no mount path`);
   const exists = await docker
@@ -43,8 +53,8 @@ export async function importVolume(docker: Docker, volume: BackupVolume, file: s
       () => true,
       () => false,
     );
-  if (!exists) await docker.createVolume({ Name: volume.name, Labels: volume.labels ?? {} });
-  await withHelper(docker, { name: volume.name, mountPath, labels: volume.labels ?? {} }, async (helper) => {
+  if (!exists) await docker.createVolume({ Name: volume.name, Labels: volume.labels });
+  await withHelper(docker, volume, async (helper) => {
     await helper.putArchive(createReadStream(file), { path: posix.dirname(mountPath) });
   });
 }
