@@ -218,6 +218,23 @@ export class DeploymentController {
       state,
       lastState,
     });
+    // A container that keeps dying, last time with `terminated`: the kubelet backs off its restarts.
+    const crashLooping = (terminated: { exitCode: number; reason: string }) => ({
+      phase: 'Running',
+      conditions: [
+        { type: 'PodScheduled', status: 'True' },
+        { type: 'Ready', status: 'False' },
+      ],
+      containerStatuses: [
+        container(
+          {
+            waiting: { reason: 'CrashLoopBackOff', message: 'back-off 40s restarting failed container=app' },
+          },
+          false,
+          { terminated },
+        ),
+      ],
+    });
     const statusOf: Record<Exclude<PodBehaviour, 'exceeded-quota'>, Record<string, unknown>> = {
       ready: {
         phase: 'Running',
@@ -235,44 +252,8 @@ export class DeploymentController {
         ],
         containerStatuses: [container(running, false)],
       },
-      CrashLoopBackOff: {
-        phase: 'Running',
-        conditions: [
-          { type: 'PodScheduled', status: 'True' },
-          { type: 'Ready', status: 'False' },
-        ],
-        containerStatuses: [
-          container(
-            {
-              waiting: {
-                reason: 'CrashLoopBackOff',
-                message: 'back-off 40s restarting failed container=app',
-              },
-            },
-            false,
-            { terminated: { exitCode: 1, reason: 'Error' } },
-          ),
-        ],
-      },
-      OOMKilled: {
-        phase: 'Running',
-        conditions: [
-          { type: 'PodScheduled', status: 'True' },
-          { type: 'Ready', status: 'False' },
-        ],
-        containerStatuses: [
-          container(
-            {
-              waiting: {
-                reason: 'CrashLoopBackOff',
-                message: 'back-off 40s restarting failed container=app',
-              },
-            },
-            false,
-            { terminated: { exitCode: 137, reason: 'OOMKilled' } },
-          ),
-        ],
-      },
+      CrashLoopBackOff: crashLooping({ exitCode: 1, reason: 'Error' }),
+      OOMKilled: crashLooping({ exitCode: 137, reason: 'OOMKilled' }),
       ImagePullBackOff: {
         phase: 'Pending',
         conditions: [
