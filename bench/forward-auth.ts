@@ -40,33 +40,7 @@ export async function benchForwardAuth(
     throw err;
   });
   try {
-    // Both get Traefik's request, so the difference is the work /auth/verify does, not header parsing.
-    const headers = {
-      authorization: `Bearer ${adminToken}`,
-      'x-forwarded-host': `orders.dev.default.${appsDomain}`,
-      'x-forwarded-uri': '/',
-      'x-forwarded-proto': 'https',
-    };
-    const bare: LoadTarget = { url: `${server.url}${barePath}`, headers };
-    const verify: LoadTarget = { url: `${server.url}/auth/verify`, headers };
-    await checkVerify(verify);
-
-    const warmup = { connections: plan.connections, durationSeconds: plan.warmupSeconds };
-    await runLoad(bare, warmup);
-    await runLoad(verify, warmup);
-
-    const results: Record<'bare' | 'verify', LoadResult[]> = { bare: [], verify: [] };
-    for (let i = 0; i < plan.rounds; i++) {
-      for (const [name, target] of [
-        ['bare', bare],
-        ['verify', verify],
-      ] as const) {
-        const r = await runLoad(target, plan);
-        results[name].push(r);
-        onRound(name, r);
-      }
-    }
-    return { bare: summarize(results.bare), verify: summarize(results.verify) };
+    return await compareBareAndVerify(server.url, barePath, adminToken, plan, onRound);
   } finally {
     await server.stop();
     await rm(dataDir, { recursive: true, force: true });
@@ -90,4 +64,46 @@ export function summarize(rounds: LoadResult[]): TargetSummary {
     p50Ms: median(rounds.map((r) => r.p50Ms)),
     p99Ms: median(rounds.map((r) => r.p99Ms)),
   };
+}
+
+/**
+ * `/auth/verify` against the bare route of the same edge (`baseUrl`), with Traefik's request on both
+ * so the difference is the work /auth/verify does: a warm-up, then alternating rounds. `preflight`
+ * checks the bare route is the edge's own before anything is measured.
+ */
+export async function compareBareAndVerify(
+  baseUrl: string,
+  bareRoute: string,
+  adminToken: string,
+  plan: BenchPlan,
+  onRound: (name: string, r: LoadResult) => void,
+  preflight?: (bare: LoadTarget) => Promise<void>,
+): Promise<ForwardAuthBench> {
+  const headers = {
+    authorization: `Bearer ${adminToken}`,
+    'x-forwarded-host': `orders.dev.default.${appsDomain}`,
+    'x-forwarded-uri': '/',
+    'x-forwarded-proto': 'https',
+  };
+  const bare: LoadTarget = { url: `${baseUrl}${bareRoute}`, headers };
+  const verify: LoadTarget = { url: `${baseUrl}/auth/verify`, headers };
+  await checkVerify(verify);
+  await preflight?.(bare);
+
+  const warmup = { connections: plan.connections, durationSeconds: plan.warmupSeconds };
+  await runLoad(bare, warmup);
+  await runLoad(verify, warmup);
+
+  const results: Record<'bare' | 'verify', LoadResult[]> = { bare: [], verify: [] };
+  for (let i = 0; i < plan.rounds; i++) {
+    for (const [name, target] of [
+      ['bare', bare],
+      ['verify', verify],
+    ] as const) {
+      const r = await runLoad(target, plan);
+      results[name].push(r);
+      onRound(name, r);
+    }
+  }
+  return { bare: summarize(results.bare), verify: summarize(results.verify) };
 }

@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { benchBarePath } from '../edge/src/worker/bench-bare-route.ts';
 import { EdgeApi } from './edge-api.ts';
-import { type BenchPlan, checkVerify, type ForwardAuthBench, summarize } from './forward-auth.ts';
+import { type BenchPlan, compareBareAndVerify, type ForwardAuthBench } from './forward-auth.ts';
 import { benchHubRoundTrips, type HubRoundTripPlan, type HubRoundTrips } from './hub-round-trip.ts';
-import { type LoadResult, type LoadTarget, runLoad } from './load.ts';
+import type { LoadResult, LoadTarget } from './load.ts';
 import { spawnTunnelServer } from './tunnel-server-process.ts';
 import { measureWorkerBundle, type WorkerBundle } from './worker-bundle.ts';
 import { benchWorkerdIdle, type WorkerdIdle, type WorkerdIdlePlan } from './workerd-idle.ts';
@@ -60,31 +60,7 @@ async function benchWorkersForwardAuth(
   plan: BenchPlan,
   onRound: (name: string, r: LoadResult) => void,
 ): Promise<ForwardAuthBench> {
-  const headers = {
-    authorization: `Bearer ${edge.adminToken}`,
-    'x-forwarded-host': `orders.dev.default.${appsDomain}`,
-    'x-forwarded-uri': '/',
-    'x-forwarded-proto': 'https',
-  };
-  const bare: LoadTarget = { url: `${edge.url}${benchBarePath}`, headers };
-  const verify: LoadTarget = { url: `${edge.url}/auth/verify`, headers };
-  await checkVerify(verify);
-  await checkBare(bare);
-  const warmup = { connections: plan.connections, durationSeconds: plan.warmupSeconds };
-  await runLoad(bare, warmup);
-  await runLoad(verify, warmup);
-  const results: Record<'bare' | 'verify', LoadResult[]> = { bare: [], verify: [] };
-  for (let i = 0; i < plan.rounds; i++) {
-    for (const [name, target] of [
-      ['bare', bare],
-      ['verify', verify],
-    ] as const) {
-      const r = await runLoad(target, plan);
-      results[name].push(r);
-      onRound(name, r);
-    }
-  }
-  return { bare: summarize(results.bare), verify: summarize(results.verify) };
+  return compareBareAndVerify(edge.url, benchBarePath, edge.adminToken, plan, onRound, checkBare);
 }
 
 /** The bare route must be the worker's, not the console's single-page fallback served from the assets. */
