@@ -4,6 +4,7 @@ import { benchDeploy } from './deploy.ts';
 import { deployReport } from './deploy-report.ts';
 import { check, fmt, ms } from './format.ts';
 import { benchForwardAuth, type ForwardAuthBench } from './forward-auth.ts';
+import { recordedTargets, targetsTable } from './targets.ts';
 import { benchTelemetry } from './telemetry.ts';
 import { telemetryReport } from './telemetry-report.ts';
 import { benchTunnel } from './tunnel.ts';
@@ -23,6 +24,7 @@ async function main() {
   if (!only || only === 'telemetry') await telemetry();
   if (!only || only === 'console') await consoleBench();
   if (!only || only === 'workers') await workers();
+  log(targetsTable(recordedTargets()));
 }
 
 async function consoleBench() {

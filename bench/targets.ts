@@ -1,0 +1,27 @@
+import { check } from './format.ts';
+
+/** One row of the "where people wait" table (issue 17): measured now, its target, met or not. */
+export type TargetRow = { where: string; now: string; target: string; met: boolean };
+
+const rows: TargetRow[] = [];
+
+/** Parts of `npm run bench` record their rows here as they run; `run.ts` prints them together at the end. */
+export function recordTarget(row: TargetRow): TargetRow {
+  rows.push(row);
+  return row;
+}
+
+export function recordedTargets(): readonly TargetRow[] {
+  return rows;
+}
+
+export function targetsTable(list: readonly TargetRow[]): string {
+  if (list.length === 0) return '';
+  const met = list.filter((r) => r.met).length;
+  return [
+    '',
+    `Where people wait: ${met} of ${list.length} targets met`,
+    ...list.map((r) => check(r.where, r.now, r.target, r.met)),
+    '',
+  ].join('\n');
+}
