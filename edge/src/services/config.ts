@@ -7,6 +7,7 @@ import { recordAudit } from './audit.ts';
 import type { TenantContext } from './context.ts';
 import { getEnvironment } from './environments.ts';
 import { assertFeature } from './limits.ts';
+import { samplingKey, samplingRatio, samplingValueMessage } from './trace-sampling.ts';
 
 /** Where a value lives; the more specific layer wins: global ← environment ← app ← app in an environment. */
 export type ConfigLayer = 'global' | 'environment' | 'app' | 'app-environment';
@@ -22,6 +23,7 @@ export const maxConfigValueBytes = 32 * 1024;
 
 /** Set by the platform at every deploy (or by the runner, as the instance's port); a user value would be ignored or break the app. */
 export function reservedConfigKey(key: string): boolean {
+  if (key === samplingKey) return false;
   return ['PORT', 'SERVER_PORT', 'APP_VERSION'].includes(key) || key.startsWith('CAMELEER_');
 }
 
@@ -48,8 +50,12 @@ const inLayer = (ids: LayerIds): SQL | undefined =>
     ids.appId ? eq(configEntries.appId, ids.appId) : isNull(configEntries.appId),
   );
 
-function validate(key: string, value: string) {
+function validate(key: string, value: string, secret: boolean) {
   const errors = [];
+  if (key === samplingKey && samplingRatio(value) === undefined)
+    errors.push({ path: 'value', message: samplingValueMessage });
+  if (key === samplingKey && secret)
+    errors.push({ path: 'secret', message: `${samplingKey} is a setting, not a secret` });
   if (key.length > maxConfigKeyLength || !configKeyPattern.test(key))
     errors.push({
       path: 'key',
@@ -58,7 +64,7 @@ function validate(key: string, value: string) {
   else if (reservedConfigKey(key))
     errors.push({
       path: 'key',
-      message: 'is set by the platform (PORT, SERVER_PORT, APP_VERSION, CAMELEER_*)',
+      message: `is set by the platform (PORT, SERVER_PORT, APP_VERSION, CAMELEER_* but ${samplingKey})`,
     });
   if (new TextEncoder().encode(value).byteLength > maxConfigValueBytes)
     errors.push({ path: 'value', message: `must be at most ${maxConfigValueBytes} bytes` });
@@ -96,8 +102,8 @@ export async function setConfig({
   secretBox: SecretBox | undefined;
   input: LayerRef & { key: string; value: string; secret?: boolean };
 }) {
-  validate(input.key, input.value);
   const secret = input.secret ?? false;
+  validate(input.key, input.value, secret);
   if (secret) await assertFeature(ctx, 'secrets');
   if (secret && !secretBox)
     throw new AppError(

@@ -222,4 +222,36 @@ describe.each(databaseKinds)('deploy commands with configuration on %s', (kind) 
     }
     expect(await (await req('apps/orders')).json()).toMatchObject({ memoryMb: 1024, private: false });
   });
+  it('maps the trace sampling set per app and per app in an environment onto the OpenTelemetry sampler', async () => {
+    const key = 'CAMELEER_TRACES_SAMPLING';
+    expect((await req(`config/${key}?app=orders`, { method: 'PUT', json: { value: '10%' } })).status).toBe(
+      201,
+    );
+    expect(
+      (await req(`config/${key}?app=orders&environment=prod`, { method: 'PUT', json: { value: '0' } }))
+        .status,
+    ).toBe(201);
+    try {
+      const dev = (await deploy('dev')).payload as Payload;
+      expect(dev.env).toMatchObject({
+        OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
+        OTEL_TRACES_SAMPLER_ARG: '0.1',
+      });
+      expect(dev.env).not.toHaveProperty(key);
+      const prod = (await deploy('prod')).payload as Payload;
+      expect(prod.env.OTEL_TRACES_SAMPLER).toBe('parentbased_always_off');
+      expect(prod.env).not.toHaveProperty('OTEL_TRACES_SAMPLER_ARG');
+
+      for (const json of [{ value: '1.5' }, { value: 'half' }, { value: '0.5', secret: true }]) {
+        const res = await req(`config/${key}?environment=prod`, { method: 'PUT', json });
+        expect(res.status, JSON.stringify(json)).toBe(400);
+        expect(res.headers.get('content-type')).toContain('application/problem+json');
+      }
+      const prodLayer = (await (await req('config?environment=prod')).json()) as { items?: unknown[] };
+      expect(JSON.stringify(prodLayer)).not.toContain(key);
+    } finally {
+      await req(`config/${key}?app=orders`, { method: 'DELETE' });
+      await req(`config/${key}?app=orders&environment=prod`, { method: 'DELETE' });
+    }
+  });
 });

@@ -10,6 +10,7 @@ import type { TenantContext } from '../context.ts';
 import { getEnvironment } from '../environments.ts';
 import { assertLicenceAllowsDeploy } from '../licences.ts';
 import { assertEnvironmentAllowed, assertMemoryAllowed, tenantTier } from '../limits.ts';
+import { withSamplingEnv } from '../trace-sampling.ts';
 import { recordUsage, usageCodes } from '../usage.ts';
 import { getVersion, signedArtifactUrl } from '../versions.ts';
 import { latestVersion, runnerFor, tenantSlugOf } from './queries.ts';
@@ -90,7 +91,7 @@ export async function createDeployment({
     ref: { tenant: tenantSlug, environment: environment.name, app: app.name },
     version: { id: version.id, label: version.label, sha256: version.sha256, artifactUrl: artifact.url },
     env: {
-      ...config.plain,
+      ...withSamplingEnv(config.plain),
       CAMELEER_TENANT: tenantSlug,
       CAMELEER_ENVIRONMENT: environment.name,
       CAMELEER_APP: app.name,
