@@ -1,4 +1,4 @@
-import { type CamelShapeFixture, kind } from './otlp-fixture.ts';
+import { type CamelShapeFixture, kind, type SpanTemplate } from './otlp-fixture.ts';
 
 /**
  * camel-opentelemetry (v1, on camel-tracing), our own spans reproducing its attributes:
@@ -19,7 +19,7 @@ export const camelOpenTelemetryV1: CamelShapeFixture = {
     'apache/camel components/camel-opentelemetry/src/main/java/org/apache/camel/opentelemetry/OpenTelemetryTracer.java',
   ],
   scope: { name: 'camel', version: '' },
-  exchange(failed) {
+  exchange(failed): SpanTemplate[] {
     const attributes = (component: string, uri: string) => ({
       component: `camel-${component}`,
       'camel.uri': uri,

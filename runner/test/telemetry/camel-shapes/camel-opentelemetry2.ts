@@ -25,7 +25,7 @@ export function camelOpenTelemetry2(
 ): CamelShapeFixture {
   const recent = release === 'camel-23312';
   const k = (typed: number) => (recent ? typed : kind.internal);
-  const routeId = (id: string) => (recent ? { 'camel.route.id': id } : {});
+  const routeId = (id: string): Record<string, string> => (recent ? { 'camel.route.id': id } : {});
   const endpoint = (component: string, scheme: string, path: string, exchangeId: string) => ({
     component: `camel-${component}`,
     'url.scheme': scheme,
@@ -42,7 +42,7 @@ export function camelOpenTelemetry2(
     ],
     scope: { name: 'camel', version: '' },
     exchange(failed, exchangeId) {
-      const fail = failed ? { error: 'true' } : {};
+      const fail: Record<string, string> = failed ? { error: 'true' } : {};
       const processors = opts.traceProcessors === true;
       const spans: SpanTemplate[] = [
         {
@@ -137,7 +137,7 @@ export function camelOpenTelemetry2(
             ...endpoint('http', 'http', 'inventory:8080/reserve', exchangeId),
             'http.method': 'POST',
             'http.url': 'http://inventory:8080/reserve',
-            ...(failed ? {} : { 'http.status_code': '200' }),
+            ...(failed ? {} : ({ 'http.status_code': '200' } as Record<string, string>)),
             ...routeId('orders'),
             ...fail,
           },

@@ -1,4 +1,4 @@
-import { type CamelShapeFixture, kind } from './otlp-fixture.ts';
+import { type CamelShapeFixture, kind, type SpanTemplate } from './otlp-fixture.ts';
 
 /**
  * The OpenTelemetry Java agent's Camel instrumentation (camel-2.20), our own spans reproducing its
@@ -21,7 +21,7 @@ export const javaAgent: CamelShapeFixture = {
     'open-telemetry/opentelemetry-java-instrumentation instrumentation/camel-2.20/javaagent/src/main/java/io/opentelemetry/javaagent/instrumentation/apachecamel/decorators/BaseSpanDecorator.java',
   ],
   scope: { name: 'io.opentelemetry.apache-camel-2.20', version: '2.10.0-alpha' },
-  exchange(failed) {
+  exchange(failed): SpanTemplate[] {
     return [
       {
         key: 'orders',
