@@ -57,9 +57,12 @@ function agentOp(kind: string): CamelOp {
   return kind === 'Client' || kind === 'Producer' ? 'sent' : 'received';
 }
 
-/** The endpoint's URI without its options; the span name when no URI was recorded (the Java agent's default). */
+/**
+ * The endpoint's URI without its options. The Java agent records `camel.uri` only with its
+ * experimental attributes, but its HTTP spans carry the URL; other spans are known by name only.
+ */
 export function endpointOf(attributes: Record<string, string>, name: string): string {
-  const uri = attributes['camel.uri'] ?? '';
+  const uri = attributes['camel.uri'] || attributes['url.full'] || attributes['http.url'] || '';
   if (uri !== '') return withoutOptions(uri);
   const scheme = attributes['url.scheme'] ?? '';
   if (scheme !== '') return `${scheme}://${attributes['url.path'] ?? ''}`;

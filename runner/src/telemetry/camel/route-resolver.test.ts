@@ -59,12 +59,12 @@ describe('route resolver', () => {
   it("degrades with the Java agent's shape: routes by consumer, internal hops as route-in-route", () => {
     const { hops } = camelShapeRows(javaAgent, sampleScope, { failed, startMs, childFirst: true });
     expect(summary(hops)).toEqual([
-      'edge POST -> POST',
-      'edge POST -> audit',
-      'edge POST -> validate',
+      'edge http://orders:8080/orders -> audit',
+      'edge http://orders:8080/orders -> http://inventory:8080/reserve',
+      'edge http://orders:8080/orders -> validate',
       'edge validate -> log',
-      'route POST -> ',
       'route audit -> ',
+      'route http://orders:8080/orders -> ',
       'route validate -> ',
     ]);
     expect(hops.every((h) => h.Shape === 'java-agent')).toBe(true);
