@@ -34,7 +34,8 @@ export async function benchQueries(
   plan: QueryPlan,
   log: (line: string) => void,
 ): Promise<QueryResult> {
-  const client = createClient({ url: clickhouseUrl });
+  // Loading a million spans per statement takes longer than the client's 30 s default on a busy machine.
+  const client = createClient({ url: clickhouseUrl, request_timeout: 600_000 });
   try {
     const began = performance.now();
     const nowSeconds = Math.floor(Date.now() / 1000);
