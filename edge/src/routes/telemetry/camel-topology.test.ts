@@ -29,8 +29,11 @@ describe('Camel topology and route metrics from the span shapes Camel emits', ()
     [clickhouse, edge] = await Promise.all([startTestClickHouse(), createTestEdge('pglite')]);
     t = await edge.tenant('acme');
     edge.services.telemetry = clickhouseTelemetryStore(clickhouse.client);
-    for (const [app, fixture] of Object.entries(apps)) {
-      const rows = camelShapeRows(fixture, scopeOf(t.id, app), {
+    // Another tenant's app of the same name: the counts below would double if its hops leaked in.
+    const owners = [...Object.entries(apps).map(([app, fixture]) => ({ tenantId: t.id, app, fixture }))];
+    owners.push({ tenantId: 'ten_someone_else', app: 'v2', fixture: apps.v2 as CamelShapeFixture });
+    for (const { tenantId, app, fixture } of owners) {
+      const rows = camelShapeRows(fixture, scopeOf(tenantId, app), {
         failed: [false, true],
         startMs: Date.now() - 120_000,
         childFirst: true,
