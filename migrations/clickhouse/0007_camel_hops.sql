@@ -68,6 +68,8 @@ GROUP BY TenantId, Environment, App, Minute, Hop, Route, Target, Shape, Retentio
 -- Spans with an `op` attribute are camel-telemetry's: they reach the topology as hops (above). The
 -- per-span view keeps the v1 shape (camel.route.id + camel.uri, SERVER/CLIENT) and stops counting
 -- recent camel-telemetry spans, whose camel.route.id is the exchange's originating route, a second time.
+-- Spans inserted between the drop and the create miss the per-span view: a migration runs at the
+-- edge's start, and those minutes of v1-shaped topology are the price of a view without ALTER.
 DROP VIEW IF EXISTS route_edges_1m_mv;
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS route_edges_1m_mv TO route_edges_1m AS
