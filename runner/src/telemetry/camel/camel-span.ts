@@ -58,11 +58,17 @@ function agentOp(kind: string): CamelOp {
 }
 
 /**
- * The endpoint's URI without its options. The Java agent records `camel.uri` only with its
- * experimental attributes, but its HTTP spans carry the URL; other spans are known by name only.
+ * The endpoint's URI without its options. The Java agent records `camel.uri` (`apache-camel.uri`
+ * before 2.x) only with its experimental attributes, but its HTTP spans carry the URL; other spans
+ * are known by name only.
  */
 export function endpointOf(attributes: Record<string, string>, name: string): string {
-  const uri = attributes['camel.uri'] || attributes['url.full'] || attributes['http.url'] || '';
+  const uri =
+    attributes['camel.uri'] ||
+    attributes['apache-camel.uri'] ||
+    attributes['url.full'] ||
+    attributes['http.url'] ||
+    '';
   if (uri !== '') return withoutOptions(uri);
   const scheme = attributes['url.scheme'] ?? '';
   if (scheme !== '') return `${scheme}://${attributes['url.path'] ?? ''}`;

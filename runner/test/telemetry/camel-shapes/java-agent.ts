@@ -6,9 +6,10 @@ import { type CamelShapeFixture, kind, type SpanTemplate } from './otlp-fixture.
  * instrumentation/camel-2.20/javaagent/src/main/java/io/opentelemetry/javaagent/instrumentation/apachecamel/:
  * - CamelRoutePolicy.java: a span per route entered, the decorator's receiver kind (SERVER for
  *   HTTP) when no span is active and INTERNAL inside another;
- * - CamelEventNotifier.java + decorators/DecoratorRegistry.java: CLIENT spans for sends, but none
- *   for the internal components (direct, seda), so routes entered through them hang straight
- *   under the calling route's span;
+ * - CamelEventNotifier.java + decorators/BaseSpanDecorator.java: a span per send of the initiator
+ *   kind (CLIENT; PRODUCER in MessagingSpanDecorator.java), but none for the internal components
+ *   (decorators/InternalSpanDecorator.java: direct, seda), so routes entered through them hang
+ *   straight under the calling route's span;
  * - decorators/BaseSpanDecorator.java, InternalSpanDecorator.java, HttpSpanDecorator.java: span
  *   name = URI scheme, the stripped path for direct/seda, the method for HTTP; `camel.uri` only
  *   with otel.instrumentation.camel.experimental-span-attributes=true (off here); no route id.
