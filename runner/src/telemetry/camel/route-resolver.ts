@@ -90,8 +90,8 @@ export function createRouteResolver(options: RouteResolverOptions = {}): RouteRe
         touched.set(key, window);
         // A batch sent again after a 429 brings spans already seen: their hops are not made twice.
         if (window.spans.has(row.SpanId)) continue;
-        const span = camelSpan(row);
-        window.spans.set(row.SpanId, { ...span, owner: ownerOf(row), traceId: row.TraceId });
+        const span: Known = Object.assign(camelSpan(row), { owner: ownerOf(row), traceId: row.TraceId });
+        window.spans.set(row.SpanId, span);
         spans++;
         if (span.op !== 'other') {
           window.pending.add(row.SpanId);
@@ -140,8 +140,14 @@ function nearestRoute(window: TraceWindow, span: Known, orphans: boolean): Found
 
 function hopsOf(span: Known, found: Found): CamelHopRow[] {
   const route = found.route;
+  // One object literal per row: spreading the owner into rows of this width was several times slower.
+  const { owner } = span;
   const hop = (Hop: string, Route: string, RouteId: string, Target: string): CamelHopRow => ({
-    ...span.owner,
+    TenantId: owner.TenantId,
+    Environment: owner.Environment,
+    App: owner.App,
+    DeploymentId: owner.DeploymentId,
+    RetentionDays: owner.RetentionDays,
     Timestamp: span.timestamp,
     TraceId: span.traceId,
     SpanId: span.spanId,
