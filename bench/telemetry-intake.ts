@@ -15,6 +15,7 @@ import { type ClickHouseClient, createClient } from '@clickhouse/client';
 import protobuf from 'protobufjs';
 import { signAgentSession } from '../edge/src/services/agent-tokens.ts';
 import { agentTokenVerifier } from '../runner/src/telemetry/agent-token.ts';
+import { withCamelHops } from '../runner/src/telemetry/camel/camel-hops-sink.ts';
 import { startIntakeServer } from '../runner/src/telemetry/intake-server.ts';
 import { decodeOtlp } from '../runner/src/telemetry/otlp/decode.ts';
 import { createTelemetryPipeline } from '../runner/src/telemetry/pipeline/index.ts';
@@ -38,7 +39,9 @@ export async function benchIntake(
   const key = await importSigningKey(await generateSigningKeyJwk());
   const pipeline = await createTelemetryPipeline({ stateDir, clickhouse: { url: clickhouseUrl } });
   const verifyToken = agentTokenVerifier(() => [key.publicJwk]);
-  const intake = await startIntakeServer({ verifyToken, sink: pipeline });
+  // As in the runner: the Camel route resolver in front of the pipeline, its hops stored with the spans.
+  const sink = withCamelHops(pipeline);
+  const intake = await startIntakeServer({ verifyToken, sink });
   const bodies = otlpBodies(plan);
   const direct: number[] = [];
   const through: number[] = [];
@@ -63,6 +66,7 @@ export async function benchIntake(
     }
   } finally {
     await intake.close();
+    sink.close();
     await pipeline.close();
     await client.close();
     await rm(stateDir, { recursive: true, force: true });
@@ -131,12 +135,17 @@ async function sendAll(url: string, token: string, bodies: Buffer[], concurrency
   await Promise.all(Array.from({ length: concurrency }, worker));
 }
 
-/** The sample app's trace shape (four spans per trace, Camel attributes), as protobuf requests. */
+/** The sample app's trace shape (four spans per trace, camel-opentelemetry2's attributes), as protobuf requests. */
 function otlpBodies(plan: IntakePlan): Buffer[] {
   const startNs = BigInt(Date.now() - 60_000) * 1_000_000n;
   const bodies: Buffer[] = [];
-  const routes = ['orders', 'orders', 'validate', 'orders'];
-  const uris = ['platform-http:/orders', 'direct:validate', 'direct:validate', 'http://inventory/reserve'];
+  const ops = ['EVENT_RECEIVED', 'EVENT_SENT', 'EVENT_RECEIVED', 'EVENT_SENT'];
+  const uris = [
+    'platform-http://orders',
+    'direct://validate',
+    'direct://validate',
+    'http://inventory/reserve',
+  ];
   for (let first = 0; first < plan.spans; first += plan.spansPerRequest) {
     const spans = [];
     let traceId = randomBytes(16);
@@ -157,7 +166,8 @@ function otlpBodies(plan: IntakePlan): Buffer[] {
         startTimeUnixNano: start.toString(),
         endTimeUnixNano: (start + 2_000_000n).toString(),
         attributes: [
-          { key: 'camel.route.id', value: { stringValue: routes[position] } },
+          { key: 'op', value: { stringValue: ops[position] } },
+          { key: 'camel.route.id', value: { stringValue: 'orders' } },
           { key: 'camel.uri', value: { stringValue: uris[position] } },
         ],
         status: { code: 1 },
@@ -167,7 +177,7 @@ function otlpBodies(plan: IntakePlan): Buffer[] {
       resourceSpans: [
         {
           resource: { attributes: [{ key: 'service.name', value: { stringValue: 'orders' } }] },
-          scopeSpans: [{ scope: { name: 'org.apache.camel.opentelemetry' }, spans }],
+          scopeSpans: [{ scope: { name: 'camel' }, spans }],
         },
       ],
     };

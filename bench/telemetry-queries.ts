@@ -8,7 +8,7 @@ import { createClient } from '@clickhouse/client';
 import { listTraces } from '../edge/src/telemetry/queries/list-traces.ts';
 import { routeTopology } from '../edge/src/telemetry/queries/route-topology.ts';
 import { clickhouseTelemetryStore } from '../edge/src/telemetry/store.ts';
-import { spanDataSql } from './telemetry-data.ts';
+import { hopDataSql, spanDataSql } from './telemetry-data.ts';
 
 export type QueryPlan = {
   tenantSpans: number;
@@ -34,7 +34,8 @@ export async function benchQueries(
   plan: QueryPlan,
   log: (line: string) => void,
 ): Promise<QueryResult> {
-  const client = createClient({ url: clickhouseUrl });
+  // Loading a million spans per statement takes longer than the client's 30 s default on a busy machine.
+  const client = createClient({ url: clickhouseUrl, request_timeout: 600_000 });
   try {
     const began = performance.now();
     const nowSeconds = Math.floor(Date.now() / 1000);
@@ -50,6 +51,7 @@ export async function benchQueries(
       for (let first = 0; first < traces; first += tracesPerStatement) {
         const count = Math.min(tracesPerStatement, traces - first);
         await client.command({ query: spanDataSql({ ...t, apps, hours }, nowSeconds, first, count) });
+        await client.command({ query: hopDataSql({ ...t, apps, hours }, nowSeconds, first, count) });
       }
       log(`  loaded ${t.spans.toLocaleString('en')} spans of ${t.tenantId}`);
     }

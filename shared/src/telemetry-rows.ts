@@ -125,8 +125,34 @@ export type SummaryRow = MetricPoint & {
   'ValueAtQuantiles.Value': number[];
 };
 
+/**
+ * One step of a Camel exchange, resolved by the runner from the spans' parent links: an exchange of
+ * a route (`route`), a call from a route to an endpoint (`edge`) or the time in one processor
+ * (`processor`). Routes are keyed by their `from` endpoint URI without its options.
+ */
+export type CamelHopRow = Owned & {
+  /** The span's start. */
+  Timestamp: string;
+  TraceId: string;
+  SpanId: string;
+  /** 'route' | 'edge' | 'processor'. */
+  Hop: string;
+  /** The route's `from` URI without options; '' when the route was never seen (an orphan flushed). */
+  Route: string;
+  /** The route's id when the data tells it for this route, else ''. */
+  RouteId: string;
+  /** Edge: the endpoint called; processor: the processor's name; route: ''. */
+  Target: string;
+  /** Who emitted the spans: 'camel-telemetry' (camel-opentelemetry2) or 'java-agent'. */
+  Shape: string;
+  /** Nanoseconds. */
+  Duration: number;
+  Failed: number;
+};
+
 export type TableRows = {
   otel_traces: SpanRow;
+  camel_hops: CamelHopRow;
   otel_logs: LogRow;
   otel_metrics_gauge: GaugeRow;
   otel_metrics_sum: SumRow;
@@ -145,6 +171,7 @@ export const telemetryTables = [
   'otel_metrics_histogram',
   'otel_metrics_exponential_histogram',
   'otel_metrics_summary',
+  'camel_hops',
 ] as const satisfies readonly TelemetryTable[];
 
 /** Rows for some tables, as one OTLP request or one captured stretch of output yields them. */

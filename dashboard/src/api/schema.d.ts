@@ -6446,9 +6446,20 @@ export interface components {
                 id: string;
                 /** @enum {string} */
                 type: "route";
+                /** @description The route's id; '' when the data does not tell it */
                 routeId: string;
                 app: string;
                 environment: string;
+                /** @description The route's `from` endpoint URI, without options */
+                uri?: string;
+                /** @description Who emitted its spans: 'camel-telemetry' (camel-opentelemetry2), 'java-agent', 'route-id' (v1) */
+                shape?: string;
+                exchanges?: number;
+                failures?: number;
+                /** @description failures / calls, 0 to 1 */
+                errorRate?: number;
+                p50Ms?: number;
+                p99Ms?: number;
             } | {
                 id: string;
                 /** @enum {string} */
@@ -6476,12 +6487,19 @@ export interface components {
                 p50Ms: number;
                 p99Ms: number;
             }[];
+            /** @description The span shapes the graph was built from */
+            shapes: string[];
+            /** @description What the data cannot show, e.g. route ids and internal hops with the Java agent */
+            notes: string[];
         };
         RouteMetrics: {
             items: {
                 environment: string;
                 app: string;
+                /** @description The route's id, or its `from` URI when no id is known */
                 routeId: string;
+                /** @description The route's `from` endpoint URI, without options */
+                uri?: string;
                 exchanges: number;
                 failures: number;
                 /** @description failures / calls, 0 to 1 */
@@ -6495,6 +6513,15 @@ export interface components {
                     failures: number;
                     /** @description failures / calls, 0 to 1 */
                     errorRate: number;
+                    p50Ms: number;
+                    p99Ms: number;
+                }[];
+                /** @description Time per processor, when the app traces processors */
+                processors?: {
+                    processor: string;
+                    calls: number;
+                    failures: number;
+                    totalMs: number;
                     p50Ms: number;
                     p99Ms: number;
                 }[];

@@ -35,3 +35,14 @@ it('says what was refused, and what to do when the spool is full', () => {
   );
   expect(lines[3]).toBe('              2 malformed and 1 unauthorized OTLP requests refused');
 });
+
+it('counts Camel spans placed without their route, and hops dropped', () => {
+  expect(
+    telemetryLines({ ...healthy, camelHops: { pending: 3, hops: 900, orphaned: 0, dropped: 0 } }),
+  ).toHaveLength(2);
+  expect(
+    telemetryLines({ ...healthy, camelHops: { pending: 0, hops: 900, orphaned: 7, dropped: 2 } })[2],
+  ).toBe(
+    '              7 Camel spans placed without their route (an ancestor span never came), 2 route hops dropped while the spool was full',
+  );
+});

@@ -90,6 +90,11 @@ export function telemetryLines(t: TelemetryStatus): string[] {
     lines.push(
       `              ${count(t.setAside)} records set aside: ClickHouse refused them (${oneLine(t.setAsideReason ?? 'no reason given')}); they are kept in the spool's dead/ folder`,
     );
+  const hops = t.camelHops;
+  if (hops && hops.orphaned + hops.dropped > 0)
+    lines.push(
+      `              ${count(hops.orphaned)} Camel spans placed without their route (an ancestor span never came), ${count(hops.dropped)} route hops dropped while the spool was full`,
+    );
   if (t.carriedOver)
     lines.push(
       `              ${count(t.carriedOver)} records were on the spool from before this start (counted as stored or set aside, not as taken)`,

@@ -212,18 +212,23 @@ describe('sample app and agent telemetry', { timeout: 60_000 }, () => {
       expect(BigInt(span.endTimeUnixNano)).toBeGreaterThan(BigInt(span.startTimeUnixNano));
       expect(span.status.code).toBeUndefined();
     }
-    const find = (route: string, uri: string, kind: number) =>
+    // camel-opentelemetry2's shape: `op` tells a route span from a send; camel.route.id is the
+    // exchange's originating route (getFromRouteId), `orders` on every span.
+    const find = (op: string, uri: string, kind: number) =>
       spans.find(
         (s) =>
-          attr(s.attributes, 'camel.route.id') === route &&
+          attr(s.attributes, 'op') === op &&
           attr(s.attributes, 'camel.uri') === uri &&
+          attr(s.attributes, 'camel.route.id') === 'orders' &&
           s.kind === kind,
       );
-    const orders = find('orders', 'platform-http:/orders', 2);
-    const callValidate = find('orders', 'direct://validate', 1);
-    const validate = find('validate', 'direct://validate', 2);
-    const audit = find('validate', 'log://audit', 1);
-    const inventory = find('orders', 'http://inventory/api/stock', 3);
+    const orders = find('EVENT_RECEIVED', 'platform-http://orders', 2);
+    const callValidate = find('EVENT_SENT', 'direct://validate', 1);
+    const validate = find('EVENT_RECEIVED', 'direct://validate', 1);
+    const audit = find('EVENT_SENT', 'log://audit', 1);
+    const inventory = find('EVENT_SENT', 'http://inventory/api/stock', 3);
+    expect(orders && attr(orders.attributes, 'component')).toBe('camel-platform-http');
+    expect(inventory && attr(inventory.attributes, 'url.path')).toBe('inventory/api/stock');
     expect(orders?.parentSpanId).toBe('');
     expect(callValidate?.parentSpanId).toBe(orders?.spanId);
     expect(validate?.parentSpanId).toBe(callValidate?.spanId);
@@ -237,8 +242,13 @@ describe('sample app and agent telemetry', { timeout: 60_000 }, () => {
     const errors = failedSpans.filter((s) => s.status.code === 2);
     // The failing route, the call into it and the route that called it; the audit log before it succeeded.
     expect(
-      errors.map((s) => `${attr(s.attributes, 'camel.route.id')} ${attr(s.attributes, 'camel.uri')}`).sort(),
-    ).toEqual(['orders direct://validate', 'orders platform-http:/orders', 'validate direct://validate']);
+      errors.map((s) => `${attr(s.attributes, 'op')} ${attr(s.attributes, 'camel.uri')}`).sort(),
+    ).toEqual([
+      'EVENT_RECEIVED direct://validate',
+      'EVENT_RECEIVED platform-http://orders',
+      'EVENT_SENT direct://validate',
+    ]);
+    expect(errors.every((s) => attr(s.attributes, 'error') === 'true')).toBe(true);
     expect(errors.every((s) => s.status.message?.includes('fail=true'))).toBe(true);
     expect(failedSpans.some((s) => attr(s.attributes, 'camel.uri') === 'http://inventory/api/stock')).toBe(
       false,

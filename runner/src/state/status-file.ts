@@ -26,6 +26,13 @@ export const TelemetryStatus = z.object({
   malformedRequests: z.number(),
   unauthorizedRequests: z.number(),
   spool: z.object({ rows: z.number(), bytes: z.number(), budgetBytes: z.number() }),
+  /**
+   * Camel route resolution: spans waiting for an ancestor, hops made, spans flushed after the TTL
+   * without their ancestor (orphaned), hops dropped while the pipeline refused them.
+   */
+  camelHops: z
+    .object({ pending: z.number(), hops: z.number(), orphaned: z.number(), dropped: z.number() })
+    .optional(),
 });
 export type TelemetryStatus = z.infer<typeof TelemetryStatus>;
 

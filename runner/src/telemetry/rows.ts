@@ -1,6 +1,7 @@
 /** The ClickHouse row contract lives in shared/: the runner writes these rows and the edge reads them. */
 export {
   type Attributes,
+  type CamelHopRow,
   type ExponentialHistogramRow,
   type GaugeRow,
   type HistogramRow,

@@ -11,6 +11,7 @@ import type { Orchestrator, RunnerAddress } from '../orchestrators/orchestrator.
 import type { HttpFetch } from '../proxy/http-client.ts';
 import type { TelemetryStatus } from '../state/status-file.ts';
 import { agentTokenVerifier } from './agent-token.ts';
+import { type CamelHopsStats, withCamelHops } from './camel/camel-hops-sink.ts';
 import { type IntakeServer, startIntakeServer } from './intake-server.ts';
 import { createTelemetryPipeline, pipelineStatus, type TelemetryPipeline } from './pipeline/index.ts';
 import { registerProxy } from './register-proxy.ts';
@@ -58,17 +59,20 @@ export async function startRunnerTelemetry(opts: {
   });
   // Where apps reach the runner from: loopback for processes, all interfaces for containers.
   const host = config.intakeHost ?? opts.orchestrator?.runnerAddress.bindHost ?? '127.0.0.1';
+  // Spans reach the pipeline at once; the Camel hops resolved from them go with them (or later).
+  const camelHops = withCamelHops(pipeline);
   let intake: IntakeServer;
   try {
     intake = await startIntakeServer({
       host,
       port: config.intakePort ?? 0,
       verifyToken: agentTokenVerifier(opts.keys, { isLive: (id) => scopes.has(id) }),
-      sink: pipeline,
+      sink: camelHops,
       register: registerProxy({ edgeUrl: opts.edgeUrl, ...(opts.fetch ? { fetch: opts.fetch } : {}) }),
       log: (line) => logger.warn(line),
     });
   } catch (err) {
+    camelHops.close();
     await pipeline.close();
     await client.close();
     throw err;
@@ -95,6 +99,7 @@ export async function startRunnerTelemetry(opts: {
         intakeUrl: intake.url,
         clickhouseUrl: redact(config.clickhouse.url),
         ...pipelineStatus(pipeline.stats()),
+        camelHops: pick(camelHops.stats()),
         malformedRequests: requests.malformed_total,
         unauthorizedRequests: requests.unauthorized_total,
       };
@@ -102,10 +107,15 @@ export async function startRunnerTelemetry(opts: {
     async close() {
       await capture?.stop();
       await intake.close();
+      camelHops.close();
       await pipeline.close();
       await client.close();
     },
   };
+}
+
+function pick({ pending, hops, orphaned, dropped }: CamelHopsStats) {
+  return { pending, hops, orphaned, dropped };
 }
 
 function redact(url: string): string {

@@ -190,7 +190,15 @@ const EdgeStats = {
 };
 
 export const Topology = z.looseObject({
-  nodes: z.array(z.looseObject({ id: z.string(), type: z.string() })),
+  nodes: z.array(
+    z.looseObject({
+      id: z.string(),
+      type: z.string(),
+      routeId: z.string().optional(),
+      uri: z.string().optional(),
+    }),
+  ),
+  notes: z.array(z.string()).optional(),
   edges: z.array(
     z.looseObject({
       from: z.string(),

@@ -7,6 +7,7 @@ import { TelemetryFilters } from './filters/TelemetryFilters.tsx';
 import { rangeMs } from './filters/time-range.ts';
 import { useTelemetryFilters } from './filters/use-telemetry-filters.ts';
 import { quiet } from './format.ts';
+import { ProcessorTimes } from './metrics/ProcessorTimes.tsx';
 import { RouteTotals } from './metrics/RouteTotals.tsx';
 import { useRouteMetrics } from './metrics/use-route-metrics.ts';
 
@@ -54,6 +55,7 @@ export function RouteMetricsPage() {
               Totals
             </Title>
             <RouteTotals routes={routes} />
+            <ProcessorTimes routes={routes} />
             <Suspense fallback={<PageLoader />}>
               {routes.map((route) => (
                 <RouteCharts

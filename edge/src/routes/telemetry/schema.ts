@@ -131,6 +131,13 @@ const Stats = {
   p99Ms: z.number(),
 };
 
+const partialStats = {
+  failures: Stats.failures.optional(),
+  errorRate: Stats.errorRate.optional(),
+  p50Ms: Stats.p50Ms.optional(),
+  p99Ms: Stats.p99Ms.optional(),
+};
+
 export const Topology = z
   .object({
     nodes: z.array(
@@ -138,9 +145,19 @@ export const Topology = z
         z.object({
           id: z.string(),
           type: z.literal('route'),
-          routeId: z.string(),
+          routeId: z.string().openapi({ description: "The route's id; '' when the data does not tell it" }),
           app: z.string(),
           environment: z.string(),
+          uri: z
+            .string()
+            .optional()
+            .openapi({ description: "The route's `from` endpoint URI, without options" }),
+          shape: z.string().optional().openapi({
+            description:
+              "Who emitted its spans: 'camel-telemetry' (camel-opentelemetry2), 'java-agent', 'route-id' (v1)",
+          }),
+          exchanges: z.number().int().optional(),
+          ...partialStats,
         }),
         z.object({ id: z.string(), type: z.literal('endpoint'), uri: z.string() }),
       ]),
@@ -160,6 +177,10 @@ export const Topology = z
         ...Stats,
       }),
     ),
+    shapes: z.array(z.string()).openapi({ description: 'The span shapes the graph was built from' }),
+    notes: z.array(z.string()).openapi({
+      description: 'What the data cannot show, e.g. route ids and internal hops with the Java agent',
+    }),
   })
   .openapi('Topology');
 
@@ -177,9 +198,26 @@ export const RouteMetricsList = z
       z.object({
         environment: z.string(),
         app: z.string(),
-        routeId: z.string(),
+        routeId: z.string().openapi({ description: "The route's id, or its `from` URI when no id is known" }),
+        uri: z
+          .string()
+          .optional()
+          .openapi({ description: "The route's `from` endpoint URI, without options" }),
         ...RouteStats,
         series: z.array(z.object({ minute: z.string().datetime(), ...RouteStats })),
+        processors: z
+          .array(
+            z.object({
+              processor: z.string(),
+              calls: z.number().int(),
+              failures: z.number().int(),
+              totalMs: z.number(),
+              p50Ms: z.number(),
+              p99Ms: z.number(),
+            }),
+          )
+          .optional()
+          .openapi({ description: 'Time per processor, when the app traces processors' }),
       }),
     ),
   })

@@ -12,7 +12,9 @@ type SpanNode = {
   status: { code: string };
   children: SpanNode[];
 };
+type TopologyNode = { uri?: string; routeId?: string; exchanges?: number; failures?: number; p99Ms?: number };
 type TopologyEdge = {
+  to: string;
   direction: string;
   routeId: string;
   endpoint: string;
@@ -86,11 +88,17 @@ describe.each(['process', 'docker'] as const)('telemetry of an app deployed on %
     expect(root.children.length).toBeGreaterThan(0);
     expect(names(root).length).toBeGreaterThanOrEqual(3);
 
-    const { edges } = await get<{ edges: TopologyEdge[] }>('topology?app=orders&environment=dev');
-    const intoOrders = edges.find((e) => e.direction === 'from' && e.routeId === 'orders');
-    expect(intoOrders).toMatchObject({ calls: 6, failures: 1 });
-    expect(intoOrders?.p99Ms).toBeGreaterThan(0);
-    expect(edges.some((e) => e.direction === 'to' && e.routeId === 'orders')).toBe(true);
+    // The sample app emits camel-opentelemetry2's shape: the runner resolves its routes by `from` URI.
+    const topology = await get<{ nodes: TopologyNode[]; edges: TopologyEdge[] }>(
+      'topology?app=orders&environment=dev',
+    );
+    const orders = topology.nodes.find((n) => n.uri === 'platform-http://orders');
+    expect(orders).toMatchObject({ routeId: 'orders', exchanges: 6, failures: 1 });
+    expect(orders?.p99Ms).toBeGreaterThan(0);
+    const toValidate = topology.edges.find(
+      (e) => e.routeId === 'orders' && e.endpoint === 'direct://validate',
+    );
+    expect(toValidate).toMatchObject({ calls: 6, failures: 1, to: 'route:dev/orders/direct://validate' });
 
     // Container stdout/stderr, captured by the runner, searchable by text and level.
     type LogItem = { body: string; level: string; traceId: string; deploymentId: string };

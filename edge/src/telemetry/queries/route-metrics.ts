@@ -1,21 +1,37 @@
 /**
- * Metrics per Camel route: exchanges (consumer spans, Direction 'from'), failures and latency
- * percentiles over the range, and the same per minute, merged from route_edges_1m.
+ * Metrics per Camel route: exchanges, failures and latency percentiles over the range, the same per
+ * minute, and with processor spans the time per processor. Routes of the v1 shape (consumer spans
+ * with `camel.route.id`, route_edges_1m) are named by id; the others (camel_hops_1m) by `from` URI,
+ * with their id where the data tells it.
  */
 import type { TelemetryStore } from '../store.ts';
-import { type EdgeStats, edgeStats, minutesInRange } from './route-topology.ts';
+import { camelHops, type HopRow } from './camel-hops.ts';
+import { type EdgeStats, edgeStats } from './route-topology.ts';
 import { tenantQuery } from './tenant-query.ts';
-import { allOf, rangeParams, type TimeRange } from './time-range.ts';
+import { allOf, minutesInRange, nanosToMs, rangeParams, type TimeRange } from './time-range.ts';
 
 export type RouteMetricsFilters = TimeRange & { app?: string; environment?: string; routeId?: string };
 
 type Stats = Omit<EdgeStats, 'calls'> & { exchanges: number };
 
+export type ProcessorTime = {
+  processor: string;
+  calls: number;
+  failures: number;
+  totalMs: number;
+  p50Ms: number;
+  p99Ms: number;
+};
+
 export type RouteMetrics = Stats & {
   environment: string;
   app: string;
   routeId: string;
+  /** The route's `from` URI, when the route is known by it. */
+  uri?: string;
   series: Array<Stats & { minute: string }>;
+  /** Time per processor, with processor spans (camel-opentelemetry2's `traceProcessors=true`). */
+  processors?: ProcessorTime[];
 };
 
 type Row = {
@@ -29,6 +45,20 @@ type Row = {
 };
 
 export async function routeMetrics(
+  store: TelemetryStore,
+  tenantId: string,
+  filters: RouteMetricsFilters,
+): Promise<RouteMetrics[]> {
+  const [byId, byUri] = await Promise.all([
+    routeIdMetrics(store, tenantId, filters),
+    hopMetrics(store, tenantId, filters),
+  ]);
+  return [...byId, ...byUri].sort((a, b) =>
+    compare([a.environment, a.app, a.routeId], [b.environment, b.app, b.routeId]),
+  );
+}
+
+async function routeIdMetrics(
   store: TelemetryStore,
   tenantId: string,
   filters: RouteMetricsFilters,
@@ -84,7 +114,62 @@ ORDER BY Environment, App, RouteId, Minute`,
   }));
 }
 
-function stats(row: Row): Stats {
+/** Routes from camel_hops_1m; `routeId` matches a route's id or its `from` URI. */
+async function hopMetrics(
+  store: TelemetryStore,
+  tenantId: string,
+  filters: RouteMetricsFilters,
+): Promise<RouteMetrics[]> {
+  const [totals, minutes, processors] = await Promise.all([
+    camelHops(store, tenantId, { ...filters, hops: ['route'] }),
+    camelHops(store, tenantId, { ...filters, hops: ['route'], perMinute: true }),
+    camelHops(store, tenantId, { ...filters, hops: ['processor'] }),
+  ]);
+  const key = (r: HopRow) => JSON.stringify([r.Environment, r.App, r.Route]);
+  const series = group(minutes, key, (row) => ({ minute: row.minute ?? '', ...stats(row) }));
+  const perProcessor = group(processors, key, processorTime);
+  const wanted = filters.routeId;
+  return totals
+    .filter((row) => wanted === undefined || row.routeId === wanted || row.Route === wanted)
+    .map((row) => {
+      const timed = perProcessor.get(key(row));
+      return {
+        environment: row.Environment,
+        app: row.App,
+        routeId: row.routeId !== '' ? row.routeId : row.Route,
+        uri: row.Route,
+        ...stats(row),
+        series: series.get(key(row)) ?? [],
+        ...(timed ? { processors: timed } : {}),
+      };
+    });
+}
+
+function processorTime(row: HopRow): ProcessorTime {
+  const { calls, failures, p50Ms, p99Ms } = edgeStats(row);
+  return { processor: row.Target, calls, failures, totalMs: nanosToMs(row.totalNanos), p50Ms, p99Ms };
+}
+
+function group<R, T>(rows: R[], key: (row: R) => string, map: (row: R) => T): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const row of rows) {
+    const list = out.get(key(row)) ?? [];
+    list.push(map(row));
+    out.set(key(row), list);
+  }
+  return out;
+}
+
+function compare(a: string[], b: string[]): number {
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i] ?? '';
+    const y = b[i] ?? '';
+    if (x !== y) return x < y ? -1 : 1;
+  }
+  return 0;
+}
+
+function stats(row: { calls: string; failures: string; latency: number[] }): Stats {
   const { calls, ...rest } = edgeStats(row);
   return { exchanges: calls, ...rest };
 }

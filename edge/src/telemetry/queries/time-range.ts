@@ -17,3 +17,9 @@ export const nanosToMs = (nanos: string | number) => Number(nanos) / 1e6;
 export function allOf(conditions: ReadonlyArray<string | false | undefined>): string {
   return conditions.filter((c): c is string => !!c).join('\n  AND ');
 }
+
+/** The minutes of the range, for the per-minute aggregates: a minute counts when it started in it. */
+export const minutesInRange = [
+  'Minute >= toStartOfMinute(fromUnixTimestamp64Milli({fromMs:Int64}))',
+  'Minute < fromUnixTimestamp64Milli({toMs:Int64})',
+];

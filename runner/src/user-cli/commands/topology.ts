@@ -11,7 +11,9 @@ type TopologyOptions = { app: string; env: string; since: number; json?: boolean
 export function registerTopologyCommand(program: Command, ctx: CliContext): void {
   program
     .command('topology')
-    .description("show an app's Camel route topology: each endpoint → route and route → endpoint edge")
+    .description(
+      "show an app's Camel route topology: each endpoint → route, route → endpoint and route → route edge",
+    )
     .requiredOption('--app <name>', 'the app')
     .requiredOption('--env <name>', 'the environment')
     .option('--since <duration>', 'over how long, e.g. 15m, 2h, 1d', parseDuration, 3_600_000)
@@ -25,14 +27,21 @@ export function registerTopologyCommand(program: Command, ctx: CliContext): void
       });
       const topology = await api.get(api.tenantPath(`/telemetry/topology?${query}`), Topology);
       if (opts.json) return printJson(ctx, topology);
-      if (topology.edges.length === 0) return ctx.write('No Camel route calls in that time.\n');
-      const route = (id: string) => `route ${id}`;
+      if (topology.nodes.length === 0) return ctx.write('No Camel route calls in that time.\n');
+      // A route by its id where the data tells it, else by its `from` URI; an endpoint by its URI.
+      const names = new Map(
+        topology.nodes.map((n) => [
+          n.id,
+          n.type === 'route' ? `route ${n.routeId || n.uri || n.id}` : (n.uri ?? n.id),
+        ]),
+      );
+      const name = (id: string, fallback: string) => names.get(id) ?? fallback;
       ctx.write(
         formatTable(
           ['FROM', 'TO', 'CALLS', 'ERRORS', 'P50', 'P99'],
           topology.edges.map((e) => [
-            e.direction === 'from' ? e.endpoint : route(e.routeId),
-            e.direction === 'from' ? route(e.routeId) : e.endpoint,
+            name(e.from, e.endpoint),
+            name(e.to, e.endpoint),
             String(e.calls),
             `${(e.errorRate * 100).toFixed(1)}%`,
             formatMs(e.p50Ms),
@@ -40,5 +49,9 @@ export function registerTopologyCommand(program: Command, ctx: CliContext): void
           ]),
         ),
       );
+      const called = new Set(topology.edges.flatMap((e) => [e.from, e.to]));
+      const alone = topology.nodes.filter((n) => n.type === 'route' && !called.has(n.id));
+      for (const n of alone) ctx.write(`${name(n.id, n.id)}: calls no endpoint\n`);
+      for (const note of topology.notes ?? []) ctx.write(`note: ${note}\n`);
     });
 }

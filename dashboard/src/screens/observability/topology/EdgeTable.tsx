@@ -1,10 +1,17 @@
 import { Table, Text } from '@mantine/core';
 import { formatMs, formatPercent } from '../format.ts';
 import { ErrorMark } from '../traces/ErrorMark.tsx';
-import type { TopologyEdge } from './use-topology.ts';
+import { routeName } from './edge-label.ts';
+import type { TopologyEdge, TopologyNode } from './use-topology.ts';
 
 /** The graph's edges as rows: what a screen reader reads and a phone shows without panning. */
-export function EdgeTable({ edges }: { edges: TopologyEdge[] }) {
+export function EdgeTable({ edges, nodes }: { edges: TopologyEdge[]; nodes: TopologyNode[] }) {
+  const byId = new Map(nodes.map((n) => [n.id, n]));
+  const name = (id: string, fallback: string) => {
+    const node = byId.get(id);
+    if (!node) return fallback;
+    return node.type === 'route' ? `route ${routeName(node)} (${node.app}, ${node.environment})` : node.uri;
+  };
   return (
     <Table.ScrollContainer minWidth={760}>
       <Table striped aria-label="Topology edges">
@@ -20,15 +27,10 @@ export function EdgeTable({ edges }: { edges: TopologyEdge[] }) {
         </Table.Thead>
         <Table.Tbody>
           {edges.map((e) => {
-            const route = `route ${e.routeId} (${e.app}, ${e.environment})`;
             return (
               <Table.Tr key={`${e.environment}/${e.app}/${e.from}->${e.to}`}>
-                <Table.Td style={{ wordBreak: 'break-all' }}>
-                  {e.direction === 'from' ? e.endpoint : route}
-                </Table.Td>
-                <Table.Td style={{ wordBreak: 'break-all' }}>
-                  {e.direction === 'from' ? route : e.endpoint}
-                </Table.Td>
+                <Table.Td style={{ wordBreak: 'break-all' }}>{name(e.from, e.endpoint)}</Table.Td>
+                <Table.Td style={{ wordBreak: 'break-all' }}>{name(e.to, e.endpoint)}</Table.Td>
                 <Table.Td ta="right">{e.calls}</Table.Td>
                 <Table.Td ta="right">
                   {e.failures > 0 ? (

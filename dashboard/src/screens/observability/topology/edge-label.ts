@@ -12,6 +12,11 @@ export function edgeLabelLines(edge: TopologyEdge): string[] {
 const maxLabel = 48;
 
 export function nodeLabel(node: TopologyNode): string {
-  const text = node.type === 'route' ? `route ${node.routeId} (${node.app})` : node.uri;
+  const text = node.type === 'route' ? `route ${routeName(node)} (${node.app})` : node.uri;
   return text.length > maxLabel ? `${text.slice(0, maxLabel - 1)}…` : text;
+}
+
+/** A route by its id where the data tells it, else by its `from` endpoint URI. */
+export function routeName(node: Extract<TopologyNode, { type: 'route' }>): string {
+  return node.routeId !== '' ? node.routeId : (node.uri ?? node.id);
 }

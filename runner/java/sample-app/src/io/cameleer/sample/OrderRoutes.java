@@ -4,18 +4,19 @@ import com.sun.net.httpserver.HttpExchange;
 import java.io.IOException;
 
 /**
- * A Camel-like pipeline behind `/orders`, traced the way camel-opentelemetry traces routes:
+ * A Camel-like pipeline behind `/orders`, traced the way camel-opentelemetry2 traces routes:
  *
  *   route orders:   from("platform-http:/orders") → to("direct:validate") → to("http://inventory/api/stock")
  *   route validate: from("direct:validate") → to("log:audit"), failing the exchange on `?fail=true`
  *
- * Each route's consumer span is kind Server, each call a route makes (producer) is Internal for
- * in-JVM endpoints and Client for remote ones; every span carries `camel.route.id` (the route it
- * runs in) and `camel.uri` (the endpoint). A failure marks the failing spans and their callers
- * with status error, and the answer is 500.
+ * A route span (`op` EVENT_RECEIVED) per route the exchange enters, an endpoint span (EVENT_SENT)
+ * per send, kinds as after CAMEL-23312 (Server for HTTP in, Client for HTTP out, Internal in the
+ * JVM); every span carries `camel.route.id` as Camel sets it, `Exchange.getFromRouteId()`: the
+ * route the exchange started in (`orders`), also on the spans of route `validate`. A failure marks
+ * the failing spans and their callers with status error and `error=true`, and the answer is 500.
  */
 final class OrderRoutes {
-    static final String ordersUri = "platform-http:/orders";
+    static final String ordersUri = "platform-http://orders";
     static final String validateUri = "direct://validate";
     static final String auditUri = "log://audit";
     static final String inventoryUri = "http://inventory/api/stock";
@@ -37,11 +38,9 @@ final class OrderRoutes {
         String method = exchange.getRequestMethod();
         String target = exchange.getRequestURI().toString();
         boolean fail = wantsFailure(exchange.getRequestURI().getRawQuery());
-        Tracer.Active consumer = tracer.start(method, Tracer.SERVER, null)
+        Tracer.Active consumer = tracer.received(method, Tracer.SERVER, ordersUri, null)
                 .attr("camel.route.id", "orders")
-                .attr("camel.uri", ordersUri)
-                .attr("http.request.method", method)
-                .attr("url.path", exchange.getRequestURI().getPath());
+                .attr("http.request.method", method);
         int status;
         String body;
         String failure = null;
@@ -67,17 +66,14 @@ final class OrderRoutes {
 
     /** to("direct:validate"): the producer span in `orders`, the consumer span of route `validate` under it. */
     private void validate(Tracer.Active parent, boolean fail) throws ExchangeFailed {
-        Tracer.Active call = tracer.start("validate", Tracer.INTERNAL, parent)
-                .attr("camel.route.id", "orders")
-                .attr("camel.uri", validateUri);
+        Tracer.Active call = tracer.sent("validate", Tracer.INTERNAL, validateUri, parent)
+                .attr("camel.route.id", "orders");
         try {
-            Tracer.Active route = tracer.start("validate", Tracer.SERVER, call)
-                    .attr("camel.route.id", "validate")
-                    .attr("camel.uri", validateUri);
+            Tracer.Active route = tracer.received("validate", Tracer.INTERNAL, validateUri, call)
+                    .attr("camel.route.id", "orders");
             try {
-                Tracer.Active audit = tracer.start("audit", Tracer.INTERNAL, route)
-                        .attr("camel.route.id", "validate")
-                        .attr("camel.uri", auditUri);
+                Tracer.Active audit = tracer.sent("log", Tracer.INTERNAL, auditUri, route)
+                        .attr("camel.route.id", "orders");
                 pause(1);
                 audit.end();
                 if (fail) throw new ExchangeFailed("order rejected by route validate (fail=true)");
@@ -97,9 +93,8 @@ final class OrderRoutes {
 
     /** to("http://inventory/api/stock"): a remote call, simulated by a short wait. */
     private void inventory(Tracer.Active parent) {
-        Tracer.Active call = tracer.start("GET", Tracer.CLIENT, parent)
+        Tracer.Active call = tracer.sent("GET", Tracer.CLIENT, inventoryUri, parent)
                 .attr("camel.route.id", "orders")
-                .attr("camel.uri", inventoryUri)
                 .attr("http.request.method", "GET")
                 .attr("server.address", "inventory");
         pause(3);

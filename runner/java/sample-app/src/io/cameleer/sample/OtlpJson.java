@@ -5,7 +5,7 @@ import java.util.Map;
 
 /** OTLP/JSON encoding of spans (ids as hex, 64-bit integers as strings, enums as numbers). */
 final class OtlpJson {
-    static final String scopeName = "org.apache.camel.opentelemetry";
+    static final String scopeName = "camel";
     static final String scopeVersion = "4.8.0-cameleer-sample";
 
     private OtlpJson() {}

@@ -8,13 +8,16 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * Just enough of an OpenTelemetry tracer for the sample routes: W3C-sized ids (16-byte trace,
  * 8-byte span, hex), explicit parents, and finished spans handed to the exporter (none when
- * telemetry is off).
+ * telemetry is off). Camel spans take camel-opentelemetry2's shape: `op` EVENT_RECEIVED for a route
+ * an exchange enters, EVENT_SENT for a send, with `camel.uri`, `component`, `url.scheme`, `url.path`.
  */
 final class Tracer {
     /** OTLP SpanKind values. */
     static final int INTERNAL = 1;
     static final int SERVER = 2;
     static final int CLIENT = 3;
+    static final int PRODUCER = 4;
+    static final int CONSUMER = 5;
 
     private final OtlpExporter exporter;
 
@@ -25,6 +28,31 @@ final class Tracer {
     /** Starts a span; a null parent starts a new trace. */
     Active start(String name, int kind, Active parent) {
         return new Active(name, kind, parent);
+    }
+
+    /** The span of a route an exchange enters, named and described by the route's `from` endpoint. */
+    Active received(String name, int kind, String uri, Active parent) {
+        return camel(name, kind, "EVENT_RECEIVED", uri, parent);
+    }
+
+    /** The span of a send to an endpoint, a child of the span on top of the exchange. */
+    Active sent(String name, int kind, String uri, Active parent) {
+        return camel(name, kind, "EVENT_SENT", uri, parent);
+    }
+
+    private Active camel(String name, int kind, String op, String uri, Active parent) {
+        int colon = uri.indexOf(':');
+        String scheme = colon < 0 ? uri : uri.substring(0, colon);
+        int start = colon + 1;
+        while (start < uri.length() && uri.charAt(start) == '/') start++;
+        int query = uri.indexOf('?');
+        String path = uri.substring(Math.min(start, uri.length()), query < 0 ? uri.length() : query);
+        return start(name, kind, parent)
+                .attr("op", op)
+                .attr("component", "camel-" + scheme)
+                .attr("url.scheme", scheme)
+                .attr("url.path", path)
+                .attr("camel.uri", uri);
     }
 
     final class Active {
@@ -58,6 +86,7 @@ final class Tracer {
         /** Marks the span failed (OTLP status code 2) with the reason. */
         Active fail(String message) {
             errorMessage = message == null ? "error" : message;
+            if (attributes.containsKey("op")) attributes.put("error", "true");
             return this;
         }
 
