@@ -11,6 +11,7 @@ import type { Orchestrator, RunnerAddress } from '../orchestrators/orchestrator.
 import type { HttpFetch } from '../proxy/http-client.ts';
 import type { TelemetryStatus } from '../state/status-file.ts';
 import { agentTokenVerifier } from './agent-token.ts';
+import { ReplayEndpoints } from './failed-exchanges/replay-endpoints.ts';
 import { type IntakeServer, startIntakeServer } from './intake-server.ts';
 import { createTelemetryPipeline, pipelineStatus, type TelemetryPipeline } from './pipeline/index.ts';
 import { registerProxy } from './register-proxy.ts';
@@ -22,6 +23,8 @@ export type RunnerTelemetry = {
   scopes: TelemetryScopes;
   pipeline: TelemetryPipeline;
   intake: IntakeServer;
+  /** Where each deployment's agent serves replays, as its failed-exchange reports announce. */
+  replayEndpoints: ReplayEndpoints;
   /** The intake's base URL as an app reaches it from where it runs (`Orchestrator.runnerAddress`). */
   intakeUrl(address: RunnerAddress): string;
   /** Counts since start, for the status file. */
@@ -58,6 +61,7 @@ export async function startRunnerTelemetry(opts: {
   });
   // Where apps reach the runner from: loopback for processes, all interfaces for containers.
   const host = config.intakeHost ?? opts.orchestrator?.runnerAddress.bindHost ?? '127.0.0.1';
+  const replayEndpoints = new ReplayEndpoints();
   let intake: IntakeServer;
   try {
     intake = await startIntakeServer({
@@ -67,6 +71,7 @@ export async function startRunnerTelemetry(opts: {
       sink: pipeline,
       register: registerProxy({ edgeUrl: opts.edgeUrl, ...(opts.fetch ? { fetch: opts.fetch } : {}) }),
       log: (line) => logger.warn(line),
+      replayEndpoints,
     });
   } catch (err) {
     await pipeline.close();
@@ -88,6 +93,7 @@ export async function startRunnerTelemetry(opts: {
     scopes,
     pipeline,
     intake,
+    replayEndpoints,
     intakeUrl: (address) => `http://${address.urlHost}:${intake.port}`,
     status() {
       const requests = intake.stats();
