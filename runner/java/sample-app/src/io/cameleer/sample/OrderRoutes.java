@@ -36,7 +36,7 @@ final class OrderRoutes {
     void handle(HttpExchange exchange) throws IOException {
         String method = exchange.getRequestMethod();
         String target = exchange.getRequestURI().toString();
-        boolean fail = wantsFailure(exchange.getRequestURI().getRawQuery());
+        boolean fail = wantsFailure(exchange.getRequestURI().getRawQuery()) || FailedExchanges.failsUnlessReplayed(exchange);
         Tracer.Active consumer = tracer.start(method, Tracer.SERVER, null)
                 .attr("camel.route.id", "orders")
                 .attr("camel.uri", ordersUri)
@@ -53,6 +53,7 @@ final class OrderRoutes {
         } catch (ExchangeFailed e) {
             failure = e.getMessage();
             consumer.fail(failure);
+            FailedExchanges.failed(exchange, "orders", ordersUri, validateUri, e, consumer.traceId, consumer.spanId);
             status = 500;
             body = "order failed: " + failure + " trace_id=" + consumer.traceId + "\n";
         }
