@@ -6792,7 +6792,7 @@ export interface components {
             traceId: string;
             /** @description The exchange this one replayed, when a replay failed again */
             replayOf: string;
-            lastReplay: components["schemas"]["Replay"];
+            lastReplay: components["schemas"]["Replay"] | null;
         };
         Replay: {
             commandId: string;
@@ -6812,7 +6812,7 @@ export interface components {
             exceptionMessage: string | null;
             /** @description Why the command failed (the agent was not reached) */
             error: string | null;
-        } | null;
+        };
         FailedExchangeDetail: components["schemas"]["FailedExchangeSummary"] & {
             stackTrace: string;
             /** @description Redacted by the agent */

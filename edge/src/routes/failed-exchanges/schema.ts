@@ -57,7 +57,7 @@ export const FailedExchangeSummary = z
     replayOf: z
       .string()
       .openapi({ description: 'The exchange this one replayed, when a replay failed again' }),
-    lastReplay: Replay.nullable(),
+    lastReplay: z.union([Replay, z.null()]),
   })
   .openapi('FailedExchangeSummary');
 
