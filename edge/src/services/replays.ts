@@ -50,7 +50,7 @@ export async function replayFailedExchange({
     .from(deployments)
     .where(and(eq(deployments.tenantId, ctx.tenantId), eq(deployments.id, exchange.deploymentId)))
     .limit(1);
-  if (!deployment || deployment.state !== 'RUNNING') {
+  if (deployment?.state !== 'RUNNING') {
     throw new Conflict(
       'The deployment that captured this exchange no longer runs; only its app holds the original to replay',
     );

@@ -80,7 +80,10 @@ describe('failed exchanges of a deployed app', () => {
     });
     expect(res.status).toBe(500);
     await until(
-      async () => (captured = (await listed())[0]) !== undefined,
+      async () => {
+        captured = (await listed())[0];
+        return captured !== undefined;
+      },
       60_000,
       'the failed exchange listed',
     );
@@ -118,8 +121,10 @@ describe('failed exchanges of a deployed app', () => {
     expect((await fail('fail=transient', '{"item":"pen"}')).status).toBe(500);
     let transient: Item | undefined;
     await until(
-      async () =>
-        (transient = (await listed()).find((x) => x.exchangeId !== captured?.exchangeId)) !== undefined,
+      async () => {
+        transient = (await listed()).find((x) => x.exchangeId !== captured?.exchangeId);
+        return transient !== undefined;
+      },
       60_000,
       'the transient failure listed',
     );
