@@ -55,6 +55,8 @@ export async function replayFailedExchange({
       'The deployment that captured this exchange no longer runs; only its app holds the original to replay',
     );
   }
+  // Two replays asked at once: the second waits here, then sees the first one open.
+  await ctx.db.execute(sql`select pg_advisory_xact_lock(hashtext(${`replay:${input.exchangeId}`}))`);
   const [open] = await replayCommands(ctx, [input.exchangeId], [...openStates]);
   if (open) throw new Conflict(`A replay of this exchange is already under way (command ${open.id})`);
   const command = await createCommand({
