@@ -26,7 +26,13 @@ export function useFailedExchanges(filters: TelemetryFilters) {
         )
       ).items,
     placeholderData: keepPreviousData,
+    // While a replay is under way, its outcome (and a failure it causes again) shows without a reload.
+    refetchInterval: (query) => (query.state.data?.some((x) => replaying(x.lastReplay)) ? 2000 : false),
   });
+}
+
+function replaying(replay: { state: string } | null | undefined): boolean {
+  return !!replay && !['succeeded', 'failed'].includes(replay.state);
 }
 
 /** One failed exchange with its redacted headers and body; polled while a replay of it is under way. */
@@ -40,10 +46,7 @@ export function useFailedExchange(exchangeId: string) {
           params: { path: { tenant: slug, exchangeId } },
         }),
       ),
-    refetchInterval: (query) => {
-      const state = query.state.data?.lastReplay?.state;
-      return state && !['succeeded', 'failed'].includes(state) ? 1000 : false;
-    },
+    refetchInterval: (query) => (replaying(query.state.data?.lastReplay) ? 1000 : false),
   });
 }
 
