@@ -73,6 +73,12 @@ export const router = createBrowserRouter([
         ...screen(() => import('./screens/observability/TracePage.tsx').then((m) => m.TracePage)),
       },
       {
+        path: 'failed-exchanges',
+        ...screen(() =>
+          import('./screens/observability/FailedExchangesPage.tsx').then((m) => m.FailedExchangesPage),
+        ),
+      },
+      {
         path: 'topology',
         ...screen(() => import('./screens/observability/TopologyPage.tsx').then((m) => m.TopologyPage)),
       },

@@ -196,6 +196,23 @@ describe('console: observability', () => {
     expect(await phone.accessibilityViolations()).toEqual([]);
     await phone.shot('logs-phone-dark');
     await phone.close();
+
+    // Failed exchanges: the failing request, opened (headers and body as the app masked them), replayed.
+    await page.goto(`${stack.url}/t/default/failed-exchanges?${scope}`);
+    const exchanges = page.getByRole('table', { name: 'Failed exchanges' });
+    await exchanges.waitFor();
+    await expect.poll(() => exchanges.locator('tbody tr').count(), slow).toBeGreaterThanOrEqual(1);
+    await exchanges
+      .getByRole('button', { name: /ExchangeFailed/ })
+      .first()
+      .click();
+    await exchanges.getByRole('table', { name: 'Headers' }).waitFor();
+    expect(await flow.accessibilityViolations()).toEqual([]);
+    await flow.shot('failed-exchange');
+    await exchanges.getByRole('button', { name: 'Replay' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Replay' }).click();
+    await expect.poll(() => exchanges.getByText('Failed again').first().isVisible(), slow).toBe(true);
+    await flow.shot('failed-exchange-replayed');
     await flow.close();
   }, 360_000);
 });

@@ -22,6 +22,7 @@ import { deploymentEventRoutes } from './routes/deployments/deployment-events.ts
 import { deploymentRoutes } from './routes/deployments/index.ts';
 import { logStreamRoutes } from './routes/deployments/log-stream.ts';
 import { environmentRoutes } from './routes/environments/index.ts';
+import { failedExchangeRoutes } from './routes/failed-exchanges/index.ts';
 import { healthRoutes } from './routes/health.ts';
 import { licenceRoutes } from './routes/licences/index.ts';
 import { licenceVerifyRoutes } from './routes/licences/verify.ts';
@@ -116,6 +117,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', deploymentChangeRoutes);
   app.route('/', registerRoutes);
   app.route('/', telemetryRoutes);
+  app.route('/', failedExchangeRoutes);
   app.route('/', agentRegisterRoutes);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {

@@ -16,6 +16,8 @@ export type TenantResourceIds = {
   key: string;
   /** A trace id (telemetry lives in ClickHouse, not here: any well-formed id will do). */
   traceId: string;
+  /** A failed exchange's id (ClickHouse too: any well-formed id will do). */
+  exchangeId: string;
 };
 
 /** A valid body for every operation that takes one; route sweeps use it so that only what they test can refuse. */
@@ -90,5 +92,6 @@ export async function seedTenantResources(
     commandId: (await post(`runners/${runnerId}/commands`, { kind: 'noop' })).id,
     key,
     traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
+    exchangeId: 'ID-0123456789abcdef01234567',
   };
 }

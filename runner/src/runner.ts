@@ -27,6 +27,7 @@ import { type RunnerIdentity, readIdentity, readPrivateKey, updateCommandKeys } 
 import { CommandJournal, type CommandOutcome, type JournalEntry } from './state/journal.ts';
 import { ensureStateDir } from './state/state-dir.ts';
 import { StatusReporter } from './state/status-reporter.ts';
+import { replayHandler } from './telemetry/failed-exchanges/replay-handler.ts';
 import { TelemetryScopes } from './telemetry/scopes.ts';
 import type { RunnerTelemetryConfig } from './telemetry/telemetry-config.ts';
 import { type RunnerTelemetry, startRunnerTelemetry } from './telemetry/telemetry-service.ts';
@@ -154,7 +155,12 @@ export class Runner extends TypedEmitter<RunnerEvents> {
           ? { telemetry: { scopes, intakeUrl: (o) => this.telemetry?.intakeUrl(o.runnerAddress) } }
           : {}),
       });
-      this.handlers = { ...defaultHandlers, ...this.deployments?.handlers, ...this.opts.handlers };
+      this.handlers = {
+        ...defaultHandlers,
+        ...this.deployments?.handlers,
+        ...(scopes ? { replay: replayHandler(() => this.telemetry?.replayEndpoints) } : {}),
+        ...this.opts.handlers,
+      };
     }
     const reporter = new InventoryReporter({
       take: () => this.takeInventory(),

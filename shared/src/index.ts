@@ -1,5 +1,6 @@
 export * from './clickhouse-env.ts';
 export * from './deployment-state.ts';
+export * from './failed-exchanges.ts';
 export * from './ids.ts';
 export * from './licence.ts';
 export * from './problem.ts';

@@ -32,6 +32,8 @@ export const permissions = {
   'deployments:write': 'developer',
   // Whoever may read an app's deployments and logs may read its traces, logs and route metrics.
   'telemetry:read': 'viewer',
+  // Replaying re-runs a failed exchange's side effects (orders, payments) with its real data: whoever deploys.
+  'exchanges:replay': 'developer',
   // Secrets are write-only through the API, so whoever deploys may set them.
   'config:read': 'viewer',
   'config:write': 'developer',

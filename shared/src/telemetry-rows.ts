@@ -150,6 +150,27 @@ export type CamelHopRow = Owned & {
   Failed: number;
 };
 
+/** A failed exchange as its agent captured it, already redacted (`shared/src/failed-exchanges.ts`). */
+export type FailedExchangeRow = Owned & {
+  Timestamp: string;
+  ExchangeId: string;
+  RouteId: string;
+  FromUri: string;
+  FailedEndpoint: string;
+  ExceptionType: string;
+  ExceptionMessage: string;
+  StackTrace: string;
+  Headers: Attributes;
+  HeadersTruncated: number;
+  Body: string;
+  BodyTruncated: number;
+  BodySize: number;
+  Redactions: number;
+  TraceId: string;
+  SpanId: string;
+  ReplayOf: string;
+};
+
 export type TableRows = {
   otel_traces: SpanRow;
   camel_hops: CamelHopRow;
@@ -159,6 +180,7 @@ export type TableRows = {
   otel_metrics_histogram: HistogramRow;
   otel_metrics_exponential_histogram: ExponentialHistogramRow;
   otel_metrics_summary: SummaryRow;
+  failed_exchanges: FailedExchangeRow;
 };
 
 export type TelemetryTable = keyof TableRows;
@@ -172,6 +194,7 @@ export const telemetryTables = [
   'otel_metrics_exponential_histogram',
   'otel_metrics_summary',
   'camel_hops',
+  'failed_exchanges',
 ] as const satisfies readonly TelemetryTable[];
 
 /** Rows for some tables, as one OTLP request or one captured stretch of output yields them. */

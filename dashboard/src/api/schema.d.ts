@@ -5730,6 +5730,277 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/tenants/{tenant}/failed-exchanges": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Exchanges that failed in the tenant's apps, newest first, with their latest replay */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Default: an hour before `to` */
+                    from?: string;
+                    /** @description Exclusive; default: now */
+                    to?: string;
+                    /** @description App name */
+                    app?: string;
+                    /** @description Environment name */
+                    environment?: string;
+                    /** @description Route id or `from` URI */
+                    route?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path: {
+                    /** @description Tenant id (tnt_…) or slug */
+                    tenant: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description One row per failed exchange */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FailedExchangeList"];
+                    };
+                };
+                /** @description Invalid request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not authenticated */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Role lacks the permission */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found (or owned by another tenant) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Conflict */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/tenants/{tenant}/failed-exchanges/{exchangeId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One failed exchange: redacted headers and body, exception, and every replay */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Tenant id (tnt_…) or slug */
+                    tenant: string;
+                    /** @description As the agent named the exchange */
+                    exchangeId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The failed exchange */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FailedExchangeDetail"];
+                    };
+                };
+                /** @description Invalid request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not authenticated */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Role lacks the permission */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found (or owned by another tenant) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Conflict */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/tenants/{tenant}/failed-exchanges/{exchangeId}/replay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Re-inject a failed exchange at its route's start, through the app's agent
+         * @description Creates a signed `replay` command for the runner of the deployment that captured the exchange; follow it at `/commands/{id}`. The agent replays the unredacted original it kept in memory, once per command however often the command is delivered. 409 while a replay of the exchange is under way or when that deployment no longer runs.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Tenant id (tnt_…) or slug */
+                    tenant: string;
+                    /** @description As the agent named the exchange */
+                    exchangeId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The replay command */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Command"];
+                    };
+                };
+                /** @description Invalid request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not authenticated */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Role lacks the permission */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found (or owned by another tenant) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Conflict */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/agent/register": {
         parameters: {
             query?: never;
@@ -6142,7 +6413,7 @@ export interface components {
         };
         CreateCommand: {
             /** @enum {string} */
-            kind: "noop" | "echo" | "status" | "list" | "build" | "deploy" | "stop" | "restart" | "logs" | "remove";
+            kind: "noop" | "echo" | "status" | "list" | "build" | "deploy" | "stop" | "restart" | "logs" | "remove" | "replay";
             /** @default {} */
             payload: {
                 [key: string]: unknown;
@@ -6526,6 +6797,66 @@ export interface components {
                     p99Ms: number;
                 }[];
             }[];
+        };
+        /** @description Newest first */
+        FailedExchangeList: {
+            items: components["schemas"]["FailedExchangeSummary"][];
+        };
+        FailedExchangeSummary: {
+            exchangeId: string;
+            /** Format: date-time */
+            time: string;
+            environment: string;
+            app: string;
+            deploymentId: string;
+            /** @description The route the exchange entered: where a replay re-injects it */
+            routeId: string;
+            fromUri: string;
+            /** @description The endpoint it was sent to when it failed */
+            failedEndpoint: string;
+            exceptionType: string;
+            exceptionMessage: string;
+            traceId: string;
+            /** @description The exchange this one replayed, when a replay failed again */
+            replayOf: string;
+            lastReplay: components["schemas"]["Replay"] | null;
+        };
+        Replay: {
+            commandId: string;
+            /** @description The replay command's state: queued, sent, acked, succeeded, failed */
+            state: string;
+            requestedBy: string | null;
+            /** Format: date-time */
+            requestedAt: string;
+            /** Format: date-time */
+            finishedAt: string | null;
+            /**
+             * @description What the agent answered; null until it did, or when the runner could not ask it
+             * @enum {string|null}
+             */
+            outcome: "completed" | "failed" | "unavailable" | null;
+            exceptionType: string | null;
+            exceptionMessage: string | null;
+            /** @description Why the command failed (the agent was not reached) */
+            error: string | null;
+        };
+        FailedExchangeDetail: components["schemas"]["FailedExchangeSummary"] & {
+            stackTrace: string;
+            /** @description Redacted by the agent */
+            headers: {
+                [key: string]: string;
+            };
+            headersTruncated: boolean;
+            /** @description Redacted by the agent, at most 64 KiB */
+            body: string;
+            bodyTruncated: boolean;
+            /** @description Bytes before the cap */
+            bodySize: number;
+            /** @description How many values the agent masked */
+            redactions: number;
+            spanId: string;
+            /** @description Newest first */
+            replays: components["schemas"]["Replay"][];
         };
         RegisteredAgent: {
             agentId: string;

@@ -6,6 +6,12 @@ export const sections = [
   { label: 'Configuration', path: 'settings/configuration', permission: 'config:read' },
   { label: 'Logs', path: 'logs', permission: 'telemetry:read', group: 'Observability' },
   { label: 'Traces', path: 'traces', permission: 'telemetry:read', group: 'Observability' },
+  {
+    label: 'Failed exchanges',
+    path: 'failed-exchanges',
+    permission: 'telemetry:read',
+    group: 'Observability',
+  },
   { label: 'Topology', path: 'topology', permission: 'telemetry:read', group: 'Observability' },
   { label: 'Route metrics', path: 'routes', permission: 'telemetry:read', group: 'Observability' },
   { label: 'Licence and billing', path: 'billing', permission: 'tenant:read', group: 'Tenant' },

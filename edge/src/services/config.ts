@@ -21,9 +21,12 @@ export const configKeyPattern = /^[A-Za-z_][A-Za-z0-9_]*$/;
 export const maxConfigKeyLength = 128;
 export const maxConfigValueBytes = 32 * 1024;
 
+/** The agent's settings that are the tenant's to choose (docs/observability.md), although CAMELEER_-named. */
+const agentSettings = ['CAMELEER_REDACT_PATTERNS'];
+
 /** Set by the platform at every deploy (or by the runner, as the instance's port); a user value would be ignored or break the app. */
 export function reservedConfigKey(key: string): boolean {
-  if (key === samplingKey) return false;
+  if (key === samplingKey || agentSettings.includes(key)) return false;
   return ['PORT', 'SERVER_PORT', 'APP_VERSION'].includes(key) || key.startsWith('CAMELEER_');
 }
 

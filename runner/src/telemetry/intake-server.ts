@@ -1,5 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { acceptFailedExchanges } from './failed-exchanges/intake-route.ts';
+import type { ReplayEndpoints } from './failed-exchanges/replay-endpoints.ts';
 import { answerOtlp, answerOtlpError, answerProblem, bearerToken, rpcCode } from './intake-server-answers.ts';
 import { decodeOtlp, type OtlpEncoding, otlpEncoding, otlpResponse } from './otlp/decode.ts';
 import { OtlpRefused, otlpLimits } from './otlp/limits.ts';
@@ -44,6 +46,8 @@ export type IntakeServerOptions = {
   counters?: IntakeCounters;
   /** Request bodies read at once; more are answered 503 with Retry-After. Default 32. */
   maxConcurrentBodies?: number;
+  /** Learns each deployment's replay endpoint from its failed-exchange reports. */
+  replayEndpoints?: ReplayEndpoints;
 };
 
 export type IntakeServer = {
@@ -58,6 +62,7 @@ const signals: Record<string, OtlpSignal> = {
   '/v1/logs': 'logs',
   '/v1/metrics': 'metrics',
 };
+const failedExchangesPath = '/v1/failed-exchanges';
 const maxRegisterBodyBytes = 64 * 1024;
 const refusalLogIntervalMs = 10_000;
 
@@ -171,16 +176,61 @@ export async function startIntakeServer(opts: IntakeServerOptions): Promise<Inta
     response.end(answer.body);
   }
 
+  /** Failed exchanges: JSON, not OTLP, so refusals are problem+json; the same token, limits and sink. */
+  async function failedExchanges(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const token = bearerToken(request.headers.authorization);
+    let scope: TelemetryScope;
+    try {
+      if (token === undefined) throw new Error('send Authorization: Bearer <agent token>');
+      scope = await opts.verifyToken(token);
+    } catch (error) {
+      counters.unauthorized_total++;
+      const reason = error instanceof Error ? error.message : String(error);
+      return answerProblem(
+        response,
+        401,
+        /^agent token\b/.test(reason) ? reason : `agent token refused: ${reason}`,
+        {
+          connection: 'close',
+        },
+      );
+    }
+    if (inflight >= maxConcurrent) {
+      counters.busy_total++;
+      return answerProblem(response, 503, 'too many requests in flight', {
+        'retry-after': '1',
+        connection: 'close',
+      });
+    }
+    inflight++;
+    try {
+      const verdict = await acceptFailedExchanges({
+        request,
+        response,
+        scope,
+        agentToken: token,
+        sink: opts.sink,
+        replayEndpoints: opts.replayEndpoints,
+      });
+      if (verdict === 'accepted') counters.accepted_total++;
+      else if (verdict === 'malformed') counters.malformed_total++;
+      else counters.rejected_total++;
+    } finally {
+      inflight--;
+    }
+  }
+
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     counters.requests_total++;
     const path = (request.url ?? '/').split('?')[0] ?? '/';
     const signal = signals[path];
-    if (signal === undefined && path !== '/api/agent/register') {
+    if (signal === undefined && path !== '/api/agent/register' && path !== failedExchangesPath) {
       return answerProblem(response, 404, `no route ${path}`, { connection: 'close' });
     }
     if (request.method !== 'POST') {
       return answerProblem(response, 405, 'use POST', { allow: 'POST', connection: 'close' });
     }
+    if (path === failedExchangesPath) return failedExchanges(request, response);
     if (signal === undefined) return register(request, response);
     const encoding = otlpEncoding(request.headers['content-type']);
     if (encoding === undefined) {

@@ -12,6 +12,7 @@ import type { HttpFetch } from '../proxy/http-client.ts';
 import type { TelemetryStatus } from '../state/status-file.ts';
 import { agentTokenVerifier } from './agent-token.ts';
 import { type CamelHopsStats, withCamelHops } from './camel/camel-hops-sink.ts';
+import { ReplayEndpoints } from './failed-exchanges/replay-endpoints.ts';
 import { type IntakeServer, startIntakeServer } from './intake-server.ts';
 import { createTelemetryPipeline, pipelineStatus, type TelemetryPipeline } from './pipeline/index.ts';
 import { registerProxy } from './register-proxy.ts';
@@ -23,6 +24,8 @@ export type RunnerTelemetry = {
   scopes: TelemetryScopes;
   pipeline: TelemetryPipeline;
   intake: IntakeServer;
+  /** Where each deployment's agent serves replays, as its failed-exchange reports announce. */
+  replayEndpoints: ReplayEndpoints;
   /** The intake's base URL as an app reaches it from where it runs (`Orchestrator.runnerAddress`). */
   intakeUrl(address: RunnerAddress): string;
   /** Counts since start, for the status file. */
@@ -61,6 +64,7 @@ export async function startRunnerTelemetry(opts: {
   const host = config.intakeHost ?? opts.orchestrator?.runnerAddress.bindHost ?? '127.0.0.1';
   // Spans reach the pipeline at once; the Camel hops resolved from them go with them (or later).
   const camelHops = withCamelHops(pipeline);
+  const replayEndpoints = new ReplayEndpoints();
   let intake: IntakeServer;
   try {
     intake = await startIntakeServer({
@@ -70,6 +74,7 @@ export async function startRunnerTelemetry(opts: {
       sink: camelHops,
       register: registerProxy({ edgeUrl: opts.edgeUrl, ...(opts.fetch ? { fetch: opts.fetch } : {}) }),
       log: (line) => logger.warn(line),
+      replayEndpoints,
     });
   } catch (err) {
     camelHops.close();
@@ -92,6 +97,7 @@ export async function startRunnerTelemetry(opts: {
     scopes,
     pipeline,
     intake,
+    replayEndpoints,
     intakeUrl: (address) => `http://${address.urlHost}:${intake.port}`,
     status() {
       const requests = intake.stats();

@@ -5,6 +5,7 @@ import { registerAppsCommands } from './commands/apps.ts';
 import { registerBillingCommands } from './commands/billing.ts';
 import { registerConfigCommands } from './commands/config.ts';
 import { registerDeployCommands } from './commands/deploy.ts';
+import { registerFailedExchangeCommands } from './commands/failed-exchanges.ts';
 import { registerLicenseCommands } from './commands/license.ts';
 import { registerLifecycleCommands } from './commands/lifecycle.ts';
 import { registerLoginCommand } from './commands/login.ts';
@@ -36,6 +37,7 @@ export function createProgram(ctx: CliContext): Command {
   registerBillingCommands(program, ctx);
   registerTenantsCommands(program, ctx);
   registerTracesCommands(program, ctx);
+  registerFailedExchangeCommands(program, ctx);
   registerTopologyCommand(program, ctx);
   return program;
 }

@@ -148,6 +148,36 @@ export type LogsResult = z.infer<typeof LogsResult>;
 export const ListResult = z.looseObject({ items: z.array(InventoryItem) });
 export type ListResult = z.infer<typeof ListResult>;
 
+/**
+ * Re-injects a failed exchange at the start of its route, through the app's agent. The command's id is
+ * the idempotency key the runner forwards to the agent, so a command delivered twice replays once.
+ */
+export const ReplayPayload = z.object({
+  ref: AppRefPayload,
+  deploymentId: Id,
+  exchangeId: z.string().min(1).max(128),
+});
+export type ReplayPayload = z.infer<typeof ReplayPayload>;
+
+/**
+ * What the agent answered: `completed` (the exchange went through), `failed` (it failed again, with the
+ * exception), `unavailable` (the agent no longer holds the original: only the redacted copy is left,
+ * which is never replayed).
+ */
+export const ReplayOutcome = z.enum(['completed', 'failed', 'unavailable']);
+export type ReplayOutcome = z.infer<typeof ReplayOutcome>;
+
+export const ReplayResult = z.looseObject({
+  outcome: ReplayOutcome,
+  exchangeId: z.string(),
+  /** The exchange id the replay ran as, when it ran. */
+  replayExchangeId: z.string().optional(),
+  exceptionType: z.string().optional(),
+  exceptionMessage: z.string().optional(),
+  message: z.string().optional(),
+});
+export type ReplayResult = z.infer<typeof ReplayResult>;
+
 type Contract = { payload: z.ZodType<Record<string, unknown>>; result: z.ZodType<Record<string, unknown>> };
 
 /** Every command kind's payload and result, in one map: adding a kind without its contract does not compile. */
@@ -162,6 +192,7 @@ export const commandContracts = {
   restart: { payload: RefPayload, result: RestartResult },
   logs: { payload: LogsPayload, result: LogsResult },
   remove: { payload: RefPayload, result: RemoveResult },
+  replay: { payload: ReplayPayload, result: ReplayResult },
 } as const satisfies Record<CommandKind, Contract>;
 
 export type CommandContracts = typeof commandContracts;

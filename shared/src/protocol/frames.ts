@@ -27,6 +27,7 @@ export const CommandKind = z.enum([
   'restart',
   'logs',
   'remove',
+  'replay',
 ]);
 export type CommandKind = z.infer<typeof CommandKind>;
 

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { bigint, index, jsonb, pgTable, text, timestamp, unique } from 'drizzle-orm/pg-core';
 import { createdAt, idColumn, tenantIdColumn } from './columns.ts';
 import { runners } from './runners.ts';
@@ -33,6 +34,10 @@ export const commands = pgTable(
   (t) => [
     unique('commands_runner_seq').on(t.runnerId, t.seq),
     index('commands_open').on(t.runnerId, t.state, t.seq),
+    // A failed exchange's replays, found by the exchange id in their payload (failed-exchange lists).
+    index('commands_replays')
+      .on(t.tenantId, sql`(${t.payload}->>'exchangeId')`)
+      .where(sql`${t.kind} = 'replay'`),
   ],
 );
 

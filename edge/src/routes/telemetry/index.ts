@@ -131,7 +131,7 @@ export const telemetryRoutes = createRouter()
   });
 
 /** The store and the route's tenant: the first two arguments of every telemetry query. */
-function scope(c: Context<HonoEnv>) {
+export function scope(c: Context<HonoEnv>) {
   const { telemetry } = c.get('services');
   if (!telemetry)
     throw new AppError('unavailable', 'Telemetry is not configured on this edge (no ClickHouse)');
@@ -140,7 +140,7 @@ function scope(c: Context<HonoEnv>) {
   return [telemetry, tenant.id] as const;
 }
 
-function range(c: Context<HonoEnv>, from?: string, to?: string): TimeRange {
+export function range(c: Context<HonoEnv>, from?: string, to?: string): TimeRange {
   const end = to ? new Date(to) : c.get('services').clock.now();
   const start = from ? new Date(from) : new Date(end.getTime() - defaultRangeMs);
   if (start >= end) {
@@ -169,7 +169,7 @@ const unreachableCodes = new Set([
 ]);
 
 /** ClickHouse down is a 503 the caller can retry; anything else it says is ours to fix (500). */
-async function ask<T>(answer: Promise<T>): Promise<T> {
+export async function ask<T>(answer: Promise<T>): Promise<T> {
   try {
     return await answer;
   } catch (e) {

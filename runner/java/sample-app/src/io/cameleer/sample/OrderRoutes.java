@@ -37,7 +37,7 @@ final class OrderRoutes {
     void handle(HttpExchange exchange) throws IOException {
         String method = exchange.getRequestMethod();
         String target = exchange.getRequestURI().toString();
-        boolean fail = wantsFailure(exchange.getRequestURI().getRawQuery());
+        boolean fail = wantsFailure(exchange.getRequestURI().getRawQuery()) || FailedExchanges.failsUnlessReplayed(exchange);
         Tracer.Active consumer = tracer.received(method, Tracer.SERVER, ordersUri, null)
                 .attr("camel.route.id", "orders")
                 .attr("http.request.method", method);
@@ -52,6 +52,7 @@ final class OrderRoutes {
         } catch (ExchangeFailed e) {
             failure = e.getMessage();
             consumer.fail(failure);
+            FailedExchanges.failed(exchange, "orders", ordersUri, validateUri, e, consumer.traceId, consumer.spanId);
             status = 500;
             body = "order failed: " + failure + " trace_id=" + consumer.traceId + "\n";
         }

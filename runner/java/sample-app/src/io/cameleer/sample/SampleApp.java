@@ -33,7 +33,9 @@ import java.util.concurrent.Executors;
  *                                           sent without an endpoint
  *
  * `/orders` runs a small Camel-like route pipeline traced like camel-opentelemetry (see
- * OrderRoutes); `/orders?fail=true` fails. Every log line carries a level word (INFO, WARN, ERROR),
+ * OrderRoutes); `/orders?fail=true` fails, `/orders?fail=transient` fails unless replayed. Failed
+ * exchanges are reported redacted and can be replayed (FailedExchanges, CAMELEER_REDACT_PATTERNS,
+ * CAMELEER_REPLAY_PORT). Every log line carries a level word (INFO, WARN, ERROR),
  * and the lines of /orders their trace id (`trace_id=`).
  */
 public final class SampleApp {
@@ -71,6 +73,7 @@ public final class SampleApp {
             log("INFO", "sample-app " + version + " stopped");
         }));
         server.start();
+        FailedExchanges.install(port);
         String agent = System.getProperty("cameleer.agent", "none");
         String telemetry = exporter == null ? "off" : "otlp";
         log("INFO", "sample-app " + version + " started on port " + port + " (agent: " + agent + ") (telemetry: "

@@ -1,0 +1,1 @@
+CREATE INDEX "commands_replays" ON "commands" USING btree ("tenant_id",("payload"->>'exchangeId')) WHERE "commands"."kind" = 'replay';
