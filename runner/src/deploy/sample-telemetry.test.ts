@@ -99,7 +99,7 @@ afterAll(async () => {
 const children: ChildProcess[] = [];
 
 /** `java -javaagent -jar` with the environment the runner sets, registering at `registerPath`. */
-async function startApp(registerPath: string, deploymentId: string) {
+async function startApp(registerPath: string, deploymentId: string, extraEnv: Record<string, string> = {}) {
   const [jar, agent, port] = await Promise.all([
     buildSampleJar({ version: '5.0.0' }),
     buildTestAgentJar(),
@@ -116,6 +116,7 @@ async function startApp(registerPath: string, deploymentId: string) {
       OTEL_RESOURCE_ATTRIBUTES: `deployment.environment=dev,service.namespace=ten_1,cameleer.deployment.id=${deploymentId}`,
       CAMELEER_BOOTSTRAP_TOKEN: bootstrapToken,
       CAMELEER_AGENT_REGISTER_URL: `${intakeUrl}${registerPath}`,
+      ...extraEnv,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -259,6 +260,33 @@ describe('sample app and agent telemetry', { timeout: 60_000 }, () => {
     expect(app.output()).toMatch(
       new RegExp(` ERROR \\[orders\\] GET /orders\\?fail=true 500 .*trace_id=${failedTrace}`),
     );
+  });
+
+  it('samples whole traces by the standard sampler variables the deploy sets', async () => {
+    const sampled = await startApp('/api/agent/register', 'dep_3', {
+      OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
+      OTEL_TRACES_SAMPLER_ARG: '0.5',
+    });
+    await waitFor(() => sampled.output().includes('started on port'), 20_000, sampled.output);
+    const traceIds: string[] = [];
+    for (let i = 0; i < 40; i++) {
+      const body = await (await fetch(`${sampled.url}/orders`)).text();
+      traceIds.push(/trace_id=([0-9a-f]{32})/.exec(body)?.[1] ?? '');
+    }
+    sampled.child.kill('SIGTERM');
+    await once(sampled.child, 'exit');
+    const spans = spansReceived().filter((s) => traceIds.includes(s.traceId));
+    const kept = new Set(spans.map((s) => s.traceId));
+    // Binomial(40, 0.5): outside 5..35 once in ten million runs.
+    expect(kept.size).toBeGreaterThanOrEqual(5);
+    expect(kept.size).toBeLessThanOrEqual(35);
+    // A kept trace is whole: each span's parent is in it, and it has its root.
+    for (const traceId of kept) {
+      const ids = new Set(spans.filter((s) => s.traceId === traceId).map((s) => s.spanId));
+      const own = spans.filter((s) => s.traceId === traceId);
+      expect(own.filter((s) => !s.parentSpanId)).toHaveLength(1);
+      for (const span of own) if (span.parentSpanId) expect(ids.has(span.parentSpanId)).toBe(true);
+    }
   });
 
   it('falls back to the OTLP headers token when registration is refused', async () => {

@@ -20,6 +20,7 @@ final class Tracer {
     static final int CONSUMER = 5;
 
     private final OtlpExporter exporter;
+    private final Sampler sampler = Sampler.fromEnv();
 
     Tracer(OtlpExporter exporter) {
         this.exporter = exporter;
@@ -66,9 +67,12 @@ final class Tracer {
         private final Map<String, Object> attributes = new LinkedHashMap<>();
         private String errorMessage;
         private boolean ended;
+        /** Decided at the root from its trace id (OTEL_TRACES_SAMPLER), inherited by every child. */
+        private final boolean sampled;
 
         private Active(String name, int kind, Active parent) {
             this.traceId = parent == null ? randomHex(16) : parent.traceId;
+            this.sampled = parent == null ? sampler.sampleRoot(traceId) : parent.sampled;
             this.spanId = randomHex(8);
             this.parentSpanId = parent == null ? "" : parent.spanId;
             this.name = name;
@@ -93,7 +97,7 @@ final class Tracer {
         void end() {
             if (ended) return;
             ended = true;
-            if (exporter == null) return;
+            if (exporter == null || !sampled) return;
             long end = startEpochNanos + Math.max(1, System.nanoTime() - startTicks);
             exporter.export(new Span(
                     traceId, spanId, parentSpanId, name, kind, startEpochNanos, end, attributes, errorMessage));
