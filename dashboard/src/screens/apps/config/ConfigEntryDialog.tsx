@@ -62,7 +62,7 @@ export function ConfigEntryDialog({ tenant, layer, layerLabel, entry, buttonLabe
           <Stack>
             <TextInput
               label="Key"
-              description="An environment variable name, e.g. DATABASE_URL"
+              description="An environment variable name, e.g. DATABASE_URL; CAMELEER_TRACES_SAMPLING sets the share of traces kept"
               value={key}
               onChange={(e) => setKey(e.currentTarget.value)}
               readOnly={!!entry}
@@ -89,6 +89,11 @@ export function ConfigEntryDialog({ tenant, layer, layerLabel, entry, buttonLabe
             ) : (
               <Textarea
                 label="Value"
+                description={
+                  key.trim() === 'CAMELEER_TRACES_SAMPLING'
+                    ? 'A fraction (0.1) or a percentage (10%); applied as OTEL_TRACES_SAMPLER at the next deploy'
+                    : undefined
+                }
                 value={value}
                 onChange={(e) => setValue(e.currentTarget.value)}
                 autosize
