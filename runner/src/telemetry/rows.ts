@@ -2,6 +2,7 @@
 export {
   type Attributes,
   type ExponentialHistogramRow,
+  type FailedExchangeRow,
   type GaugeRow,
   type HistogramRow,
   type LogRow,
