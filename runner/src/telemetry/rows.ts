@@ -3,6 +3,7 @@ export {
   type Attributes,
   type CamelHopRow,
   type ExponentialHistogramRow,
+  type FailedExchangeRow,
   type GaugeRow,
   type HistogramRow,
   type LogRow,

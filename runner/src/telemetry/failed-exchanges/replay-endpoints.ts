@@ -20,8 +20,4 @@ export class ReplayEndpoints {
   get(deploymentId: string): ReplayEndpoint | undefined {
     return this.#byDeployment.get(deploymentId);
   }
-
-  forget(deploymentId: string): void {
-    this.#byDeployment.delete(deploymentId);
-  }
 }

@@ -155,6 +155,8 @@ describe('the sample app as a failed-exchange agent', { timeout: 60_000 }, () =>
       replayOf: '',
     });
     expect(captured.exception.stackTrace).toContain('OrderRoutes');
+    // Two headers, then password, card and the configured pattern in the body: each counted once.
+    expect(captured.redactions).toBe(5);
     expect(JSON.parse(captured.body)).toEqual({
       item: 'book',
       password: '***',

@@ -139,10 +139,11 @@ final class FailedExchanges {
         }
         // Redact a window twice the cap, then cut: a secret cut in half at the cap is past what is sent.
         String text = new String(body, 0, Math.min(body.length, 2 * bodyCap), StandardCharsets.UTF_8);
-        String redacted = cut(r.body(text), bodyCap);
-        boolean bodyTruncated = body.length > OriginalExchanges.maxBodyBytes || utf8(r.body(text)) > bodyCap
+        String maskedBody = r.body(text);
+        String redacted = cut(maskedBody, bodyCap);
+        boolean bodyTruncated = body.length > OriginalExchanges.maxBodyBytes || utf8(maskedBody) > bodyCap
                 || body.length > 2 * bodyCap;
-        String message = error.getMessage() == null ? "" : r.text(error.getMessage());
+        String message = error.getMessage() == null ? "" : r.body(error.getMessage());
         String json = "{\"agent\":{\"replayPort\":" + replayPort + "},\"exchanges\":[{"
                 + "\"exchangeId\":" + ExchangeJson.quote(exchangeId)
                 + ",\"time\":" + ExchangeJson.quote(Instant.now().toString())
@@ -151,7 +152,7 @@ final class FailedExchanges {
                 + ",\"failedEndpoint\":" + ExchangeJson.quote(failedEndpoint)
                 + ",\"exception\":{\"type\":" + ExchangeJson.quote(error.getClass().getName())
                 + ",\"message\":" + ExchangeJson.quote(cutChars(message, messageCap))
-                + ",\"stackTrace\":" + ExchangeJson.quote(cutChars(r.text(stackTrace(error)), stackCap)) + "}"
+                + ",\"stackTrace\":" + ExchangeJson.quote(cutChars(r.body(stackTrace(error)), stackCap)) + "}"
                 + ",\"headers\":" + ExchangeJson.object(kept)
                 + ",\"headersTruncated\":" + headersTruncated
                 + ",\"body\":" + ExchangeJson.quote(redacted)
