@@ -64,7 +64,7 @@ export async function startRunnerTelemetry(opts: {
   const host = config.intakeHost ?? opts.orchestrator?.runnerAddress.bindHost ?? '127.0.0.1';
   // Spans reach the pipeline at once; the Camel hops resolved from them go with them (or later).
   const camelHops = withCamelHops(pipeline);
-  const replayEndpoints = new ReplayEndpoints();
+  const replayEndpoints = await ReplayEndpoints.open(opts.stateDir, (id) => scopes.has(id));
   let intake: IntakeServer;
   try {
     intake = await startIntakeServer({

@@ -43,7 +43,7 @@ export async function acceptFailedExchanges(input: {
     return 'malformed';
   }
   if (decoded.replayPort !== undefined && request.socket.remoteAddress) {
-    input.replayEndpoints?.learn(
+    await input.replayEndpoints?.learn(
       scope.deploymentId,
       request.socket.remoteAddress,
       decoded.replayPort,
