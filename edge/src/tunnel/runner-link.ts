@@ -245,7 +245,18 @@ export class RunnerLink {
 
   async #deliver(): Promise<void> {
     if (!this.#ready || this.#closed) return;
-    const rows = await this.#scope((ctx) => openCommands(ctx, this.runner.runnerId, this.#lastSentSeq));
+    // Marked sent before the frames go out, in the transaction that read them: one transaction
+    // less per command while the runner waits. A frame lost after this is still re-sent on
+    // reconnect, since `sent` commands count as open.
+    const rows = await this.#scope(async (ctx) => {
+      const open = await openCommands(ctx, this.runner.runnerId, this.#lastSentSeq);
+      await markSent(
+        ctx,
+        this.runner.runnerId,
+        open.map((r) => r.id),
+      );
+      return open;
+    });
     if (!rows.length) return;
     const now = this.services.clock.now();
     for (const row of rows) {
@@ -264,13 +275,6 @@ export class RunnerLink {
       });
       this.#lastSentSeq = row.seq;
     }
-    await this.#scope((ctx) =>
-      markSent(
-        ctx,
-        this.runner.runnerId,
-        rows.map((r) => r.id),
-      ),
-    );
   }
 
   #send(frame: EdgeFrame): void {
