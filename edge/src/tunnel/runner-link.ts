@@ -25,6 +25,13 @@ export type LinkTransport = {
 };
 
 const touchEveryMs = 30_000;
+/**
+ * How long an ack waits before it is written. A quick command's result comes sooner, and its
+ * transaction records the final state, so the ack's own transaction is skipped instead of running
+ * (synchronously, on PGlite) while the result frame waits. A lost ack only leaves the command
+ * `sent`, which is as open as `acked`: it is re-sent on reconnect and the runner de-duplicates it.
+ */
+const ackDelayMs = 100;
 
 /** What a link hands on: the frames' meaning beyond the tunnel, and every result it recorded. */
 export type LinkHooks = {
@@ -58,6 +65,7 @@ export class RunnerLink {
   #lastTouch = 0;
   #queue: Promise<void> = Promise.resolve();
   #closed = false;
+  readonly #pendingAcks = new Map<string, ReturnType<typeof setTimeout>>();
 
   constructor(
     readonly services: Services,
@@ -179,7 +187,7 @@ export class RunnerLink {
         await this.#deliver();
         return;
       case 'ack':
-        await this.#scope((ctx) => markAcked(ctx, runnerId, frame.commandId));
+        this.#ackLater(frame.commandId);
         return;
       case 'progress':
         await this.#scope(async (ctx) => {
@@ -188,6 +196,7 @@ export class RunnerLink {
         });
         return;
       case 'result':
+        this.#cancelAck(frame.commandId);
         await this.#finish({
           commandId: frame.commandId,
           status: frame.status,
@@ -209,6 +218,20 @@ export class RunnerLink {
         });
         return;
     }
+  }
+
+  #ackLater(commandId: string): void {
+    if (this.#pendingAcks.has(commandId)) return;
+    const timer = setTimeout(() => {
+      this.#pendingAcks.delete(commandId);
+      void this.#serialize(() => this.#scope((ctx) => markAcked(ctx, this.runner.runnerId, commandId)));
+    }, ackDelayMs);
+    this.#pendingAcks.set(commandId, timer);
+  }
+
+  #cancelAck(commandId: string): void {
+    clearTimeout(this.#pendingAcks.get(commandId));
+    this.#pendingAcks.delete(commandId);
   }
 
   /** Acts on the difference between what the runner runs and what the edge wants; never breaks the link. */
