@@ -2,10 +2,13 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { registerRunner } from '@cameleer/runner';
 import { benchCommandLatency, type CommandLatencyBench } from './command-latency.ts';
 import { EdgeApi } from './edge-api.ts';
 import { type BenchPlan, benchForwardAuth, type ForwardAuthBench } from './forward-auth.ts';
-import type { LoadResult } from './load.ts';
+import { type LoadResult, median, percentile } from './load.ts';
+import { cpuPath } from './server-process.ts';
 import { spawnTunnelServer } from './tunnel-server-process.ts';
 
 export type HotPathsPlan = {
@@ -13,14 +16,29 @@ export type HotPathsPlan = {
   commands: { commands: number; warmup: number; rounds: number };
 };
 
+/** Server CPU time per request (user + system, µs), median over rounds: what a request costs, however busy the machine. */
+export type CpuPerRequest = { bare: number; verify: number };
+
+export type CommandWrites = { samples: number; p50Ms: number; p99Ms: number; cpuPerPostMs: number };
+
 export type HotPathsBench = {
   forwardAuth: ForwardAuthBench;
+  forwardAuthCpu: CpuPerRequest;
   /** Read-only commands (`noop`): journaled on the runner without fsync. */
   replaySafe: CommandLatencyBench;
   /** `echo`: journaled with fsync before and after, as build, deploy, stop, restart and remove are. */
   durable: CommandLatencyBench;
+  /** `POST …/commands` for a runner that is not connected: the write alone, and the edge's CPU per write. */
+  writes: CommandWrites;
   /** 1-minute load average before and after, as a note on how busy the machine was. */
   load: { before: number; after: number };
+};
+
+type CpuUsage = { user: number; system: number };
+const cpuOf = async (url: string): Promise<number> => {
+  const res = await fetch(`${url}${cpuPath}`);
+  const { user, system } = (await res.json()) as CpuUsage;
+  return user + system;
 };
 
 /**
@@ -33,17 +51,38 @@ export async function benchHotPaths(
   progress: (line: string) => void,
 ): Promise<HotPathsBench> {
   const before = loadavg()[0] ?? 0;
-  const onRound = (name: string, r: LoadResult) =>
-    progress(
-      `  ${name.padEnd(6)} ${r.requestsPerSecond.toFixed(0).padStart(8)} req/s  p50 ${r.p50Ms.toFixed(2)} ms`,
-    );
-  const forwardAuth = await benchForwardAuth(plan.forwardAuth, onRound);
-  const { replaySafe, durable } = await benchCommandKinds(plan.commands);
+  const cpu: Record<string, number[]> = { bare: [], verify: [] };
+  let serverUrl = '';
+  let startCpu = 0;
+  const forwardAuth = await benchForwardAuth(
+    plan.forwardAuth,
+    async (name: string, r: LoadResult) => {
+      const used = (await cpuOf(serverUrl)) - startCpu;
+      cpu[name]?.push(used / r.requests);
+      progress(
+        `  ${name.padEnd(6)} ${r.requestsPerSecond.toFixed(0).padStart(8)} req/s  p50 ${r.p50Ms.toFixed(2)} ms  ` +
+          `server CPU ${(used / r.requests).toFixed(1)} µs/request`,
+      );
+    },
+    async (server) => {
+      serverUrl = server.url;
+      startCpu = await cpuOf(server.url);
+    },
+  );
+  const forwardAuthCpu = { bare: median(cpu.bare ?? []), verify: median(cpu.verify ?? []) };
+  const { replaySafe, durable, writes } = await benchCommands(plan.commands);
   progress(`  ${replaySafe.result.samples} noop and ${durable.result.samples} echo commands measured`);
-  return { forwardAuth, replaySafe, durable, load: { before, after: loadavg()[0] ?? 0 } };
+  return {
+    forwardAuth,
+    forwardAuthCpu,
+    replaySafe,
+    durable,
+    writes,
+    load: { before, after: loadavg()[0] ?? 0 },
+  };
 }
 
-async function benchCommandKinds(plan: HotPathsPlan['commands']) {
+async function benchCommands(plan: HotPathsPlan['commands']) {
   const dataDir = await mkdtemp(join(tmpdir(), 'cameleer-bench-'));
   const adminToken = randomBytes(24).toString('base64url');
   const server = await spawnTunnelServer({
@@ -59,9 +98,37 @@ async function benchCommandKinds(plan: HotPathsPlan['commands']) {
     const api = new EdgeApi(server.url, adminToken);
     const durable = await benchCommandLatency(api, server, { ...plan, kind: 'echo', stopRecording: false });
     const replaySafe = await benchCommandLatency(api, server, { ...plan, kind: 'noop' });
-    return { replaySafe, durable };
+    const writes = await benchWrites(api, plan);
+    return { replaySafe, durable, writes };
   } finally {
     await server.stop();
     await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+/** Commands for a registered runner that never connects: nothing but the write runs in the edge. */
+async function benchWrites(api: EdgeApi, plan: HotPathsPlan['commands']): Promise<CommandWrites> {
+  const stateDir = await mkdtemp(join(tmpdir(), 'cameleer-bench-runner-'));
+  try {
+    const token = await api.registrationToken();
+    const { runnerId } = await registerRunner({ edgeUrl: api.url, token, stateDir, name: 'offline' });
+    for (let i = 0; i < plan.warmup; i++) await api.sendCommand(runnerId, 'noop');
+    const latencies: number[] = [];
+    const cpuBefore = await cpuOf(api.url);
+    for (let i = 0; i < plan.commands; i++) {
+      const sentAt = performance.now();
+      await api.sendCommand(runnerId, 'noop');
+      latencies.push(performance.now() - sentAt);
+    }
+    const cpuPerPostMs = ((await cpuOf(api.url)) - cpuBefore) / plan.commands / 1000;
+    latencies.sort((a, b) => a - b);
+    return {
+      samples: latencies.length,
+      p50Ms: percentile(latencies, 0.5),
+      p99Ms: percentile(latencies, 0.99),
+      cpuPerPostMs,
+    };
+  } finally {
+    await rm(stateDir, { recursive: true, force: true });
   }
 }
