@@ -119,6 +119,9 @@ export class RunnerLink {
   close(code: number, reason: string): void {
     if (this.#closed) return;
     this.#closed = true;
+    // Unwritten acks are dropped, not written after the database may have closed: see `ackDelayMs`.
+    for (const timer of this.#pendingAcks.values()) clearTimeout(timer);
+    this.#pendingAcks.clear();
     this.transport.close(code, reason);
   }
 
