@@ -8,7 +8,15 @@ import { percentile } from './load.ts';
 import type { TunnelServerProcess } from './tunnel-server-process.ts';
 import { WsEcho } from './ws-echo.ts';
 
-export type LatencyPlan = { commands: number; warmup: number; rounds: number };
+export type LatencyPlan = {
+  commands: number;
+  warmup: number;
+  rounds: number;
+  /** The kind sent, `noop` unless told: a read journaled without fsync; `echo` is journaled like a deploy. */
+  kind?: string;
+  /** Stop the edge recording hops afterwards (default), or leave it on for a further run. */
+  stopRecording?: boolean;
+};
 
 export type Latency = { samples: number; p50Ms: number; p99Ms: number };
 
@@ -31,7 +39,7 @@ export type CommandLatencyBench = {
 const resultTimeoutMs = 10_000;
 
 /**
- * No-op commands through the API to a real runner in this process, sequentially, next to a plain
+ * No-op commands (or `plan.kind`) through the API to a real runner in this process, sequentially, next to a plain
  * `ws` echo in alternating blocks so drift on a busy machine hits both alike.
  */
 export async function benchCommandLatency(
@@ -52,7 +60,7 @@ export async function benchCommandLatency(
 
     const once = async () => {
       const sentAt = performance.now();
-      const id = await api.sendCommand(identity.runnerId, 'noop');
+      const id = await api.sendCommand(identity.runnerId, plan.kind ?? 'noop');
       const answeredAt = performance.now();
       const { effectAt, resultAt } = await timeline.finished(id, resultTimeoutMs);
       return { id, answerMs: answeredAt - sentAt, pickupMs: effectAt - sentAt, resultMs: resultAt - sentAt };
@@ -77,7 +85,7 @@ export async function benchCommandLatency(
         `${measured.size - rows.length + unfinished.length} commands did not succeed at the edge`,
       );
     const hops = await edge.tunnelHops();
-    await edge.stopRecordingHops();
+    if (plan.stopRecording !== false) await edge.stopRecordingHops();
     const hopMs = commands.map((c) => hops[c.id]).filter((ms) => ms !== undefined);
     if (hopMs.length !== commands.length)
       throw new Error(`the edge recorded no tunnel hop for ${commands.length - hopMs.length} commands`);

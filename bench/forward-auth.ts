@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type LoadOptions, type LoadResult, type LoadTarget, median, runLoad } from './load.ts';
-import { barePath, spawnForwardAuthServer } from './server-process.ts';
+import { barePath, type ServerProcess, spawnForwardAuthServer } from './server-process.ts';
 
 export type BenchPlan = LoadOptions & { warmupSeconds: number; rounds: number };
 
@@ -24,7 +24,8 @@ const appsDomain = 'apps.bench.test';
  */
 export async function benchForwardAuth(
   plan: BenchPlan,
-  onRound: (name: string, r: LoadResult) => void,
+  onRound: (name: string, r: LoadResult) => unknown,
+  beforeRound?: (server: ServerProcess) => Promise<void>,
 ): Promise<ForwardAuthBench> {
   const dataDir = await mkdtemp(join(tmpdir(), 'cameleer-bench-'));
   const adminToken = randomBytes(24).toString('base64url');
@@ -40,7 +41,8 @@ export async function benchForwardAuth(
     throw err;
   });
   try {
-    return await compareBareAndVerify(server.url, barePath, adminToken, plan, onRound);
+    const before = beforeRound && (() => beforeRound(server));
+    return await compareBareAndVerify(server.url, barePath, adminToken, plan, onRound, undefined, before);
   } finally {
     await server.stop();
     await rm(dataDir, { recursive: true, force: true });
@@ -69,15 +71,16 @@ export function summarize(rounds: LoadResult[]): TargetSummary {
 /**
  * `/auth/verify` against the bare route of the same edge (`baseUrl`), with Traefik's request on both
  * so the difference is the work /auth/verify does: a warm-up, then alternating rounds. `preflight`
- * checks the bare route is the edge's own before anything is measured.
+ * checks the bare route is the edge's own before anything is measured; `beforeRound` runs before each measured round.
  */
 export async function compareBareAndVerify(
   baseUrl: string,
   bareRoute: string,
   adminToken: string,
   plan: BenchPlan,
-  onRound: (name: string, r: LoadResult) => void,
+  onRound: (name: string, r: LoadResult) => unknown,
   preflight?: (bare: LoadTarget) => Promise<void>,
+  beforeRound?: () => Promise<void>,
 ): Promise<ForwardAuthBench> {
   const headers = {
     authorization: `Bearer ${adminToken}`,
@@ -100,9 +103,10 @@ export async function compareBareAndVerify(
       ['bare', bare],
       ['verify', verify],
     ] as const) {
+      await beforeRound?.();
       const r = await runLoad(target, plan);
       results[name].push(r);
-      onRound(name, r);
+      await onRound(name, r);
     }
   }
   return { bare: summarize(results.bare), verify: summarize(results.verify) };

@@ -4,6 +4,8 @@ import { benchDeploy } from './deploy.ts';
 import { deployReport } from './deploy-report.ts';
 import { check, fmt, ms } from './format.ts';
 import { benchForwardAuth, type ForwardAuthBench } from './forward-auth.ts';
+import { benchHotPaths } from './hot-paths.ts';
+import { hotPathsReport } from './hot-paths-report.ts';
 import { recordedTargets, targetsTable } from './targets.ts';
 import { benchTelemetry } from './telemetry.ts';
 import { telemetryReport } from './telemetry-report.ts';
@@ -24,6 +26,7 @@ async function main() {
   if (!only || only === 'telemetry') await telemetry();
   if (!only || only === 'console') await consoleBench();
   if (!only || only === 'workers') await workers();
+  if (!only || only === 'hot-paths') await hotPaths();
   log(targetsTable(recordedTargets()));
 }
 
@@ -44,7 +47,7 @@ async function consoleBench() {
   log(lighthouseReport(await benchConsoleLighthouse(plan)));
 }
 
-const parts = ['forward-auth', 'tunnel', 'deploy', 'telemetry', 'console', 'workers'];
+const parts = ['forward-auth', 'tunnel', 'deploy', 'telemetry', 'console', 'workers', 'hot-paths'];
 
 async function forwardAuth() {
   const plan = {
@@ -79,6 +82,26 @@ async function tunnel() {
       `in ${plan.latency.rounds} blocks alternating with as many ws echoes; then ${plan.idle.runners} idle runners`,
   );
   log(tunnelReport(await benchTunnel(plan, log)));
+}
+
+async function hotPaths() {
+  const forwardAuth = {
+    connections: envInt('BENCH_CONNECTIONS', 50),
+    durationSeconds: envInt('BENCH_SECONDS', 5),
+    warmupSeconds: envInt('BENCH_WARMUP_SECONDS', 2),
+    rounds: envInt('BENCH_ROUNDS', 3),
+  };
+  const commands = {
+    commands: envInt('BENCH_COMMANDS', 300),
+    warmup: envInt('BENCH_COMMAND_WARMUP', 30),
+    rounds: envInt('BENCH_ROUNDS', 3),
+  };
+  log(
+    `Hot-paths bench (issue 17): ForwardAuth ${forwardAuth.rounds} × (bare, verify) rounds of ` +
+      `${forwardAuth.durationSeconds} s; then ${commands.commands} echo (fsynced journal) and as many noop ` +
+      'commands (journal without fsync), each in blocks alternating with ws echoes',
+  );
+  log(hotPathsReport(await benchHotPaths({ forwardAuth, commands }, log)));
 }
 
 async function deploy() {

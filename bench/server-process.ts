@@ -4,6 +4,9 @@ import { spawnServer } from './spawn-server.ts';
 /** A route answering 200 with no work, behind the same global middleware as /auth/verify. */
 export const barePath = '/__bench/bare';
 
+/** The server child's `process.cpuUsage()`: CPU time is what a request costs, however busy the machine. */
+export const cpuPath = '/__bench/cpu';
+
 export type ServerProcess = { url: string; stop(): Promise<void> };
 
 const entry = fileURLToPath(new URL('./server.ts', import.meta.url));

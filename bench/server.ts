@@ -1,7 +1,7 @@
 import { parseNodeConfig } from '../edge/src/config/node.ts';
 import type { Logger } from '../edge/src/logger.ts';
 import { startEdge } from '../edge/src/node/server.ts';
-import { barePath } from './server-process.ts';
+import { barePath, cpuPath } from './server-process.ts';
 
 /** Logs go to stderr: stdout carries only the one JSON line the parent waits for. */
 const stderrLogger: Logger = {
@@ -15,6 +15,7 @@ async function main() {
     log: stderrLogger,
     extend: (app) => {
       app.get(barePath, (c) => c.body(null, 200));
+      app.get(cpuPath, (c) => c.json(process.cpuUsage()));
     },
   });
   const stop = async () => {

@@ -8,6 +8,7 @@ import { type RunningEdge, startEdge } from '../edge/src/node/server.ts';
 import { createRegistrationToken } from '../edge/src/services/registration-tokens.ts';
 import { createTenant, getTenant } from '../edge/src/services/tenants.ts';
 import type { LocalHub } from '../edge/src/tunnel/local-hub.ts';
+import { cpuPath } from './server-process.ts';
 import {
   benchTenantTokenPath,
   memoryPath,
@@ -111,6 +112,7 @@ async function main() {
         return c.json({ ...process.memoryUsage(), connectedRunners: edge?.hub.size ?? 0 });
       });
       app.get(tunnelHopsPath, (c) => c.json(recorder.hops));
+      app.get(cpuPath, (c) => c.json(process.cpuUsage()));
       // A tenant has at most 20 runners: the idle-runner fleet registers across bench tenants made here.
       app.post(`${benchTenantTokenPath}/:slug`, async (c) => {
         if (!edge) return c.body(null, 503);

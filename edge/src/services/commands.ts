@@ -1,8 +1,8 @@
 import { type CommandKind, type CommandPayload, commandContracts } from '@cameleer/shared';
-import { and, asc, desc, eq, gt, inArray, lt, max, notInArray, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, lt, notInArray, sql } from 'drizzle-orm';
 import type { Clock } from '../clock.ts';
 import { type Db, withTenant } from '../db/client.ts';
-import { type CommandRow, commandEvents, commands, tenants } from '../db/schema/index.ts';
+import { type CommandRow, commandEvents, commands, runners, tenants } from '../db/schema/index.ts';
 import type { Services } from '../env.ts';
 import { AppError, Conflict, NotFound } from '../errors.ts';
 import type { CommandOutcome } from '../tunnel/hub.ts';
@@ -37,7 +37,7 @@ export async function createCommand<K extends CommandKind>({
   services?: Pick<Services, 'tunnel'>;
   input: { runnerId: string; kind: K; payload: CommandPayload<K>; deadlineSeconds?: number };
 }): Promise<CommandRow> {
-  const runner = await getRunner({ ctx, input });
+  const runner = await lockRunner(ctx, input.runnerId);
   if (runner.revokedAt) throw new Conflict('This runner is revoked; register a new one');
   // After the runner is known: naming another tenant's runner is a 404, whatever the payload.
   const parsed = commandContracts[input.kind].payload.safeParse(input.payload);
@@ -47,19 +47,18 @@ export async function createCommand<K extends CommandKind>({
       parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
     );
   }
-  // One command at a time per runner gets the next seq; the unique (runner, seq) index is the backstop.
-  await ctx.db.execute(sql`select pg_advisory_xact_lock(hashtext(${runner.id}))`);
-  const [last] = await ctx.db
-    .select({ seq: max(commands.seq) })
-    .from(commands)
-    .where(and(eq(commands.tenantId, ctx.tenantId), eq(commands.runnerId, runner.id)));
   const now = ctx.clock.now();
+  // The next seq is read inside the insert: its snapshot is taken after the lock was granted, so it
+  // sees every command committed before; the unique (runner, seq) index is the backstop.
   const [row] = await ctx.db
     .insert(commands)
     .values({
       tenantId: ctx.tenantId,
       runnerId: runner.id,
-      seq: (last?.seq ?? 0) + 1,
+      seq: sql`(select coalesce(max(${commands.seq}), 0) + 1 from ${commands} where ${and(
+        eq(commands.tenantId, ctx.tenantId),
+        eq(commands.runnerId, runner.id),
+      )})`,
       kind: input.kind,
       // As sent, not as parsed: defaults are the runner's to fill in.
       payload: input.payload as Record<string, unknown>,
@@ -78,6 +77,24 @@ export async function createCommand<K extends CommandKind>({
   });
   const tunnel = services?.tunnel;
   if (tunnel) afterCommit(ctx, () => tunnel.notify(runner.id));
+  return row;
+}
+
+/**
+ * The runner a command is for, with its advisory lock taken in the same statement: one command at
+ * a time per runner gets the next seq, until this transaction ends. A 404 for another tenant's runner.
+ */
+async function lockRunner(ctx: Pick<TenantContext, 'db' | 'tenantId'>, runnerId: string) {
+  const [row] = await ctx.db
+    .select({
+      id: runners.id,
+      revokedAt: runners.revokedAt,
+      locked: sql`pg_advisory_xact_lock(hashtext(${runners.id}))`,
+    })
+    .from(runners)
+    .where(and(eq(runners.tenantId, ctx.tenantId), eq(runners.id, runnerId)))
+    .limit(1);
+  if (!row) throw new NotFound(`Runner ${runnerId}`);
   return row;
 }
 

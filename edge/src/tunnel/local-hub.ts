@@ -71,7 +71,8 @@ export class LocalHub implements TunnelHub {
   }
 
   notify(runnerId: string): void {
-    void this.#links.get(runnerId)?.deliver();
+    // After the current I/O: the request that stored the command answers before delivery queries the database.
+    setImmediate(() => void this.#links.get(runnerId)?.deliver());
   }
 
   /** Settled by the link that records the result, in this process: every runner's link lives here. */

@@ -25,6 +25,13 @@ export type LinkTransport = {
 };
 
 const touchEveryMs = 30_000;
+/**
+ * How long an ack waits before it is written. A quick command's result comes sooner, and its
+ * transaction records the final state, so the ack's own transaction is skipped instead of running
+ * (synchronously, on PGlite) while the result frame waits. A lost ack only leaves the command
+ * `sent`, which is as open as `acked`: it is re-sent on reconnect and the runner de-duplicates it.
+ */
+const ackDelayMs = 100;
 
 /** What a link hands on: the frames' meaning beyond the tunnel, and every result it recorded. */
 export type LinkHooks = {
@@ -58,6 +65,7 @@ export class RunnerLink {
   #lastTouch = 0;
   #queue: Promise<void> = Promise.resolve();
   #closed = false;
+  readonly #pendingAcks = new Map<string, ReturnType<typeof setTimeout>>();
 
   constructor(
     readonly services: Services,
@@ -111,6 +119,9 @@ export class RunnerLink {
   close(code: number, reason: string): void {
     if (this.#closed) return;
     this.#closed = true;
+    // Unwritten acks are dropped, not written after the database may have closed: see `ackDelayMs`.
+    for (const timer of this.#pendingAcks.values()) clearTimeout(timer);
+    this.#pendingAcks.clear();
     this.transport.close(code, reason);
   }
 
@@ -179,7 +190,7 @@ export class RunnerLink {
         await this.#deliver();
         return;
       case 'ack':
-        await this.#scope((ctx) => markAcked(ctx, runnerId, frame.commandId));
+        this.#ackLater(frame.commandId);
         return;
       case 'progress':
         await this.#scope(async (ctx) => {
@@ -188,6 +199,7 @@ export class RunnerLink {
         });
         return;
       case 'result':
+        this.#cancelAck(frame.commandId);
         await this.#finish({
           commandId: frame.commandId,
           status: frame.status,
@@ -209,6 +221,20 @@ export class RunnerLink {
         });
         return;
     }
+  }
+
+  #ackLater(commandId: string): void {
+    if (this.#pendingAcks.has(commandId)) return;
+    const timer = setTimeout(() => {
+      this.#pendingAcks.delete(commandId);
+      void this.#serialize(() => this.#scope((ctx) => markAcked(ctx, this.runner.runnerId, commandId)));
+    }, ackDelayMs);
+    this.#pendingAcks.set(commandId, timer);
+  }
+
+  #cancelAck(commandId: string): void {
+    clearTimeout(this.#pendingAcks.get(commandId));
+    this.#pendingAcks.delete(commandId);
   }
 
   /** Acts on the difference between what the runner runs and what the edge wants; never breaks the link. */
@@ -245,7 +271,18 @@ export class RunnerLink {
 
   async #deliver(): Promise<void> {
     if (!this.#ready || this.#closed) return;
-    const rows = await this.#scope((ctx) => openCommands(ctx, this.runner.runnerId, this.#lastSentSeq));
+    // Marked sent before the frames go out, in the transaction that read them: one transaction
+    // less per command while the runner waits. A frame lost after this is still re-sent on
+    // reconnect, since `sent` commands count as open.
+    const rows = await this.#scope(async (ctx) => {
+      const open = await openCommands(ctx, this.runner.runnerId, this.#lastSentSeq);
+      await markSent(
+        ctx,
+        this.runner.runnerId,
+        open.map((r) => r.id),
+      );
+      return open;
+    });
     if (!rows.length) return;
     const now = this.services.clock.now();
     for (const row of rows) {
@@ -264,13 +301,6 @@ export class RunnerLink {
       });
       this.#lastSentSeq = row.seq;
     }
-    await this.#scope((ctx) =>
-      markSent(
-        ctx,
-        this.runner.runnerId,
-        rows.map((r) => r.id),
-      ),
-    );
   }
 
   #send(frame: EdgeFrame): void {

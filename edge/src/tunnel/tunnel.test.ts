@@ -110,6 +110,23 @@ describe('a real runner on the real tunnel', () => {
     await back.stop();
   });
 
+  it('records the ack of a command that runs for a while, and the result over it', async () => {
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const { runner, runnerId } = await startRealRunner(server.url, t.tokens.admin, 'ops', {
+      handlers: { echo: async ({ command }: { command: SignedCommand }) => gate.then(() => command.payload) },
+      name: 'slow',
+    });
+    await runner.connected(5000);
+    const slow = await send(runnerId, { kind: 'echo', payload: { slow: true } });
+    await until(async () => (await command(slow.id)).state === 'acked', 10_000, 'the ack');
+    release();
+    await until(async () => (await command(slow.id)).state === 'succeeded', 10_000, 'the result');
+    await runner.stop();
+  });
+
   it('fails a deploy whose sealed secrets no longer open, at once, and delivers the commands after it', async () => {
     const { runner, runnerId } = await startRealRunner(server.url, t.tokens.admin, 'ops', {
       handlers,

@@ -4,6 +4,7 @@ import type { Logger } from '../logger.ts';
 import type { CommandJournal, CommandOutcome, JournalEntry } from '../state/journal.ts';
 import type { CommandVerifier } from './command-verifier.ts';
 import { type CommandHandlers, notSupportedYet, type RunnerInfo } from './handlers.ts';
+import { journalDurability } from './replay-safe-kinds.ts';
 
 export type CommandExecutorDeps = {
   journal: CommandJournal;
@@ -109,10 +110,11 @@ export class CommandExecutor {
 
   private async execute(command: SignedCommand): Promise<void> {
     const { journal, logger } = this.deps;
-    journal.start(command);
+    const durability = journalDurability(command.kind);
+    journal.start(command, Date.now(), durability);
     logger.info('command started', { commandId: command.commandId, kind: command.kind, seq: command.seq });
     const outcome = await this.run(command);
-    const entry = journal.finish(command.commandId, outcome);
+    const entry = journal.finish(command.commandId, outcome, Date.now(), durability);
     logger.info('command finished', {
       commandId: command.commandId,
       status: outcome.status,

@@ -19,6 +19,18 @@ describe('CommandJournal', () => {
     expect(reopened.undelivered().map((e) => e.commandId)).toEqual(['cmd_1']);
   });
 
+  it('reads back buffered lines (a read command that skipped the fsync) like durable ones', () => {
+    const path = journalPath();
+    const journal = CommandJournal.open(path);
+    journal.start(cmd(1), 1, 'buffered');
+    journal.finish('cmd_1', { status: 'succeeded' }, 2, 'buffered');
+    journal.start({ ...cmd(2), kind: 'deploy' }, 3);
+    journal.close();
+    const reopened = CommandJournal.open(path);
+    expect(reopened.get('cmd_1')?.outcome).toEqual({ status: 'succeeded' });
+    expect(reopened.get('cmd_2')?.outcome?.error).toBe(interruptedReason);
+  });
+
   it('reports a command cut off by a restart as failed, never as not started', () => {
     const path = journalPath();
     const journal = CommandJournal.open(path);

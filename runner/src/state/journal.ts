@@ -36,6 +36,13 @@ export type JournalEntry = {
 export const interruptedReason = 'interrupted by a runner restart';
 
 /**
+ * `durable` lines are fsynced before the call returns. `buffered` lines reach the file but not
+ * necessarily the disk: only for commands whose replay after a crash is harmless (reads), since
+ * a lost line means the edge re-sends the command and the runner runs it again.
+ */
+export type Durability = 'durable' | 'buffered';
+
+/**
  * What the runner did with each command, appended and fsynced before and after it runs, so a
  * restart neither re-runs a finished command nor runs one twice that was cut off halfway.
  */
@@ -67,13 +74,22 @@ export class CommandJournal {
     return this.entries.get(commandId);
   }
 
-  start(command: { commandId: string; seq: number; kind: string }, at = Date.now()): JournalEntry {
-    this.append({ op: 'start', ...command, at });
+  start(
+    command: { commandId: string; seq: number; kind: string },
+    at = Date.now(),
+    durability: Durability = 'durable',
+  ): JournalEntry {
+    this.append({ op: 'start', ...command, at }, durability);
     return this.require(command.commandId);
   }
 
-  finish(commandId: string, outcome: CommandOutcome, at = Date.now()): JournalEntry {
-    this.append({ op: 'finish', commandId, outcome, at });
+  finish(
+    commandId: string,
+    outcome: CommandOutcome,
+    at = Date.now(),
+    durability: Durability = 'durable',
+  ): JournalEntry {
+    this.append({ op: 'finish', commandId, outcome, at }, durability);
     return this.require(commandId);
   }
 
@@ -82,7 +98,7 @@ export class CommandJournal {
     if (!entry || entry.delivered || !entry.outcome) return;
     // Only a hint: if it is lost in a crash the result is sent again and the edge ignores
     // the duplicate, so it is written without waiting for the disk.
-    this.append({ op: 'delivered', commandId }, { durable: false });
+    this.append({ op: 'delivered', commandId }, 'buffered');
   }
 
   /** Finished commands whose result may not have reached the edge, oldest first. */
@@ -106,10 +122,10 @@ export class CommandJournal {
     return entry;
   }
 
-  private append(line: Line, opts: { durable: boolean } = { durable: true }): void {
+  private append(line: Line, durability: Durability): void {
     this.apply(line);
     writeSync(this.fd, `${JSON.stringify(line)}\n`);
-    if (opts.durable) fsyncSync(this.fd);
+    if (durability === 'durable') fsyncSync(this.fd);
     this.lines += 1;
     if (this.lines > 1000 && this.lines > 4 * this.entries.size) this.compact();
   }

@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import { getCookie } from 'hono/cookie';
 import type { ForwardAuthVerdict } from '../../auth/auth-cache.ts';
 import { identityHeaderNames } from '../../auth/identity-headers.ts';
@@ -17,28 +17,44 @@ import { appsDomainOf, hostOwner } from './host-tenant.ts';
 /**
  * Traefik ForwardAuth. Fails closed: no credential, a bad one, an unknown host
  * or any internal error is never a 200. Warm verdicts come from a bounded cache
- * keyed by the credential's hash and the host, so the hot path touches no database.
+ * keyed by the credential's hash and the host, so the hot path touches no database;
+ * on Node (a synchronous hash) a warm 200 is answered without awaiting anything.
  */
-export const forwardAuthRoutes = new Hono<HonoEnv>().get('/auth/verify', async (c) => {
+export const forwardAuthRoutes = new Hono<HonoEnv>().get('/auth/verify', (c) => {
   const services = c.get('services');
-  const token = credentialOf(c.req.header('authorization'), getCookie(c, sessionCookie));
+  const authorization = c.req.header('authorization');
+  const token = credentialOf(authorization, authorization ? undefined : getCookie(c, sessionCookie));
   const host = c.req.header('x-forwarded-host') ?? '';
+  if (token === undefined) return answer(c, services, { status: 401 }, host);
+  const tokenHash = services.authCache.keyOf(token);
+  if (typeof tokenHash === 'string') {
+    const cached = services.authCache.getVerdict(verdictKey(tokenHash, host));
+    if (cached) return answer(c, services, cached, host);
+  }
+  return verifyCold(c, services, token, tokenHash, host);
+});
+
+const verdictKey = (tokenHash: string, host: string) => `${tokenHash}\n${host}`;
+
+async function verifyCold(
+  c: Context<HonoEnv>,
+  services: Services,
+  token: string,
+  pendingHash: string | Promise<string>,
+  host: string,
+): Promise<Response> {
   let verdict: ForwardAuthVerdict;
   try {
-    if (token === undefined) {
-      verdict = { status: 401 };
+    const tokenHash = await pendingHash;
+    const key = verdictKey(tokenHash, host);
+    const cached = services.authCache.getVerdict(key);
+    if (cached) {
+      verdict = cached;
     } else {
-      const tokenHash = await services.authCache.keyOf(token);
-      const key = `${tokenHash}\n${host}`;
-      const cached = services.authCache.getVerdict(key);
-      if (cached) {
-        verdict = cached;
-      } else {
-        const { principal, rejection } = await checkCredential(services, token, tokenHash);
-        verdict = principal ? await decide(services, principal, host) : { status: 401, rejection };
-        const expiresAt = principal ? principal.expiresAt : services.clock.now().getTime() + 60_000;
-        services.authCache.setVerdict(key, verdict, expiresAt);
-      }
+      const { principal, rejection } = await checkCredential(services, token, tokenHash);
+      verdict = principal ? await decide(services, principal, host) : { status: 401, rejection };
+      const expiresAt = principal ? principal.expiresAt : services.clock.now().getTime() + 60_000;
+      services.authCache.setVerdict(key, verdict, expiresAt);
     }
   } catch (err) {
     services.log.error('forward-auth failed closed', { requestId: c.get('requestId'), error: String(err) });
@@ -47,12 +63,21 @@ export const forwardAuthRoutes = new Hono<HonoEnv>().get('/auth/verify', async (
       new AppError('unavailable', 'Authentication is unavailable; try again shortly'),
     );
   }
+  return answer(c, services, verdict, host);
+}
+
+function answer(
+  c: Context<HonoEnv>,
+  services: Services,
+  verdict: ForwardAuthVerdict,
+  host: string,
+): Response {
   if (verdict.status === 200) return c.body(null, 200, verdict.headers);
   if (verdict.status === 403) return problemResponse(c, forbidden(services, verdict, host));
   if (wantsHtml(c.req.header('accept')))
     return c.redirect(loginRedirect(services, c.req.raw.headers, host), 302);
   return problemResponse(c, unauthenticatedError(verdict.rejection));
-});
+}
 
 async function decide(services: Services, principal: Principal, host: string): Promise<ForwardAuthVerdict> {
   const owner = hostOwner(host, consoleHost(services), appsDomainOf(services.settings));
