@@ -11,6 +11,8 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { type BuildOptions, build } from 'esbuild';
+import { migrationsFolder } from '../edge/src/node/database.ts';
+import { writePgliteTemplate } from '../edge/src/node/pglite-template.ts';
 import {
   commonJsShim,
   externalPackages,
@@ -23,33 +25,39 @@ const root = join(import.meta.dirname, '..');
 type Entry = {
   source: string;
   out: string;
-  /** Bundle installed packages too: for the user CLI, whose packages are plain JavaScript. */
-  packages: 'bundle' | 'external';
+  /**
+   * Installed packages left to Node: all of them, or those that read files beside themselves
+   * (WebAssembly, native add-ons) or are loaded only on a rare path (Vite). Node resolving and
+   * compiling hundreds of package modules is most of a start otherwise.
+   */
+  external: string[] | 'all';
   define?: Record<string, string>;
+  after?: () => Promise<unknown>;
 };
 
 /** Every built entry point; scripts/launch-built.js names them by key and knows their `out`. */
 export const entries: Record<string, Entry> = {
-  cameleer: { source: 'runner/src/user-cli/main.ts', out: 'runner/dist/cameleer.mjs', packages: 'bundle' },
+  cameleer: { source: 'runner/src/user-cli/main.ts', out: 'runner/dist/cameleer.mjs', external: [] },
   'cameleer-runner': {
     source: 'runner/src/cli/main.ts',
     out: 'runner/dist/cameleer-runner.mjs',
-    packages: 'external',
+    external: [],
   },
   start: {
     source: 'scripts/start.ts',
     out: 'edge/dist/start.mjs',
-    packages: 'external',
+    external: ['@electric-sql/pglite', 'vite'],
     define: {
       'process.env.CAMELEER_BUILT_CHDB_SERVER': JSON.stringify(
         resolve(root, 'edge/dist/chdb-server-main.mjs'),
       ),
     },
+    after: () => writePgliteTemplate(migrationsFolder),
   },
   'chdb-server': {
     source: 'edge/src/node/chdb-server-main.ts',
     out: 'edge/dist/chdb-server-main.mjs',
-    packages: 'external',
+    external: 'all',
   },
 };
 
@@ -72,10 +80,11 @@ export async function buildEntry(name: string): Promise<void> {
     banner: { js: commonJsShim },
     metafile: true,
     logLevel: 'warning',
+    ...(entry.external === 'all' ? {} : { external: [...entry.external, 'pg-native'] }),
     plugins: [
       sourceRelativePaths,
       leaveOutOptionalNative,
-      ...(entry.packages === 'external' ? [externalPackages] : []),
+      ...(entry.external === 'all' ? [externalPackages] : []),
     ],
     ...(entry.define ? { define: entry.define } : {}),
   };
@@ -93,6 +102,7 @@ export async function buildEntry(name: string): Promise<void> {
   writeFileSync(`${out}.tmp.mjs`, code);
   renameSync(`${out}.tmp.mjs`, out);
   writeFileSync(`${out}.inputs.json`, JSON.stringify(fingerprintOf(files)));
+  await entry.after?.();
 }
 
 export function fingerprintOf(files: string[]): Fingerprint {

@@ -1,4 +1,5 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 import { sql } from 'drizzle-orm';
@@ -9,15 +10,23 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import pg from 'pg';
 import { appRole, type Db } from '../db/client.ts';
 import * as schema from '../db/schema/index.ts';
+import { readPgliteTemplate } from './pglite-template.ts';
 
 export const migrationsFolder = fileURLToPath(new URL('../../../migrations', import.meta.url));
 
 export type Database = { db: Db; kind: 'pglite' | 'postgres'; close(): Promise<void> };
 
-/** Embedded PostgreSQL (PGlite) in `dir`, or in memory when `dir` is undefined. Migrates, then drops to the app role. */
+/**
+ * Embedded PostgreSQL (PGlite) in `dir`, or in memory when `dir` is undefined. Migrates, then drops
+ * to the app role. A new `dir` starts from the built template when there is one (pglite-template.ts).
+ */
 export async function openPglite(dir: string | undefined): Promise<Database> {
   if (dir) mkdirSync(dir, { recursive: true });
-  const client = dir ? new PGlite(dir) : new PGlite();
+  const template =
+    dir && !existsSync(join(dir, 'PG_VERSION')) ? readPgliteTemplate(migrationsFolder) : undefined;
+  const client = dir
+    ? new PGlite(template ? { dataDir: dir, loadDataDir: template } : { dataDir: dir })
+    : new PGlite();
   await migratePglite(drizzlePglite({ client }), { migrationsFolder });
   await client.exec(`SET ROLE ${appRole}`);
   const db = drizzlePglite({ client, schema }) as unknown as Db;
