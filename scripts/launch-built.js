@@ -6,7 +6,7 @@
  */
 
 import { createHash } from 'node:crypto';
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
@@ -49,7 +49,15 @@ function isCurrent(out) {
       return false;
     }
   });
-  return same || sameContent(print);
+  if (same) return true;
+  if (!sameContent(print)) return false;
+  // Touched, not changed: note the new times, so that the next start compares times only.
+  print.files = print.files.map(([file]) => {
+    const now = statSync(file);
+    return [file, now.mtimeMs, now.size];
+  });
+  writeFileSync(`${out}.inputs.json`, JSON.stringify(print));
+  return true;
 }
 
 /** Touched but unchanged (a checkout, a copy): the digest decides, so that nothing is rebuilt for it. */
