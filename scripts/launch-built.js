@@ -7,6 +7,7 @@
 
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import module from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
@@ -30,6 +31,8 @@ export async function launchBuilt(outs, source) {
     }
   }
   if (process.env.CAMELEER_DEBUG) process.setSourceMapsEnabled(true);
+  // Node 22 keeps V8's compiled code of the bundle on disk between runs; Node 20 compiles each time.
+  module.enableCompileCache?.();
   await import(pathToFileURL(join(root, Object.values(outs)[0])).href);
 }
 
