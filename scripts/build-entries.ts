@@ -68,6 +68,8 @@ export async function buildEntry(name: string): Promise<void> {
   const entry = entries[name];
   if (!entry) throw new Error(`no entry ${name}: one of ${Object.keys(entries).join(', ')}`);
   const out = resolve(root, entry.out);
+  // Commands started at once may all find the build stale: each builds aside, then renames.
+  const tmp = `${out}.${process.pid}.tmp.mjs`;
   mkdirSync(resolve(out, '..'), { recursive: true });
   const options: BuildOptions = {
     entryPoints: [resolve(root, entry.source)],
@@ -75,7 +77,7 @@ export async function buildEntry(name: string): Promise<void> {
     platform: 'node',
     format: 'esm',
     target: 'node20',
-    outfile: `${out}.tmp.mjs`,
+    outfile: tmp,
     sourcemap: 'linked',
     banner: { js: commonJsShim },
     metafile: true,
@@ -94,14 +96,15 @@ export async function buildEntry(name: string): Promise<void> {
     .map((input) => resolve(input))
     .sort();
   // The source map names the temporary file; rename both, then point the bundle at its map.
-  const code = readFileSync(`${out}.tmp.mjs`, 'utf8').replace(
+  const code = readFileSync(tmp, 'utf8').replace(
     /\/\/# sourceMappingURL=.*$/m,
     `//# sourceMappingURL=${out.split('/').pop()}.map`,
   );
-  renameSync(`${out}.tmp.mjs.map`, `${out}.map`);
-  writeFileSync(`${out}.tmp.mjs`, code);
-  renameSync(`${out}.tmp.mjs`, out);
-  writeFileSync(`${out}.inputs.json`, JSON.stringify(fingerprintOf(files)));
+  renameSync(`${tmp}.map`, `${out}.map`);
+  writeFileSync(tmp, code);
+  renameSync(tmp, out);
+  writeFileSync(`${tmp}.json`, JSON.stringify(fingerprintOf(files)));
+  renameSync(`${tmp}.json`, `${out}.inputs.json`);
   await entry.after?.();
 }
 

@@ -42,8 +42,8 @@ export async function writePgliteTemplate(migrationsFolder: string): Promise<str
     await migrate(drizzle({ client }), { migrationsFolder });
     const dump = await client.dumpDataDir('gzip');
     mkdirSync(templatesDir, { recursive: true });
-    writeFileSync(`${file}.tmp`, new Uint8Array(await dump.arrayBuffer()));
-    renameSync(`${file}.tmp`, file);
+    writeFileSync(`${file}.${process.pid}.tmp`, new Uint8Array(await dump.arrayBuffer()));
+    renameSync(`${file}.${process.pid}.tmp`, file);
   } finally {
     await client.close();
   }
