@@ -6,6 +6,7 @@ import { check, fmt, ms } from './format.ts';
 import { benchForwardAuth, type ForwardAuthBench } from './forward-auth.ts';
 import { benchHotPaths } from './hot-paths.ts';
 import { hotPathsReport } from './hot-paths-report.ts';
+import { benchStartupPart } from './startup-part.ts';
 import { recordedTargets, targetsTable } from './targets.ts';
 import { benchTelemetry } from './telemetry.ts';
 import { telemetryReport } from './telemetry-report.ts';
@@ -27,6 +28,7 @@ async function main() {
   if (!only || only === 'console') await consoleBench();
   if (!only || only === 'workers') await workers();
   if (!only || only === 'hot-paths') await hotPaths();
+  if (!only || only === 'startup') await benchStartupPart(log);
   log(targetsTable(recordedTargets()));
 }
 
@@ -47,7 +49,7 @@ async function consoleBench() {
   log(lighthouseReport(await benchConsoleLighthouse(plan)));
 }
 
-const parts = ['forward-auth', 'tunnel', 'deploy', 'telemetry', 'console', 'workers', 'hot-paths'];
+const parts = ['forward-auth', 'tunnel', 'deploy', 'telemetry', 'console', 'workers', 'hot-paths', 'startup'];
 
 async function forwardAuth() {
   const plan = {

@@ -41,6 +41,7 @@ import {
   signRelease,
 } from '../runner/src/update/release-signature.ts';
 import { runnerVersion } from '../runner/src/version.ts';
+import { leaveOutOptionalNative } from './node-bundle.ts';
 
 const run = promisify(execFile);
 const root = join(import.meta.dirname, '..');
@@ -51,6 +52,7 @@ const inputs = [
   'shared/src',
   'package-lock.json',
   'scripts/build-runner-binary.ts',
+  'scripts/node-bundle.ts',
 ];
 
 export type RunnerBinaryOptions = {
@@ -169,25 +171,6 @@ async function buildInto(dir: string, o: { version: string; publicKey: string; l
   renameSync(exe, join(dir, releaseFileName));
   rmSync(work, { recursive: true, force: true });
 }
-
-/**
- * Optional add-ons (ssh2's native cpu-features and crypto binding, ws's bufferutil and
- * utf-8-validate, node-fetch's encoding): their packages require them in try/catch and fall back to JavaScript, so in
- * the executable they are modules that throw at once, instead of a require the SEA cannot serve.
- */
-const leaveOutOptionalNative = {
-  name: 'leave-out-optional-native',
-  setup(b: import('esbuild').PluginBuild) {
-    b.onResolve({ filter: /^(cpu-features|bufferutil|utf-8-validate|encoding)$|\.node$/ }, (args) => ({
-      path: args.path,
-      namespace: 'left-out',
-    }));
-    b.onLoad({ filter: /.*/, namespace: 'left-out' }, (args) => ({
-      contents: `throw new Error(${JSON.stringify(`${args.path} is left out of the single-file runner`)});`,
-      loader: 'js',
-    }));
-  },
-};
 
 /** Keeps the newest `keep` builds: each is about 100 MiB, and tests sign each run with a new key. */
 function pruneCache(root: string, keep: number) {

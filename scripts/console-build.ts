@@ -9,6 +9,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { writeCompressed } from '../edge/src/node/console-compressed.ts';
 
 const dashboard = join(import.meta.dirname, '..', 'dashboard');
 const dist = join(dashboard, 'dist');
@@ -18,6 +19,8 @@ const inputs = ['src', 'public', 'index.html', 'vite.config.ts', 'package.json']
 /** A digest of every file the build reads from the dashboard workspace. */
 export function consoleSourceHash(): string {
   const hash = createHash('sha256');
+  // What the build writes besides Vite's output: a dist from before the compressed files is stale.
+  hash.update('compressed/1');
   for (const input of inputs)
     for (const file of filesUnder(join(dashboard, input))) {
       hash.update(relative(dashboard, file));
@@ -50,6 +53,11 @@ export async function ensureConsoleBuilt(opts: { force?: boolean; quiet?: boolea
   } finally {
     if (nodeEnv === undefined) delete process.env.NODE_ENV;
     else process.env.NODE_ENV = nodeEnv;
+  }
+  // Compressed here, once per build, so that the edge does not compress on every start.
+  for (const file of filesUnder(dist)) {
+    const path = `/${relative(dist, file).split('\\').join('/')}`;
+    if (path !== '/_headers' && !path.startsWith('/.')) writeCompressed(dist, path, readFileSync(file));
   }
   writeFileSync(stamp, consoleSourceHash());
   if (!opts.quiet)

@@ -14,6 +14,7 @@ import { cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
 import { ensureConsoleBuilt } from './console-build.ts';
+import { commonJsShim } from './node-bundle.ts';
 
 const root = resolve(import.meta.dirname, '..');
 
@@ -48,15 +49,6 @@ const targets: Record<string, Target> = {
     files: [['runner/src/telemetry/otlp/proto', 'runner/dist/cli/proto']],
   },
 };
-
-// ESM bundles of CommonJS packages still call require() and read __dirname.
-const commonJsShim = [
-  "import { createRequire as __cameleerRequire } from 'node:module';",
-  "import { fileURLToPath as __cameleerPath } from 'node:url';",
-  'const require = __cameleerRequire(import.meta.url);',
-  'const __filename = __cameleerPath(import.meta.url);',
-  "const __dirname = __cameleerPath(new URL('.', import.meta.url));",
-].join('\n');
 
 export async function bundleImage(name: string, out = join(root, 'dist/image', name)): Promise<string> {
   const target = targets[name];

@@ -1,5 +1,4 @@
 #!/usr/bin/env node
-import { register } from 'tsx/esm/api';
+import { launchBuilt } from '../../scripts/launch-built.js';
 
-register();
-await import('../src/cli/main.ts');
+await launchBuilt({ 'cameleer-runner': 'runner/dist/cameleer-runner.mjs' }, 'runner/src/cli/main.ts');

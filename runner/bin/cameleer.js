@@ -1,5 +1,4 @@
 #!/usr/bin/env node
-import { register } from 'tsx/esm/api';
+import { launchBuilt } from '../../scripts/launch-built.js';
 
-register();
-await import('../src/user-cli/main.ts');
+await launchBuilt({ cameleer: 'runner/dist/cameleer.mjs' }, 'runner/src/user-cli/main.ts');

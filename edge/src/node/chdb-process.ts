@@ -9,14 +9,24 @@ import { fileURLToPath } from 'node:url';
 
 export type ChdbProcess = { url: string; child: ChildProcess; stop(): Promise<void> };
 
-const main = fileURLToPath(new URL('./chdb-server-main.ts', import.meta.url));
+// The built `npm start` (scripts/build-entries.ts) names its built server; from sources, tsx runs it.
+const main =
+  process.env.CAMELEER_BUILT_CHDB_SERVER ?? fileURLToPath(new URL('./chdb-server-main.ts', import.meta.url));
 const startTimeoutMs = 60_000;
 
 export async function spawnChdbServer(dataDir: string, port = 0): Promise<ChdbProcess> {
   // Node itself with tsx's loader: the same TypeScript sources as the parent.
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', main, '--data-dir', dataDir, '--port', String(port), '--watch-stdin'],
+    [
+      ...(main.endsWith('.ts') ? ['--import', 'tsx'] : []),
+      main,
+      '--data-dir',
+      dataDir,
+      '--port',
+      String(port),
+      '--watch-stdin',
+    ],
     { stdio: ['pipe', 'pipe', 'pipe'] },
   );
   let out = '';

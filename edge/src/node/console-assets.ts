@@ -1,17 +1,18 @@
 /**
  * Serves the console (dashboard/dist, built by `npm start` when stale) from Node: hashed files under
  * /assets cached for a year, index.html revalidated every time, deep links answered with the app.
- * Files are read once and kept gzip- and brotli-compressed in memory: the build is small and fixed.
+ * Files are read once and kept in memory: the build is small and fixed. Their gzip and brotli forms
+ * are read from what the console build wrote (console-compressed.ts) when first asked for.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { brotliCompressSync, gzipSync } from 'node:zlib';
 import type { Context } from 'hono';
 import { getMimeType } from 'hono/utils/mime';
+import { type Encoding, readCompressed } from './console-compressed.ts';
 
 export const consoleDistDir = join(import.meta.dirname, '../../../dashboard/dist');
 
-type Asset = { body: Buffer; gzip: Buffer; br: Buffer; type: string; immutable: boolean };
+type Asset = { body: Buffer; encoded(encoding: Encoding): Buffer; type: string; immutable: boolean };
 
 export type ConsoleAssets = (c: Context) => Response | undefined;
 
@@ -23,10 +24,16 @@ export function loadConsoleAssets(dir = consoleDistDir): ConsoleAssets | undefin
     const path = `/${relative(dir, file).split('\\').join('/')}`;
     if (path === '/_headers' || path.startsWith('/.')) continue;
     const body = readFileSync(file);
+    const encoded = new Map<Encoding, Buffer>();
     assets.set(path, {
       body,
-      gzip: gzipSync(body, { level: 9 }),
-      br: brotliCompressSync(body),
+      encoded: (encoding) => {
+        const known = encoded.get(encoding);
+        if (known) return known;
+        const fresh = readCompressed(dir, path, body, encoding);
+        encoded.set(encoding, fresh);
+        return fresh;
+      },
       type: getMimeType(path) ?? 'application/octet-stream',
       immutable: path.startsWith('/assets/'),
     });
@@ -50,11 +57,8 @@ function isAppAddress(path: string, accept: string | undefined): boolean {
 
 function respond(c: Context, asset: Asset): Response {
   const accepted = c.req.header('accept-encoding') ?? '';
-  const [body, encoding] = accepted.includes('br')
-    ? [asset.br, 'br']
-    : accepted.includes('gzip')
-      ? [asset.gzip, 'gzip']
-      : [asset.body, undefined];
+  const encoding = accepted.includes('br') ? 'br' : accepted.includes('gzip') ? 'gzip' : undefined;
+  const body = encoding ? asset.encoded(encoding) : asset.body;
   const headers = new Headers({
     'content-type': asset.type,
     'cache-control': asset.immutable ? 'public, max-age=31536000, immutable' : 'no-cache',

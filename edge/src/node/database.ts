@@ -1,4 +1,5 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 import { sql } from 'drizzle-orm';
@@ -9,16 +10,26 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import pg from 'pg';
 import { appRole, type Db } from '../db/client.ts';
 import * as schema from '../db/schema/index.ts';
+import { readPgliteTemplate } from './pglite-template.ts';
 
 export const migrationsFolder = fileURLToPath(new URL('../../../migrations', import.meta.url));
 
 export type Database = { db: Db; kind: 'pglite' | 'postgres'; close(): Promise<void> };
 
-/** Embedded PostgreSQL (PGlite) in `dir`, or in memory when `dir` is undefined. Migrates, then drops to the app role. */
+/**
+ * Embedded PostgreSQL (PGlite) in `dir`, or in memory when `dir` is undefined. Migrates, then drops
+ * to the app role. A new `dir` starts from the built template when there is one (pglite-template.ts).
+ */
 export async function openPglite(dir: string | undefined): Promise<Database> {
   if (dir) mkdirSync(dir, { recursive: true });
-  const client = dir ? new PGlite(dir) : new PGlite();
-  await migratePglite(drizzlePglite({ client }), { migrationsFolder });
+  const template =
+    dir && !existsSync(join(dir, 'PG_VERSION')) ? readPgliteTemplate(migrationsFolder) : undefined;
+  const client = dir
+    ? new PGlite(template ? { dataDir: dir, loadDataDir: template } : { dataDir: dir })
+    : new PGlite();
+  if (!(await isMigrated((text) => client.query<{ current: boolean }>(text)))) {
+    await migratePglite(drizzlePglite({ client }), { migrationsFolder });
+  }
   await client.exec(`SET ROLE ${appRole}`);
   const db = drizzlePglite({ client, schema }) as unknown as Db;
   await assertUnprivileged(db);
@@ -32,7 +43,9 @@ export async function openPglite(dir: string | undefined): Promise<Database> {
 export async function openPostgres(url: string, migrationUrl = url, poolSize = 10): Promise<Database> {
   const owner = new pg.Pool({ connectionString: migrationUrl, max: 1 });
   try {
-    await migrateNodePg(drizzleNodePg({ client: owner }), { migrationsFolder });
+    if (!(await isMigrated((text) => owner.query<{ current: boolean }>(text)))) {
+      await migrateNodePg(drizzleNodePg({ client: owner }), { migrationsFolder });
+    }
   } finally {
     await owner.end();
   }
@@ -40,6 +53,27 @@ export async function openPostgres(url: string, migrationUrl = url, poolSize = 1
   const db = drizzleNodePg({ client: pool, schema }) as unknown as Db;
   await assertUnprivileged(db);
   return { db, kind: 'postgres', close: () => pool.end() };
+}
+
+/**
+ * Whether the newest migration is applied already, in one query: the migrator would otherwise read
+ * and hash every migration file at each start to find nothing to do. It applies a migration when
+ * its journal time is later than the latest it recorded, so the same comparison decides here.
+ */
+async function isMigrated(query: (text: string) => Promise<{ rows: Array<{ current: boolean }> }>) {
+  const journal = JSON.parse(readFileSync(join(migrationsFolder, 'meta', '_journal.json'), 'utf8')) as {
+    entries: Array<{ when: number }>;
+  };
+  const latest = journal.entries.at(-1)?.when;
+  if (latest === undefined) return false;
+  try {
+    const { rows } = await query(
+      `select coalesce(max(created_at) >= ${Number(latest)}, false) as current from drizzle.__drizzle_migrations`,
+    );
+    return rows[0]?.current === true;
+  } catch {
+    return false; // no migrations table yet
+  }
 }
 
 async function assertUnprivileged(db: Db): Promise<void> {

@@ -51,27 +51,35 @@ export async function startEdge(
 ): Promise<RunningEdge> {
   const dataDir = resolve(config.CAMELEER_DATA_DIR);
   const clock = opts.clock ?? systemClock;
-  const database = config.DATABASE_URL
-    ? await openPostgres(config.DATABASE_URL, config.DATABASE_MIGRATION_URL)
-    : await openPglite(resolve(dataDir, 'pgdata'));
   const keysDir = resolve(dataDir, 'keys');
-  const sessionKey = await loadSigningKey(config.CAMELEER_SESSION_KEY, resolve(keysDir, 'session.jwk'));
-  const commandKeys = await loadCommandKeys(config.CAMELEER_COMMAND_KEYS, keysDir);
-  const licenceKeys = await loadLicenceKeys(config.CAMELEER_LICENCE_KEYS, keysDir);
-  const artifactUrlKey = await loadArtifactUrlKey(
-    config.CAMELEER_ARTIFACT_URL_KEY,
-    resolve(keysDir, 'artifact-url.key'),
-  );
-  const secretBox = await loadSecretBox(config.CAMELEER_SECRETS_KEY, resolve(keysDir, 'secrets.key'));
-  const telemetry = config.CAMELEER_TELEMETRY
-    ? await createTelemetryClickHouse({
-        ...config,
-        dataDir,
-        ...(config.CAMELEER_CLICKHOUSE_EMBEDDED_PORT !== undefined
-          ? { embeddedPort: config.CAMELEER_CLICKHOUSE_EMBEDDED_PORT }
-          : {}),
-      })
-    : undefined;
+  // The embedded databases start side by side: each spends most of its start waiting on its own engine.
+  const opening = Promise.allSettled([
+    config.DATABASE_URL
+      ? openPostgres(config.DATABASE_URL, config.DATABASE_MIGRATION_URL)
+      : openPglite(resolve(dataDir, 'pgdata')),
+    config.CAMELEER_TELEMETRY
+      ? createTelemetryClickHouse({
+          ...config,
+          dataDir,
+          ...(config.CAMELEER_CLICKHOUSE_EMBEDDED_PORT !== undefined
+            ? { embeddedPort: config.CAMELEER_CLICKHOUSE_EMBEDDED_PORT }
+            : {}),
+        })
+      : undefined,
+  ]);
+  const keys = await loadKeys(config, keysDir).catch(async (err: unknown) => {
+    await Promise.all((await opening).map((r) => (r.status === 'fulfilled' ? r.value?.close() : undefined)));
+    throw err;
+  });
+  const { sessionKey, commandKeys, licenceKeys, artifactUrlKey, secretBox } = keys;
+  const [opened, openedTelemetry] = await opening;
+  if (opened.status === 'rejected' || openedTelemetry.status === 'rejected') {
+    if (opened.status === 'fulfilled') await opened.value.close();
+    if (openedTelemetry.status === 'fulfilled') await openedTelemetry.value?.close();
+    throw opened.status === 'rejected' ? opened.reason : (openedTelemetry as PromiseRejectedResult).reason;
+  }
+  const database = opened.value;
+  const telemetry = openedTelemetry.value;
 
   const server = serve({
     fetch: () => new Response(null, { status: 503 }),
@@ -158,5 +166,18 @@ export async function startEdge(
       await closed;
       await database.close();
     },
+  };
+}
+
+async function loadKeys(config: NodeConfig, keysDir: string) {
+  return {
+    sessionKey: await loadSigningKey(config.CAMELEER_SESSION_KEY, resolve(keysDir, 'session.jwk')),
+    commandKeys: await loadCommandKeys(config.CAMELEER_COMMAND_KEYS, keysDir),
+    licenceKeys: await loadLicenceKeys(config.CAMELEER_LICENCE_KEYS, keysDir),
+    artifactUrlKey: await loadArtifactUrlKey(
+      config.CAMELEER_ARTIFACT_URL_KEY,
+      resolve(keysDir, 'artifact-url.key'),
+    ),
+    secretBox: await loadSecretBox(config.CAMELEER_SECRETS_KEY, resolve(keysDir, 'secrets.key')),
   };
 }

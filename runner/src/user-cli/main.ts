@@ -5,6 +5,10 @@ import { createProgram } from './program.ts';
 
 try {
   await createProgram(processContext()).parseAsync(process.argv);
+  // Done: fetch's idle keep-alive connection would otherwise hold the process for a while. Exit
+  // once what was written to stdout is flushed (a pipe is written asynchronously).
+  await new Promise<void>((flushed) => process.stdout.write('', () => flushed()));
+  process.exit();
 } catch (err) {
   // Commander has already printed its own errors (and help, which exits 0).
   if (err instanceof CommanderError) process.exit(err.exitCode);
