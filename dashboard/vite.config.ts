@@ -1,5 +1,6 @@
 import react from '@vitejs/plugin-react';
 import { defineConfig, type Plugin } from 'vite';
+import { type RoutePreloads, routeScreens } from './src/route-screens.ts';
 
 // `npm run dev` in dashboard/: Vite with hot reload, the API of an edge started with `npm start` proxied.
 const edge = process.env.CAMELEER_EDGE_URL ?? 'http://localhost:8080';
@@ -22,8 +23,35 @@ const entryScriptAtLowPriority: Plugin = {
   },
 };
 
+/**
+ * Writes each address's chunks (its screen and what that imports, not the entry) for the edge, which
+ * names them as modulepreload links in the index.html it answers a deep link with.
+ */
+const routePreloads: Plugin = {
+  name: 'route-preloads',
+  apply: 'build',
+  generateBundle(_options, bundle) {
+    const chunks = new Map(
+      Object.values(bundle).flatMap((c) => (c.type === 'chunk' ? [[c.fileName, c] as const] : [])),
+    );
+    const withImports = (fileName: string, seen: Set<string>): Set<string> => {
+      const chunk = chunks.get(fileName);
+      if (!chunk || chunk.isEntry || seen.has(fileName)) return seen;
+      seen.add(fileName);
+      for (const imported of chunk.imports) withImports(imported, seen);
+      return seen;
+    };
+    const preloads: RoutePreloads = routeScreens.map(({ path, screen }) => {
+      const chunk = [...chunks.values()].find((c) => c.facadeModuleId?.endsWith(`/src/${screen}`));
+      if (!chunk) throw new Error(`route-preloads: no chunk for ${screen}`);
+      return { path, files: [...withImports(chunk.fileName, new Set())].map((f) => `/${f}`) };
+    });
+    this.emitFile({ type: 'asset', fileName: '.vite/route-preloads.json', source: JSON.stringify(preloads) });
+  },
+};
+
 export const config = defineConfig({
-  plugins: [react(), entryScriptAtLowPriority],
+  plugins: [react(), entryScriptAtLowPriority, routePreloads],
   server: { proxy: { '/api': proxied, '/auth': proxied, '/tunnel': { ...proxied, ws: true } } },
   build: {
     outDir: 'dist',

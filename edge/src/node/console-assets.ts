@@ -2,12 +2,15 @@
  * Serves the console (dashboard/dist, built by `npm start` when stale) from Node: hashed files under
  * /assets cached for a year, index.html revalidated every time, deep links answered with the app.
  * Files are read once and kept gzip- and brotli-compressed in memory: the build is small and fixed.
+ * A deep link's index.html names the page's chunks as modulepreload links (the build lists them in
+ * .vite/route-preloads.json): a phone then downloads them with the entry chunk, not after running it.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { brotliCompressSync, gzipSync } from 'node:zlib';
 import type { Context } from 'hono';
 import { getMimeType } from 'hono/utils/mime';
+import { z } from 'zod';
 
 export const consoleDistDir = join(import.meta.dirname, '../../../dashboard/dist');
 
@@ -23,21 +26,59 @@ export function loadConsoleAssets(dir = consoleDistDir): ConsoleAssets | undefin
     const path = `/${relative(dir, file).split('\\').join('/')}`;
     if (path === '/_headers' || path.startsWith('/.')) continue;
     const body = readFileSync(file);
-    assets.set(path, {
-      body,
-      gzip: gzipSync(body, { level: 9 }),
-      br: brotliCompressSync(body),
-      type: getMimeType(path) ?? 'application/octet-stream',
-      immutable: path.startsWith('/assets/'),
-    });
+    assets.set(path, asset(body, path));
   }
   const index = assets.get('/index.html');
   if (!index) return undefined;
+  const pages = routePreloads(dir).map(({ path, files }) => ({
+    segments: path.split('/'),
+    index: asset(Buffer.from(withModulePreloads(index.body.toString('utf8'), files)), '/index.html'),
+  }));
+  const indexFor = (path: string) => {
+    const segments = path.replace(/\/$/, '').split('/');
+    return pages.find((p) => matches(p.segments, segments))?.index ?? index;
+  };
   return (c) => {
     const path = c.req.path;
-    const asset = assets.get(path) ?? (isAppAddress(path, c.req.header('accept')) ? index : undefined);
-    return asset ? respond(c, asset) : undefined;
+    const found =
+      assets.get(path) ?? (isAppAddress(path, c.req.header('accept')) ? indexFor(path) : undefined);
+    return found ? respond(c, found) : undefined;
   };
+}
+
+function asset(body: Buffer, path: string): Asset {
+  return {
+    body,
+    gzip: gzipSync(body, { level: 9 }),
+    br: brotliCompressSync(body),
+    type: getMimeType(path) ?? 'application/octet-stream',
+    immutable: path.startsWith('/assets/'),
+  };
+}
+
+const RoutePreloads = z.array(
+  z.object({ path: z.string().startsWith('/'), files: z.array(z.string().regex(/^\/assets\/[\w.-]+\.js$/)) }),
+);
+
+/** A build without the list (or an older one) still serves: its deep links only lose the preloads. */
+function routePreloads(dir: string): z.infer<typeof RoutePreloads> {
+  const file = join(dir, '.vite', 'route-preloads.json');
+  if (!existsSync(file)) return [];
+  const parsed = RoutePreloads.safeParse(JSON.parse(readFileSync(file, 'utf8')));
+  return parsed.success ? parsed.data : [];
+}
+
+function withModulePreloads(html: string, files: string[]): string {
+  const links = files.map((f) => `<link rel="modulepreload" crossorigin href="${f}">`).join('');
+  return html.replace('</head>', `${links}</head>`);
+}
+
+/** `/t/:tenant/apps/:app` against `/t/default/apps/orders`: a `:name` is any one non-empty segment. */
+function matches(pattern: string[], path: string[]): boolean {
+  return (
+    pattern.length === path.length &&
+    pattern.every((p, i) => (p.startsWith(':') ? (path[i] ?? '') !== '' : p === path[i]))
+  );
 }
 
 /** A deep link of the app (no file extension, a browser asking for a page), not a missing file. */

@@ -1,0 +1,45 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Hono } from 'hono';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadConsoleAssets } from './console-assets.ts';
+
+const dist = mkdtempSync(join(tmpdir(), 'cameleer-console-assets-'));
+mkdirSync(join(dist, 'assets'));
+mkdirSync(join(dist, '.vite'));
+writeFileSync(join(dist, 'index.html'), '<html><head><title>Cameleer</title></head><body></body></html>');
+writeFileSync(join(dist, 'assets', 'AppPage-a1.js'), 'export {}');
+writeFileSync(
+  join(dist, '.vite', 'route-preloads.json'),
+  JSON.stringify([
+    { path: '/t/:tenant', files: ['/assets/OverviewPage-o1.js'] },
+    { path: '/t/:tenant/apps/:app', files: ['/assets/AppPage-a1.js', '/assets/Table-t1.js'] },
+  ]),
+);
+const assets = loadConsoleAssets(dist);
+const app = new Hono().get('*', (c) => assets?.(c) ?? c.notFound());
+const page = async (path: string) => (await app.request(path, { headers: { accept: 'text/html' } })).text();
+afterAll(() => rmSync(dist, { recursive: true, force: true }));
+
+describe('console assets', () => {
+  it("names a deep link's chunks as modulepreload links in its index.html", async () => {
+    const html = await page('/t/default/apps/orders');
+    expect(html).toContain(
+      '<link rel="modulepreload" crossorigin href="/assets/AppPage-a1.js"><link rel="modulepreload" crossorigin href="/assets/Table-t1.js"></head>',
+    );
+    expect(await page('/t/default/')).toContain('href="/assets/OverviewPage-o1.js"');
+  });
+
+  it('answers an address no route lists with the plain index.html', async () => {
+    for (const path of ['/', '/t/default/apps/orders/more', '/t//apps/orders'])
+      expect(await page(path), path).not.toContain('modulepreload');
+  });
+
+  it('still serves the files themselves', async () => {
+    const res = await app.request('/assets/AppPage-a1.js');
+    expect(res.headers.get('cache-control')).toContain('immutable');
+    expect(await res.text()).toBe('export {}');
+    expect((await app.request('/.vite/route-preloads.json')).status).toBe(404);
+  });
+});
