@@ -41,10 +41,10 @@ const routePreloads: Plugin = {
       for (const imported of chunk.imports) withImports(imported, seen);
       return seen;
     };
-    const preloads: RoutePreloads = routeScreens.map(({ path, screen }) => {
+    const preloads: RoutePreloads = routeScreens.map(({ path, screen, data = [] }) => {
       const chunk = [...chunks.values()].find((c) => c.facadeModuleId?.endsWith(`/src/${screen}`));
       if (!chunk) throw new Error(`route-preloads: no chunk for ${screen}`);
-      return { path, files: [...withImports(chunk.fileName, new Set())].map((f) => `/${f}`) };
+      return { path, files: [...withImports(chunk.fileName, new Set())].map((f) => `/${f}`), data };
     });
     this.emitFile({ type: 'asset', fileName: '.vite/route-preloads.json', source: JSON.stringify(preloads) });
   },

@@ -14,7 +14,11 @@ writeFileSync(
   join(dist, '.vite', 'route-preloads.json'),
   JSON.stringify([
     { path: '/t/:tenant', files: ['/assets/OverviewPage-o1.js'] },
-    { path: '/t/:tenant/apps/:app', files: ['/assets/AppPage-a1.js', '/assets/Table-t1.js'] },
+    {
+      path: '/t/:tenant/apps/:app',
+      files: ['/assets/AppPage-a1.js', '/assets/Table-t1.js'],
+      data: ['/api/me', '/api/tenants/:tenant/apps/:app', '/api/tenants/:tenant/config?app=:app&x=1'],
+    },
   ]),
 );
 const assets = loadConsoleAssets(dist);
@@ -26,9 +30,23 @@ describe('console assets', () => {
   it("names a deep link's chunks as modulepreload links in its index.html", async () => {
     const html = await page('/t/default/apps/orders');
     expect(html).toContain(
-      '<link rel="modulepreload" crossorigin href="/assets/AppPage-a1.js"><link rel="modulepreload" crossorigin href="/assets/Table-t1.js"></head>',
+      '<link rel="modulepreload" crossorigin href="/assets/AppPage-a1.js"><link rel="modulepreload" crossorigin href="/assets/Table-t1.js">',
     );
     expect(await page('/t/default/')).toContain('href="/assets/OverviewPage-o1.js"');
+  });
+
+  it("names the page's first requests as fetch preloads, with the address's names filled in", async () => {
+    const html = await page('/t/acme/apps/orders');
+    expect(html).toContain('<link rel="preload" as="fetch" crossorigin href="/api/me">');
+    expect(html).toContain('href="/api/tenants/acme/apps/orders"');
+    expect(html).toContain('href="/api/tenants/acme/config?app=orders&amp;x=1"');
+  });
+
+  it('leaves the data out when a name is more than a slug (it would go into the HTML)', async () => {
+    const html = await page('/t/acme/apps/%22%3E%3Cscript%3E');
+    expect(html).toContain('href="/assets/AppPage-a1.js"');
+    expect(html).not.toContain('as="fetch"');
+    expect(html).not.toContain('<script>');
   });
 
   it('answers an address no route lists with the plain index.html', async () => {

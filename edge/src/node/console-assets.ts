@@ -14,7 +14,7 @@ import { z } from 'zod';
 
 export const consoleDistDir = join(import.meta.dirname, '../../../dashboard/dist');
 
-type Asset = { body: Buffer; gzip: Buffer; br: Buffer; type: string; immutable: boolean };
+type Asset = { body: Buffer; gzip: Buffer; br: Buffer | undefined; type: string; immutable: boolean };
 
 export type ConsoleAssets = (c: Context) => Response | undefined;
 
@@ -30,13 +30,31 @@ export function loadConsoleAssets(dir = consoleDistDir): ConsoleAssets | undefin
   }
   const index = assets.get('/index.html');
   if (!index) return undefined;
-  const pages = routePreloads(dir).map(({ path, files }) => ({
-    segments: path.split('/'),
-    index: asset(Buffer.from(withModulePreloads(index.body.toString('utf8'), files)), '/index.html'),
-  }));
-  const indexFor = (path: string) => {
+  const html = index.body.toString('utf8');
+  const pages = routePreloads(dir).map(({ path, files, data }) => {
+    const chunks = files.map((f) => `<link rel="modulepreload" crossorigin href="${f}">`).join('');
+    return {
+      segments: path.split('/'),
+      data,
+      chunks,
+      index: asset(Buffer.from(html.replace('</head>', `${chunks}</head>`)), '/index.html'),
+    };
+  });
+  const indexFor = (path: string): Asset => {
     const segments = path.replace(/\/$/, '').split('/');
-    return pages.find((p) => matches(p.segments, segments))?.index ?? index;
+    const page = pages.find((p) => matches(p.segments, segments));
+    if (!page) return index;
+    const params = paramsOf(page.segments, segments);
+    if (page.data.length === 0 || !params) return page.index;
+    // `crossorigin` (anonymous: same-origin requests still carry the cookie) so that the console's
+    // own fetch() of the same address takes the preloaded answer.
+    const data = page.data
+      .map(
+        (d) =>
+          `<link rel="preload" as="fetch" crossorigin href="${d.replace(/:(\w+)/g, (_, n) => params[n] ?? '').replaceAll('&', '&amp;')}">`,
+      )
+      .join('');
+    return asset(Buffer.from(html.replace('</head>', `${page.chunks}${data}</head>`)), '/index.html', false);
   };
   return (c) => {
     const path = c.req.path;
@@ -46,18 +64,23 @@ export function loadConsoleAssets(dir = consoleDistDir): ConsoleAssets | undefin
   };
 }
 
-function asset(body: Buffer, path: string): Asset {
+/** `brotli` false for a page made per request: gzip is as small for it and much quicker to make. */
+function asset(body: Buffer, path: string, brotli = true): Asset {
   return {
     body,
     gzip: gzipSync(body, { level: 9 }),
-    br: brotliCompressSync(body),
+    br: brotli ? brotliCompressSync(body) : undefined,
     type: getMimeType(path) ?? 'application/octet-stream',
     immutable: path.startsWith('/assets/'),
   };
 }
 
 const RoutePreloads = z.array(
-  z.object({ path: z.string().startsWith('/'), files: z.array(z.string().regex(/^\/assets\/[\w.-]+\.js$/)) }),
+  z.object({
+    path: z.string().startsWith('/'),
+    files: z.array(z.string().regex(/^\/assets\/[\w.-]+\.js$/)),
+    data: z.array(z.string().regex(/^\/[\w/:.?=&-]*$/)).default([]),
+  }),
 );
 
 /** A build without the list (or an older one) still serves: its deep links only lose the preloads. */
@@ -66,11 +89,6 @@ function routePreloads(dir: string): z.infer<typeof RoutePreloads> {
   if (!existsSync(file)) return [];
   const parsed = RoutePreloads.safeParse(JSON.parse(readFileSync(file, 'utf8')));
   return parsed.success ? parsed.data : [];
-}
-
-function withModulePreloads(html: string, files: string[]): string {
-  const links = files.map((f) => `<link rel="modulepreload" crossorigin href="${f}">`).join('');
-  return html.replace('</head>', `${links}</head>`);
 }
 
 /** `/t/:tenant/apps/:app` against `/t/default/apps/orders`: a `:name` is any one non-empty segment. */
@@ -91,11 +109,12 @@ function isAppAddress(path: string, accept: string | undefined): boolean {
 
 function respond(c: Context, asset: Asset): Response {
   const accepted = c.req.header('accept-encoding') ?? '';
-  const [body, encoding] = accepted.includes('br')
-    ? [asset.br, 'br']
-    : accepted.includes('gzip')
-      ? [asset.gzip, 'gzip']
-      : [asset.body, undefined];
+  const [body, encoding] =
+    asset.br && accepted.includes('br')
+      ? [asset.br, 'br']
+      : accepted.includes('gzip')
+        ? [asset.gzip, 'gzip']
+        : [asset.body, undefined];
   const headers = new Headers({
     'content-type': asset.type,
     'cache-control': asset.immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
@@ -116,4 +135,16 @@ function filesUnder(dir: string): string[] {
     const path = join(dir, name);
     return statSync(path).isDirectory() ? filesUnder(path) : [path];
   });
+}
+
+/** The address's `:name` parts, or undefined when one is more than a plain slug (it goes into HTML). */
+function paramsOf(pattern: string[], path: string[]): Record<string, string> | undefined {
+  const params: Record<string, string> = {};
+  for (const [i, p] of pattern.entries()) {
+    const value = path[i] ?? '';
+    if (!p.startsWith(':')) continue;
+    if (!/^[\w.~-]+$/.test(value)) return undefined;
+    params[p.slice(1)] = value;
+  }
+  return params;
 }
