@@ -1,5 +1,6 @@
 import { Anchor, Code, Group, Stack, Table, Text, Title, VisuallyHidden } from '@mantine/core';
 import { Link, useParams } from 'react-router';
+import { formatDateTime } from '../../components/dates.ts';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { PageLoader } from '../../components/PageLoader.tsx';
 import { QueryState } from '../../components/QueryState.tsx';
@@ -99,7 +100,7 @@ export function AppPage() {
                         </Code>
                       </Table.Td>
                       <Table.Td>{formatBytes(v.sizeBytes)}</Table.Td>
-                      <Table.Td>{new Date(v.createdAt).toLocaleString()}</Table.Td>
+                      <Table.Td>{formatDateTime(v.createdAt)}</Table.Td>
                       <Table.Td>
                         {envs.length > 0 && (
                           <DeployDialog tenant={slug} app={appName} version={v} environments={envs} />
@@ -186,7 +187,7 @@ export function AppPage() {
                       </Table.Td>
                       <Table.Td>{envName(d.environmentId)}</Table.Td>
                       <Table.Td>{versionLabel(d.versionId)}</Table.Td>
-                      <Table.Td>{new Date(d.createdAt).toLocaleString()}</Table.Td>
+                      <Table.Td>{formatDateTime(d.createdAt)}</Table.Td>
                     </Table.Tr>
                   ))}
                 </Table.Tbody>

@@ -1,6 +1,7 @@
 import { Alert, Anchor, Badge, Card, Group, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
 import { Link } from 'react-router';
 import type { components } from '../../api/client.ts';
+import { formatDate, formatDateTime } from '../../components/dates.ts';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
 import { QueryState } from '../../components/QueryState.tsx';
@@ -164,7 +165,7 @@ function RecentDeployments({
               <Table.Td>
                 <DeploymentState state={d.state} />
               </Table.Td>
-              <Table.Td>{new Date(d.createdAt).toLocaleString()}</Table.Td>
+              <Table.Td>{formatDateTime(d.createdAt)}</Table.Td>
             </Table.Tr>
           ))}
         </Table.Tbody>
@@ -228,7 +229,7 @@ function LicenceCard({ slug }: { slug: string }) {
                 licence {data.state}
               </Badge>
               <Text size="sm" c="gray.7">
-                expires {new Date(data.expiresAt).toLocaleDateString()}
+                expires {formatDate(data.expiresAt)}
               </Text>
             </Group>
           )
