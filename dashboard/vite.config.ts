@@ -23,29 +23,12 @@ const entryScriptAtLowPriority: Plugin = {
   },
 };
 
-/**
- * Writes each address's chunks (its screen and what that imports, not the entry) for the edge, which
- * names them as modulepreload links in the index.html it answers a deep link with.
- */
+/** Writes each address's first API requests for the edge, which names them as fetch preloads in the index.html it answers a deep link with. */
 const routePreloads: Plugin = {
   name: 'route-preloads',
   apply: 'build',
-  generateBundle(_options, bundle) {
-    const chunks = new Map(
-      Object.values(bundle).flatMap((c) => (c.type === 'chunk' ? [[c.fileName, c] as const] : [])),
-    );
-    const withImports = (fileName: string, seen: Set<string>): Set<string> => {
-      const chunk = chunks.get(fileName);
-      if (!chunk || chunk.isEntry || seen.has(fileName)) return seen;
-      seen.add(fileName);
-      for (const imported of chunk.imports) withImports(imported, seen);
-      return seen;
-    };
-    const preloads: RoutePreloads = routeScreens.map(({ path, screen, data = [] }) => {
-      const chunk = [...chunks.values()].find((c) => c.facadeModuleId?.endsWith(`/src/${screen}`));
-      if (!chunk) throw new Error(`route-preloads: no chunk for ${screen}`);
-      return { path, files: [...withImports(chunk.fileName, new Set())].map((f) => `/${f}`), data };
-    });
+  generateBundle() {
+    const preloads: RoutePreloads = routeScreens.map(({ path, data = [] }) => ({ path, data }));
     this.emitFile({ type: 'asset', fileName: '.vite/route-preloads.json', source: JSON.stringify(preloads) });
   },
 };

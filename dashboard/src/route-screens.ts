@@ -1,12 +1,9 @@
 /**
- * Which screen module each address of the console opens, for the build (vite.config.ts): it lists
- * every screen's chunks so the edge can name them in index.html for a deep link, and a phone
- * downloads the page's code with the entry chunk instead of after evaluating it. router.tsx loads
- * the same modules (`route-screens.test.ts` keeps the two in step).
- *
- * `data` are the requests the page's loaders make first (router.tsx), `:name` standing for the
- * address's part of that name: the edge names them as fetch preloads too, so they are under way
- * before the entry chunk has even arrived. `route-screens.test.ts` checks them against the loaders.
+ * Each address of the console: the screen module router.tsx loads for it, and `data`, the requests
+ * its loaders make first (`:name` standing for the address's part of that name). The build writes
+ * the data to dist/.vite/route-preloads.json (vite.config.ts) and the edge names them as fetch
+ * preloads in the index.html of a deep link, so they are under way while the entry chunk downloads.
+ * `route-screens.test.ts` keeps this in step with router.tsx and the loaders.
  */
 const session = ['/api/me', '/api/tenants'];
 
@@ -60,5 +57,5 @@ export const routeScreens: readonly { path: string; screen: string; data?: reado
   { path: '/t/:tenant/settings/audit', screen: 'screens/settings/AuditLogPage.tsx', data: session },
 ];
 
-/** What the build writes for the edge (dist/.vite/route-preloads.json): an address's chunks (entry excluded) and data. */
-export type RoutePreloads = { path: string; files: string[]; data: readonly string[] }[];
+/** What the build writes for the edge (dist/.vite/route-preloads.json). */
+export type RoutePreloads = { path: string; data: readonly string[] }[];
