@@ -1,5 +1,6 @@
 import react from '@vitejs/plugin-react';
 import { defineConfig, type Plugin } from 'vite';
+import { type RoutePreloads, routeScreens } from './src/route-screens.ts';
 
 // `npm run dev` in dashboard/: Vite with hot reload, the API of an edge started with `npm start` proxied.
 const edge = process.env.CAMELEER_EDGE_URL ?? 'http://localhost:8080';
@@ -22,8 +23,18 @@ const entryScriptAtLowPriority: Plugin = {
   },
 };
 
+/** Writes each address's first API requests for the edge, which names them as fetch preloads in the index.html it answers a deep link with. */
+const routePreloads: Plugin = {
+  name: 'route-preloads',
+  apply: 'build',
+  generateBundle() {
+    const preloads: RoutePreloads = routeScreens.map(({ path, data = [] }) => ({ path, data }));
+    this.emitFile({ type: 'asset', fileName: '.vite/route-preloads.json', source: JSON.stringify(preloads) });
+  },
+};
+
 export const config = defineConfig({
-  plugins: [react(), entryScriptAtLowPriority],
+  plugins: [react(), entryScriptAtLowPriority, routePreloads],
   server: { proxy: { '/api': proxied, '/auth': proxied, '/tunnel': { ...proxied, ws: true } } },
   build: {
     outDir: 'dist',

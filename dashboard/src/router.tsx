@@ -3,7 +3,6 @@ import { createBrowserRouter, type LoaderFunction } from 'react-router';
 import { BootScreen } from './components/BootScreen.tsx';
 import { Shell } from './layout/Shell.tsx';
 import { loadAppPage } from './screens/apps/app-query-options.ts';
-import { LoginPage } from './screens/login/LoginPage.tsx';
 import { NotFoundPage } from './screens/NotFoundPage.tsx';
 import { loadOverview } from './screens/overview/overview-query-options.ts';
 import { RootRedirect } from './screens/RootRedirect.tsx';
@@ -28,10 +27,15 @@ const data =
   };
 
 export const router = createBrowserRouter([
-  { path: '/login', Component: LoginPage },
+  {
+    path: '/login',
+    HydrateFallback: BootScreen,
+    ...screen(() => import('./screens/login/LoginPage.tsx').then((m) => m.LoginPage)),
+  },
   // Stripe Checkout's return address (success_url / cancel_url).
   {
     path: '/billing',
+    HydrateFallback: BootScreen,
     ...screen(() => import('./screens/billing/BillingReturn.tsx').then((m) => m.BillingReturn)),
   },
   { path: '/', Component: RootRedirect },

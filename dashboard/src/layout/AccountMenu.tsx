@@ -1,11 +1,17 @@
-import { ActionIcon, Group, Menu, Text, useComputedColorScheme, useMantineColorScheme } from '@mantine/core';
-import { useTenant } from '../session/tenant.ts';
+import { ActionIcon, Group, useComputedColorScheme, useMantineColorScheme } from '@mantine/core';
+import { lazy, Suspense } from 'react';
 import { useMe } from '../session/use-me.ts';
+import { AccountButton } from './AccountButton.tsx';
+
+// The menu (and the floating-ui positioning under it) is not needed to paint the first screen: its
+// code arrives just after, and the entry chunk a phone evaluates before anything shows is smaller.
+const AccountMenuDropdown = lazy(() =>
+  import('./AccountMenuDropdown.tsx').then((m) => ({ default: m.AccountMenuDropdown })),
+);
 
 /** Who is signed in, with which role; light or dark; sign out. */
 export function AccountMenu() {
   const me = useMe();
-  const scope = useTenant();
   const { setColorScheme } = useMantineColorScheme();
   const scheme = useComputedColorScheme('light');
   return (
@@ -18,30 +24,9 @@ export function AccountMenu() {
       >
         <span aria-hidden="true">{scheme === 'dark' ? '☀' : '☾'}</span>
       </ActionIcon>
-      <Menu position="bottom-end" withinPortal>
-        <Menu.Target>
-          <ActionIcon variant="default" size="lg" aria-label="Account">
-            <span aria-hidden="true">{(me.data?.actor.name ?? '?').slice(0, 1).toUpperCase()}</span>
-          </ActionIcon>
-        </Menu.Target>
-        <Menu.Dropdown>
-          <Menu.Label>
-            {/* div, not Text's default p: a paragraph is not a child a menu may hold (axe aria-required-children). */}
-            <Text component="div" size="sm" fw={500}>
-              {me.data?.actor.name}
-            </Text>
-            <Text component="div" size="xs" c="dimmed" data-testid="role">
-              {scope.role} in {scope.tenant.name}
-            </Text>
-          </Menu.Label>
-          <Menu.Item onClick={() => void signOut()}>Sign out</Menu.Item>
-        </Menu.Dropdown>
-      </Menu>
+      <Suspense fallback={<AccountButton initial={me.data?.actor.name} />}>
+        <AccountMenuDropdown />
+      </Suspense>
     </Group>
   );
-}
-
-async function signOut() {
-  await fetch('/auth/logout', { method: 'POST', credentials: 'same-origin' });
-  location.assign('/login?signedOut=1');
 }

@@ -1,4 +1,4 @@
-import { AppShell, Burger, Group, NavLink, ScrollArea, Text, Title } from '@mantine/core';
+import { AppShell, Burger, Group, NavLink, Text, Title } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { Suspense } from 'react';
 import { Outlet, NavLink as RouterLink, useLocation, useParams } from 'react-router';
@@ -39,10 +39,10 @@ function Frame() {
           <AccountMenu />
         </Group>
       </AppShell.Header>
-      <AppShell.Navbar p="xs" aria-label="Sections">
-        <ScrollArea>
-          <SectionLinks onNavigate={close} />
-        </ScrollArea>
+      {/* The browser's own scrolling, not Mantine's ScrollArea: that one brings floating-ui into the
+          entry chunk, which a phone evaluates before it shows anything. */}
+      <AppShell.Navbar p="xs" aria-label="Sections" style={{ overflowY: 'auto' }}>
+        <SectionLinks onNavigate={close} />
       </AppShell.Navbar>
       <AppShell.Main>
         <Suspense fallback={<PageLoader />}>

@@ -1,5 +1,8 @@
 import { Anchor, Code, Group, Stack, Table, Text, Title, VisuallyHidden } from '@mantine/core';
+import { lazy, Suspense } from 'react';
 import { Link, useParams } from 'react-router';
+import { AfterFirstPaint } from '../../components/AfterFirstPaint.tsx';
+import { formatDateTime } from '../../components/dates.ts';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { PageLoader } from '../../components/PageLoader.tsx';
 import { QueryState } from '../../components/QueryState.tsx';
@@ -14,11 +17,15 @@ import {
   useEnvironments,
   useVersions,
 } from './apps-queries.ts';
-import { ConfigSection } from './config/ConfigSection.tsx';
 import { DeployDialog } from './DeployDialog.tsx';
 import { EnvironmentActions } from './EnvironmentActions.tsx';
 import { StateBadge } from './StateBadge.tsx';
 import { UploadVersion } from './UploadVersion.tsx';
+
+// The settings form and its inputs are most of the page's code: loaded once the rest has rendered.
+const ConfigSection = lazy(() =>
+  import('./config/ConfigSection.tsx').then((m) => ({ default: m.ConfigSection })),
+);
 
 function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;
@@ -99,7 +106,7 @@ export function AppPage() {
                         </Code>
                       </Table.Td>
                       <Table.Td>{formatBytes(v.sizeBytes)}</Table.Td>
-                      <Table.Td>{new Date(v.createdAt).toLocaleString()}</Table.Td>
+                      <Table.Td>{formatDateTime(v.createdAt)}</Table.Td>
                       <Table.Td>
                         {envs.length > 0 && (
                           <DeployDialog tenant={slug} app={appName} version={v} environments={envs} />
@@ -131,70 +138,76 @@ export function AppPage() {
         </QueryState>
       </section>
 
-      <section aria-labelledby="configuration-heading">
-        <Title order={2} size="h3" id="configuration-heading" mb="sm">
-          Configuration
-        </Title>
-        <ConfigSection tenant={slug} app={appName} />
-      </section>
+      {/* Below the fold on a phone, and the heaviest part of the page (the settings form). The two
+          sections come together, below the rest, so nothing shown moves when they arrive. */}
+      <AfterFirstPaint>
+        <Suspense fallback={null}>
+          <section aria-labelledby="configuration-heading">
+            <Title order={2} size="h3" id="configuration-heading" mb="sm">
+              Configuration
+            </Title>
+            <ConfigSection tenant={slug} app={appName} />
+          </section>
 
-      <section aria-labelledby="deployments-heading">
-        <Group gap="xs" mb="sm">
-          <Title order={2} size="h3" id="deployments-heading">
-            Deployments
-          </Title>
-          <LiveStatus status={live} label="Deployment updates" />
-        </Group>
-        <QueryState
-          query={deployments}
-          isEmpty={(items) => items.length === 0}
-          empty="Not deployed yet. Deploy a version to an environment."
-        >
-          {(items) => (
-            <Table.ScrollContainer minWidth={600}>
-              <Table striped highlightOnHover>
-                <Table.Thead>
-                  <Table.Tr>
-                    <Table.Th>Deployment</Table.Th>
-                    <Table.Th>State</Table.Th>
-                    <Table.Th>Environment</Table.Th>
-                    <Table.Th>Version</Table.Th>
-                    <Table.Th>Started</Table.Th>
-                  </Table.Tr>
-                </Table.Thead>
-                <Table.Tbody>
-                  {items.map((d) => (
-                    <Table.Tr key={d.id}>
-                      <Table.Td>
-                        <Anchor component={Link} to={`/t/${slug}/deployments/${d.id}`}>
-                          {d.id}
-                        </Anchor>
-                      </Table.Td>
-                      <Table.Td>
-                        <Anchor
-                          component={Link}
-                          to={`/t/${slug}/deployments/${d.id}`}
-                          aria-label={`${d.id}: ${d.state}`}
-                        >
-                          <StateBadge state={d.state} />
-                        </Anchor>
-                        {d.reason && (
-                          <Text size="xs" c="dimmed">
-                            {d.reason}
-                          </Text>
-                        )}
-                      </Table.Td>
-                      <Table.Td>{envName(d.environmentId)}</Table.Td>
-                      <Table.Td>{versionLabel(d.versionId)}</Table.Td>
-                      <Table.Td>{new Date(d.createdAt).toLocaleString()}</Table.Td>
-                    </Table.Tr>
-                  ))}
-                </Table.Tbody>
-              </Table>
-            </Table.ScrollContainer>
-          )}
-        </QueryState>
-      </section>
+          <section aria-labelledby="deployments-heading">
+            <Group gap="xs" mb="sm">
+              <Title order={2} size="h3" id="deployments-heading">
+                Deployments
+              </Title>
+              <LiveStatus status={live} label="Deployment updates" />
+            </Group>
+            <QueryState
+              query={deployments}
+              isEmpty={(items) => items.length === 0}
+              empty="Not deployed yet. Deploy a version to an environment."
+            >
+              {(items) => (
+                <Table.ScrollContainer minWidth={600}>
+                  <Table striped highlightOnHover>
+                    <Table.Thead>
+                      <Table.Tr>
+                        <Table.Th>Deployment</Table.Th>
+                        <Table.Th>State</Table.Th>
+                        <Table.Th>Environment</Table.Th>
+                        <Table.Th>Version</Table.Th>
+                        <Table.Th>Started</Table.Th>
+                      </Table.Tr>
+                    </Table.Thead>
+                    <Table.Tbody>
+                      {items.map((d) => (
+                        <Table.Tr key={d.id}>
+                          <Table.Td>
+                            <Anchor component={Link} to={`/t/${slug}/deployments/${d.id}`}>
+                              {d.id}
+                            </Anchor>
+                          </Table.Td>
+                          <Table.Td>
+                            <Anchor
+                              component={Link}
+                              to={`/t/${slug}/deployments/${d.id}`}
+                              aria-label={`${d.id}: ${d.state}`}
+                            >
+                              <StateBadge state={d.state} />
+                            </Anchor>
+                            {d.reason && (
+                              <Text size="xs" c="dimmed">
+                                {d.reason}
+                              </Text>
+                            )}
+                          </Table.Td>
+                          <Table.Td>{envName(d.environmentId)}</Table.Td>
+                          <Table.Td>{versionLabel(d.versionId)}</Table.Td>
+                          <Table.Td>{formatDateTime(d.createdAt)}</Table.Td>
+                        </Table.Tr>
+                      ))}
+                    </Table.Tbody>
+                  </Table>
+                </Table.ScrollContainer>
+              )}
+            </QueryState>
+          </section>
+        </Suspense>
+      </AfterFirstPaint>
     </Stack>
   );
 }

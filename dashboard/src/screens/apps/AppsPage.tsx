@@ -1,6 +1,7 @@
 import { Anchor, Table, Text } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { Link } from 'react-router';
+import { formatDateTime } from '../../components/dates.ts';
 import { Guarded } from '../../components/Guarded.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { QueryState } from '../../components/QueryState.tsx';
@@ -51,7 +52,7 @@ export function AppsPage() {
                         {app.description || '—'}
                       </Text>
                     </Table.Td>
-                    <Table.Td>{new Date(app.createdAt).toLocaleString()}</Table.Td>
+                    <Table.Td>{formatDateTime(app.createdAt)}</Table.Td>
                   </Table.Tr>
                 ))}
               </Table.Tbody>

@@ -3,6 +3,7 @@ import { useDisclosure } from '@mantine/hooks';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api, unwrap } from '../../api/client.ts';
+import { formatDateTime } from '../../components/dates.ts';
 import { Guarded } from '../../components/Guarded.tsx';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
 import { appKeys, type Deployment, useDeployments, useVersions } from './apps-queries.ts';
@@ -92,7 +93,7 @@ export function RollbackDialog({
                     <Radio
                       key={d.versionId}
                       value={d.versionId}
-                      label={`${label(d.versionId)} · deployed ${new Date(d.createdAt).toLocaleString()}`}
+                      label={`${label(d.versionId)} · deployed ${formatDateTime(d.createdAt)}`}
                     />
                   ))}
                 </Stack>

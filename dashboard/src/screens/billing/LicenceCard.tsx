@@ -2,6 +2,7 @@ import { Badge, Button, Card, Code, Group, Stack, Table, Text, Title } from '@ma
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api, unwrap } from '../../api/client.ts';
 import { ConfirmButton } from '../../components/ConfirmButton.tsx';
+import { formatDateTime } from '../../components/dates.ts';
 import { Guarded } from '../../components/Guarded.tsx';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
 import { QueryState } from '../../components/QueryState.tsx';
@@ -104,20 +105,20 @@ export function LicenceCard() {
                   <Table.Tbody>
                     <Table.Tr>
                       <Table.Th scope="row">Issued</Table.Th>
-                      <Table.Td>{new Date(data.issuedAt).toLocaleString()}</Table.Td>
+                      <Table.Td>{formatDateTime(data.issuedAt)}</Table.Td>
                     </Table.Tr>
                     <Table.Tr>
                       <Table.Th scope="row">Expires</Table.Th>
-                      <Table.Td>{new Date(data.expiresAt).toLocaleString()}</Table.Td>
+                      <Table.Td>{formatDateTime(data.expiresAt)}</Table.Td>
                     </Table.Tr>
                     <Table.Tr>
                       <Table.Th scope="row">Grace period ends</Table.Th>
-                      <Table.Td>{new Date(data.graceEndsAt).toLocaleString()}</Table.Td>
+                      <Table.Td>{formatDateTime(data.graceEndsAt)}</Table.Td>
                     </Table.Tr>
                     {data.revokedAt && (
                       <Table.Tr>
                         <Table.Th scope="row">Revoked</Table.Th>
-                        <Table.Td>{new Date(data.revokedAt).toLocaleString()}</Table.Td>
+                        <Table.Td>{formatDateTime(data.revokedAt)}</Table.Td>
                       </Table.Tr>
                     )}
                   </Table.Tbody>

@@ -1,6 +1,7 @@
 import { Alert, Badge, Card, Group, Stack, Text, Title } from '@mantine/core';
 import { useMutation } from '@tanstack/react-query';
 import { api, unwrap } from '../../api/client.ts';
+import { formatDateTime } from '../../components/dates.ts';
 import { Guarded } from '../../components/Guarded.tsx';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
 import { QueryState } from '../../components/QueryState.tsx';
@@ -119,7 +120,7 @@ function SubscriptionState({ billing }: { billing: Billing }) {
       </Badge>
       <Text size="sm">
         {sub.tier ? `${sub.tier} tier` : 'a price this edge does not know'} · last changed{' '}
-        {new Date(sub.updatedAt).toLocaleString()}
+        {formatDateTime(sub.updatedAt)}
       </Text>
     </Group>
   );

@@ -1,5 +1,6 @@
 import { Button, Group, Paper, ScrollArea, Stack, Text, Title } from '@mantine/core';
 import { useEffect, useRef, useState } from 'react';
+import { formatTime } from '../../components/dates.ts';
 import type { BuildLine } from '../../live/use-deployment-feed.ts';
 import type { StreamStatus } from '../../live/use-event-stream.ts';
 import { LiveStatus } from './LiveStatus.tsx';
@@ -39,7 +40,7 @@ export function BuildOutputPanel({ lines, status }: { lines: BuildLine[]; status
           {lines.map((line) => (
             <Text key={line.seq} size="xs" ff="monospace" style={{ whiteSpace: 'pre-wrap' }} data-line="">
               <Text span size="xs" ff="monospace" c="dimmed">
-                {new Date(line.at).toLocaleTimeString()}{' '}
+                {formatTime(line.at)}{' '}
               </Text>
               {line.text}
             </Text>

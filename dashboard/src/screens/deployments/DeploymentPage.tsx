@@ -2,6 +2,7 @@ import { Anchor, Badge, Grid, Group, Paper, Stack, Text, Title } from '@mantine/
 import { useQuery } from '@tanstack/react-query';
 import { Link, useParams } from 'react-router';
 import { api, unwrap } from '../../api/client.ts';
+import { formatDateTime } from '../../components/dates.ts';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { QueryState } from '../../components/QueryState.tsx';
 import { deploymentKey, useDeploymentFeed } from '../../live/use-deployment-feed.ts';
@@ -105,8 +106,7 @@ export function DeploymentPage() {
                       </Text>
                       {d.reason && d.state !== 'FAILED' && <Text size="sm">Reason: {d.reason}</Text>}
                       <Text size="xs" c="dimmed">
-                        Created {new Date(d.createdAt).toLocaleString()}, updated{' '}
-                        {new Date(d.updatedAt).toLocaleString()}
+                        Created {formatDateTime(d.createdAt)}, updated {formatDateTime(d.updatedAt)}
                       </Text>
                     </Stack>
                   </Paper>

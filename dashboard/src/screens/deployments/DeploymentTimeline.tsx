@@ -1,4 +1,5 @@
 import { Text, Timeline } from '@mantine/core';
+import { formatDateTime } from '../../components/dates.ts';
 import { type DeploymentDetail, stateColor, stepsOf } from './deployment-states.ts';
 
 /** Where the deployment is on its way to RUNNING, with when it got to each step and why it stopped. */
@@ -22,7 +23,7 @@ export function DeploymentTimeline({ deployment }: { deployment: DeploymentDetai
           data-state={step.state}
         >
           <Text size="xs" c="dimmed">
-            {step.at ? new Date(step.at).toLocaleString() : 'not yet'}
+            {step.at ? formatDateTime(step.at) : 'not yet'}
           </Text>
           {step.reason && (
             <Text size="sm" c={step.state === 'FAILED' ? 'red' : undefined}>

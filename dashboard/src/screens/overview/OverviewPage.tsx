@@ -1,6 +1,8 @@
 import { Alert, Anchor, Badge, Card, Group, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
 import { Link } from 'react-router';
 import type { components } from '../../api/client.ts';
+import { AfterFirstPaint } from '../../components/AfterFirstPaint.tsx';
+import { formatDate, formatDateTime } from '../../components/dates.ts';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
 import { QueryState } from '../../components/QueryState.tsx';
@@ -71,18 +73,21 @@ export function OverviewPage() {
           </QueryState>
         )}
       </QueryState>
-      <Title order={2} size="h4" mb="sm">
-        Recent deployments
-      </Title>
-      {deploymentsError ? (
-        <ProblemAlert error={deploymentsError} title="Some deployments could not be loaded" />
-      ) : apps.isSuccess && !deploymentsLoading && recent.length === 0 ? (
-        <Alert variant="light" color="gray" role="status">
-          No deployments yet.
-        </Alert>
-      ) : (
-        <RecentDeployments slug={slug} recent={recent} appName={appName} envName={envName} />
-      )}
+      {/* Below the fold on a phone: the first screen renders without it. */}
+      <AfterFirstPaint>
+        <Title order={2} size="h4" mb="sm">
+          Recent deployments
+        </Title>
+        {deploymentsError ? (
+          <ProblemAlert error={deploymentsError} title="Some deployments could not be loaded" />
+        ) : apps.isSuccess && !deploymentsLoading && recent.length === 0 ? (
+          <Alert variant="light" color="gray" role="status">
+            No deployments yet.
+          </Alert>
+        ) : (
+          <RecentDeployments slug={slug} recent={recent} appName={appName} envName={envName} />
+        )}
+      </AfterFirstPaint>
     </>
   );
 }
@@ -164,7 +169,7 @@ function RecentDeployments({
               <Table.Td>
                 <DeploymentState state={d.state} />
               </Table.Td>
-              <Table.Td>{new Date(d.createdAt).toLocaleString()}</Table.Td>
+              <Table.Td>{formatDateTime(d.createdAt)}</Table.Td>
             </Table.Tr>
           ))}
         </Table.Tbody>
@@ -228,7 +233,7 @@ function LicenceCard({ slug }: { slug: string }) {
                 licence {data.state}
               </Badge>
               <Text size="sm" c="gray.7">
-                expires {new Date(data.expiresAt).toLocaleDateString()}
+                expires {formatDate(data.expiresAt)}
               </Text>
             </Group>
           )

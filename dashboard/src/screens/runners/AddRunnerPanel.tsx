@@ -2,6 +2,7 @@ import { Alert, Button, Code, CopyButton, Group, Modal, Stack, Tabs, Text } from
 import { useDisclosure } from '@mantine/hooks';
 import { useMutation } from '@tanstack/react-query';
 import { api, type components, unwrap } from '../../api/client.ts';
+import { formatDateTime } from '../../components/dates.ts';
 import { Guarded } from '../../components/Guarded.tsx';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
 import { useTenant } from '../../session/tenant.ts';
@@ -79,7 +80,7 @@ export function AddRunnerPanel() {
           <Stack>
             <Alert color="yellow" variant="light" title="Shown once">
               Copy the token now: it cannot be shown again. It registers one runner and expires at{' '}
-              {new Date(token.expiresAt).toLocaleString()}.
+              {formatDateTime(token.expiresAt)}.
             </Alert>
             <CopyLine label="Registration token" text={token.token} />
             <Tabs defaultValue="npm">

@@ -1,4 +1,5 @@
 import type { components } from '../../api/client.ts';
+import { formatDateTime } from '../../components/dates.ts';
 
 export type MemberRole = components['schemas']['Member']['role'];
 
@@ -10,5 +11,5 @@ export function isRole(value: string | null): value is MemberRole {
 }
 
 export function formatDate(iso: string | null): string {
-  return iso ? new Date(iso).toLocaleString() : '—';
+  return iso ? formatDateTime(iso) : '—';
 }

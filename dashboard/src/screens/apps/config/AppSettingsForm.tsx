@@ -13,7 +13,7 @@ import {
   VisuallyHidden,
 } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { memo, useState } from 'react';
 import { api, unwrap } from '../../../api/client.ts';
 import { fieldProblem } from '../../../api/problem.ts';
 import { Guarded } from '../../../components/Guarded.tsx';
@@ -29,8 +29,11 @@ type Props = {
   volumeNames: (path: string) => Array<{ environment: string; name: string }>;
 };
 
-/** How the app runs in every environment: memory, CPU, health path, private route, writeable volumes. */
-export function AppSettingsForm({ tenant, app, volumeNames }: Props) {
+/**
+ * How the app runs in every environment: memory, CPU, health path, private route, writeable volumes.
+ * Memoized: ConfigSection renders again as each environment's resolved view arrives.
+ */
+export const AppSettingsForm = memo(function AppSettingsForm({ tenant, app, volumeNames }: Props) {
   const queryClient = useQueryClient();
   // A role that may not change the app reads its settings; the Save button says why.
   const readOnly = !useTenant().can('apps:write');
@@ -207,4 +210,4 @@ export function AppSettingsForm({ tenant, app, volumeNames }: Props) {
       </Stack>
     </form>
   );
-}
+});

@@ -1,6 +1,6 @@
 import { SegmentedControl, Stack, Text, Title } from '@mantine/core';
 import { useMediaQuery } from '@mantine/hooks';
-import { useState } from 'react';
+import { useCallback, useState } from 'react';
 import { QueryState } from '../../../components/QueryState.tsx';
 import { servingIn } from '../app-query-options.ts';
 import { useApp, useDeployments, useEnvironments, useVersions } from '../apps-queries.ts';
@@ -26,11 +26,22 @@ export function ConfigSection({ tenant, app }: { tenant: string; app: string }) 
   const [layer, setLayer] = useState('app');
   const selected = environments.findIndex((e) => e.name === layer);
   const selectedQuery = selected >= 0 ? resolved[selected] : undefined;
-  const volumeNames = (path: string) =>
-    resolved.flatMap((q) => {
-      const name = q.data?.volumes.find((v) => v.path === path)?.name;
-      return q.data && name ? [{ environment: q.data.environment, name }] : [];
-    });
+  // Kept the same function while the names are the same, so the resolved views arriving after the
+  // page's first render do not render the form (the heaviest part of the page) a second time.
+  const volumeKey = JSON.stringify(
+    resolved.flatMap((q) =>
+      (q.data?.volumes ?? []).flatMap((v) =>
+        q.data && v.name ? [[v.path, q.data.environment, v.name]] : [],
+      ),
+    ),
+  );
+  const volumeNames = useCallback(
+    (path: string) =>
+      (JSON.parse(volumeKey) as [string, string, string][])
+        .filter(([p]) => p === path)
+        .map(([, environment, name]) => ({ environment, name })),
+    [volumeKey],
+  );
   const versionOf = (id: string) => ({ id, label: versions.find((v) => v.id === id)?.label ?? id });
 
   return (
