@@ -12,12 +12,23 @@ import * as schema from '../db/schema/index.ts';
 
 export const migrationsFolder = fileURLToPath(new URL('../../../migrations', import.meta.url));
 
+/**
+ * PGlite's own start parameters, with PostgreSQL's buffers sized for a control plane's few megabytes
+ * of rows: the default 128 MB of shared buffers lives in the WebAssembly memory and, once touched,
+ * stays resident (bench/results/2026-12-profile-intake-memory.md). Durability is unchanged.
+ */
+const pgliteStartParams = [
+  ...PGlite.defaultStartParams,
+  ...['-c', 'shared_buffers=16MB', '-c', 'wal_buffers=1MB', '-c', 'temp_buffers=2MB'],
+];
+
 export type Database = { db: Db; kind: 'pglite' | 'postgres'; close(): Promise<void> };
 
 /** Embedded PostgreSQL (PGlite) in `dir`, or in memory when `dir` is undefined. Migrates, then drops to the app role. */
 export async function openPglite(dir: string | undefined): Promise<Database> {
   if (dir) mkdirSync(dir, { recursive: true });
-  const client = dir ? new PGlite(dir) : new PGlite();
+  const options = { startParams: pgliteStartParams };
+  const client = dir ? new PGlite(dir, options) : new PGlite(options);
   await migratePglite(drizzlePglite({ client }), { migrationsFolder });
   await client.exec(`SET ROLE ${appRole}`);
   const db = drizzlePglite({ client, schema }) as unknown as Db;
