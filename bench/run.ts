@@ -4,6 +4,7 @@ import { benchDeploy } from './deploy.ts';
 import { deployReport } from './deploy-report.ts';
 import { check, fmt, ms } from './format.ts';
 import { benchForwardAuth, type ForwardAuthBench } from './forward-auth.ts';
+import { intakeMemory } from './intake-memory-part.ts';
 import { recordedTargets, targetsTable } from './targets.ts';
 import { benchTelemetry } from './telemetry.ts';
 import { telemetryReport } from './telemetry-report.ts';
@@ -24,6 +25,7 @@ async function main() {
   if (!only || only === 'telemetry') await telemetry();
   if (!only || only === 'console') await consoleBench();
   if (!only || only === 'workers') await workers();
+  if (!only || only === 'intake-memory') await intakeMemory(envInt, log);
   log(targetsTable(recordedTargets()));
 }
 
@@ -44,7 +46,7 @@ async function consoleBench() {
   log(lighthouseReport(await benchConsoleLighthouse(plan)));
 }
 
-const parts = ['forward-auth', 'tunnel', 'deploy', 'telemetry', 'console', 'workers'];
+const parts = ['forward-auth', 'tunnel', 'deploy', 'telemetry', 'console', 'workers', 'intake-memory'];
 
 async function forwardAuth() {
   const plan = {
