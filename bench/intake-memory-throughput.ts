@@ -1,6 +1,6 @@
 /**
  * Spans per CPU second through the runner's intake into the embedded ClickHouse, against chDB's own
- * in-process insert of the same rows (raw JSONEachRow bytes into `Session.insert`, the pipeline's
+ * in-process insert of the same rows (the pipeline's encoding as raw bytes into `Session.insert`, its
  * batch size and dedup settings, no HTTP). The intake runs in a process of its own
  * (`intake-memory-runner.ts`); its CPU time plus the chDB server's is what a round costs. Rounds
  * alternate baseline and intake, each under its own tenant, and end when ClickHouse holds every span.
@@ -14,11 +14,12 @@ import { createInterface, type Interface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { generateSigningKeyJwk, importSigningKey } from '@cameleer/shared';
 import { createClient } from '@clickhouse/client';
-import { Session } from 'chdb';
+import { drainPending, Session } from 'chdb';
 import { loadClickHouseMigrations } from '../edge/src/node/clickhouse-migrations.ts';
 import { signAgentSession } from '../edge/src/services/agent-tokens.ts';
 import { migrationStatements } from '../edge/src/telemetry/clickhouse-migrate.ts';
 import { decodeOtlp } from '../runner/src/telemetry/otlp/decode.ts';
+import { rowLines } from '../runner/src/telemetry/pipeline/row-lines.ts';
 import { processUsage } from './process-usage.ts';
 import { benchScope, count, median, otlpBodies } from './telemetry-intake.ts';
 
@@ -32,7 +33,7 @@ export type IntakeCoreResult = {
 };
 
 const runnerEntry = fileURLToPath(new URL('./intake-memory-runner.ts', import.meta.url));
-const batchRows = 10_000;
+const batchRows = 50_000;
 
 export async function benchIntakePerCore(
   clickhouse: { url: string; pid: number },
@@ -52,19 +53,21 @@ export async function benchIntakePerCore(
     for (const m of loadClickHouseMigrations()) for (const s of migrationStatements(m.sql)) session.query(s);
     for (let round = 0; round < plan.rounds; round++) {
       const direct = benchScope(`ten_binproc${round}`);
-      const lines = bodies.flatMap((b) =>
-        (decodeOtlp('traces', 'protobuf', b, direct).otel_traces ?? []).map((r) => `${JSON.stringify(r)}\n`),
-      );
+      const rows = bodies.flatMap((b) => decodeOtlp('traces', 'protobuf', b, direct).otel_traces ?? []);
+      // The pipeline's own encoding, so the baseline is the engine's cost of the very bytes it is sent.
+      const { columns, lines } = rowLines(rows);
       const batches: Buffer[] = [];
-      for (let i = 0; i < lines.length; i += batchRows)
+      for (let i = 0; i < lines.length; i += batchRows) {
         batches.push(Buffer.from(lines.slice(i, i + batchRows).join('')));
+      }
       const cpu0 = process.cpuUsage();
       const t0 = performance.now();
       for (const values of batches) {
         await session.insert({
           table: 'otel_traces',
           values,
-          format: 'JSONEachRow',
+          format: columns ? 'JSONCompactEachRow' : 'JSONEachRow',
+          ...(columns ? { columns } : {}),
           settings: {
             insert_deduplication_token: randomUUID(),
             deduplicate_blocks_in_dependent_materialized_views: 1,
@@ -103,6 +106,7 @@ export async function benchIntakePerCore(
   } finally {
     await runner.stop();
     session.close();
+    await drainPending();
     await client.close();
     await rm(workDir, { recursive: true, force: true });
   }
