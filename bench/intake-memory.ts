@@ -43,7 +43,7 @@ export function intakeCoreReport({ inProcess, intake, intakeCpuShare }: IntakeCo
   const perCoreMet = intake.perCpuSecond >= intakeTargets.spansPerCoreSecond;
   const ratioMet = ratio >= intakeTargets.ofInProcess;
   recordTarget({
-    where: 'spans/s per core through the intake',
+    where: 'intake spans/s per core',
     now: `${fmt(intake.perCpuSecond / 1000, 1)}k, ${fmt(ratio, 2)} of chDB`,
     target: `≥ 100k, ≥ ${intakeTargets.ofInProcess}`,
     met: perCoreMet && ratioMet,

@@ -26,10 +26,10 @@ export function memoryIdleReport({ fresh, restarted }: MemoryIdleResult): string
     line('restarted', restarted),
     '',
     check(
-      'memory, fresh data dir (PSS)',
-      `${fmt(mib(totalPss(fresh)), 0)} MiB`,
+      'memory, fresh data dir (RSS)',
+      `${fmt(mib(totalRss(fresh)), 0)} MiB`,
       `≤ ${memoryTargetMiB} MiB`,
-      mib(totalPss(fresh)) <= memoryTargetMiB,
+      mib(totalRss(fresh)) <= memoryTargetMiB,
     ),
     check('memory, after restart (RSS)', `${fmt(total, 0)} MiB`, `≤ ${memoryTargetMiB} MiB`, met),
     '',
