@@ -6,6 +6,7 @@ import { check, fmt, ms } from './format.ts';
 import { benchForwardAuth, type ForwardAuthBench } from './forward-auth.ts';
 import { benchHotPaths } from './hot-paths.ts';
 import { hotPathsReport } from './hot-paths-report.ts';
+import { intakeMemory } from './intake-memory-part.ts';
 import { benchStartupPart } from './startup-part.ts';
 import { recordedTargets, targetsTable } from './targets.ts';
 import { benchTelemetry } from './telemetry.ts';
@@ -29,6 +30,7 @@ async function main() {
   if (!only || only === 'workers') await workers();
   if (!only || only === 'hot-paths') await hotPaths();
   if (!only || only === 'startup') await benchStartupPart(log);
+  if (!only || only === 'intake-memory') await intakeMemory(envInt, log);
   log(targetsTable(recordedTargets()));
 }
 
@@ -49,7 +51,17 @@ async function consoleBench() {
   log(lighthouseReport(await benchConsoleLighthouse(plan)));
 }
 
-const parts = ['forward-auth', 'tunnel', 'deploy', 'telemetry', 'console', 'workers', 'hot-paths', 'startup'];
+const parts = [
+  'forward-auth',
+  'tunnel',
+  'deploy',
+  'telemetry',
+  'console',
+  'workers',
+  'hot-paths',
+  'startup',
+  'intake-memory',
+];
 
 async function forwardAuth() {
   const plan = {

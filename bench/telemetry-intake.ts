@@ -74,7 +74,7 @@ export async function benchIntake(
   return { directSpansPerSecond: median(direct), intakeSpansPerSecond: median(through) };
 }
 
-function benchScope(tenantId: string): TelemetryScope {
+export function benchScope(tenantId: string): TelemetryScope {
   return { tenantId, environment: 'dev', app: 'orders', deploymentId: 'dep_bench', retentionDays: 30 };
 }
 
@@ -103,7 +103,7 @@ async function insertDirect(client: ClickHouseClient, rows: object[]): Promise<v
   }
 }
 
-async function count(client: ClickHouseClient, scope: TelemetryScope): Promise<number> {
+export async function count(client: ClickHouseClient, scope: TelemetryScope): Promise<number> {
   const result = await client.query({
     query: 'SELECT count() AS n FROM otel_traces WHERE TenantId = {tenant:String}',
     query_params: { tenant: scope.tenantId },
@@ -136,7 +136,7 @@ async function sendAll(url: string, token: string, bodies: Buffer[], concurrency
 }
 
 /** The sample app's trace shape (four spans per trace, camel-opentelemetry2's attributes), as protobuf requests. */
-function otlpBodies(plan: IntakePlan): Buffer[] {
+export function otlpBodies(plan: Pick<IntakePlan, 'spans' | 'spansPerRequest'>): Buffer[] {
   const startNs = BigInt(Date.now() - 60_000) * 1_000_000n;
   const bodies: Buffer[] = [];
   const ops = ['EVENT_RECEIVED', 'EVENT_SENT', 'EVENT_RECEIVED', 'EVENT_SENT'];
@@ -186,7 +186,7 @@ function otlpBodies(plan: IntakePlan): Buffer[] {
   return bodies;
 }
 
-function median(values: number[]): number {
+export function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)] ?? 0;
 }

@@ -67,6 +67,9 @@ const binaryFormats =
   /^(?:RowBinary|Native|Parquet|Arrow|ArrowStream|ORC|Avro|Protobuf|CapnProto|MsgPack|BSON|NPY)/i;
 const identifier = /^[A-Za-z0-9_]+$/;
 const tableName = /^[A-Za-z0-9_]+(?:\.[A-Za-z0-9_]+)?$/;
+// A column, or a Nested subcolumn (`Events.Name`), as chDB's raw insert takes it.
+const columnName = /^[A-Za-z0-9_]+(?:\.[A-Za-z0-9_]+)?$/;
+const unquotedColumn = (c: string) => (/^`[A-Za-z0-9_.]+`$/.test(c) ? c.slice(1, -1) : c);
 
 const decoders: Record<string, (buf: Buffer, opts: zlib.ZlibOptions) => Promise<Buffer>> = {
   gzip: promisify(zlib.gunzip),
@@ -168,12 +171,12 @@ export function chdbRequestListener(opts: ChdbHandlerOptions) {
       req.database !== 'default' && !insert.table.includes('.')
         ? `${req.database}.${insert.table}`
         : insert.table;
-    const columns = insert.columns?.split(',').map((c) => c.trim());
+    const columns = insert.columns?.split(',').map((c) => unquotedColumn(c.trim()));
     if (rows.length === 0) return { body: '', summary: summary({}) };
     if (
       rawInsertFormats.has(insert.format) &&
       tableName.test(qualified) &&
-      (columns ?? []).every((c) => identifier.test(c))
+      (columns ?? []).every((c) => columnName.test(c))
     ) {
       const result = await session.insert({
         table: qualified,

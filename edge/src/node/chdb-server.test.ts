@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import {
   type ClickHouseClient,
@@ -181,6 +182,26 @@ describe('chDB behind the ClickHouse HTTP interface', () => {
     expect(await rows("SELECT k, v FROM kv WHERE k IN ('gz', 'inline') ORDER BY k")).toEqual([
       { k: 'gz', v: 2 },
       { k: 'inline', v: 3 },
+    ]);
+  });
+
+  it('takes compact rows under a column list that names Nested subcolumns, quoted or not', async () => {
+    await client.command({
+      query:
+        'CREATE TABLE IF NOT EXISTS nested (k String, E Nested(n String, t UInt8)) ENGINE = MergeTree ORDER BY k',
+    });
+    for (const [k, columns] of [
+      ['plain', 'k, E.n, E.t'],
+      ['quoted', 'k, `E.n`, `E.t`'],
+    ]) {
+      await client.exec({
+        query: `INSERT INTO nested (${columns}) FORMAT JSONCompactEachRow`,
+        values: Readable.from([Buffer.from(`["${k}",["a","b"],[1,2]]\n`)]),
+      });
+    }
+    expect(await rows('SELECT k, E.n AS n, E.t AS t FROM nested ORDER BY k')).toEqual([
+      { k: 'plain', n: ['a', 'b'], t: [1, 2] },
+      { k: 'quoted', n: ['a', 'b'], t: [1, 2] },
     ]);
   });
 

@@ -12,6 +12,8 @@ export type FakeClickHouse = PipelineClient & {
   attempts: string[];
   /** Tokens stored, in the order they were. */
   stored: string[];
+  /** The INSERT statement of each batch stored, in order. */
+  queries: string[];
   rows(table: string): Record<string, unknown>[];
 };
 
@@ -21,12 +23,18 @@ export function fakeClickHouse(): FakeClickHouse {
     down: false,
     attempts: [],
     stored: [],
+    queries: [],
     async exec(params) {
       const token = String(params.clickhouse_settings?.insert_deduplication_token ?? '');
       fake.attempts.push(token);
       if (fake.down)
         throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:8123'), { code: 'ECONNREFUSED' });
-      const table = /INSERT INTO (\w+) FORMAT JSONEachRow/.exec(params.query)?.[1] ?? '';
+      // JSONEachRow, or JSONCompactEachRow under a column list: rows read back as objects either way.
+      const insert = /INSERT INTO (\w+)(?: \(([^)]*)\))? FORMAT (JSONEachRow|JSONCompactEachRow)/.exec(
+        params.query,
+      );
+      const table = insert?.[1] ?? '';
+      const columns = insert?.[3] === 'JSONCompactEachRow' ? (insert[2] ?? '').split(', ') : undefined;
       let body = '';
       if (!('values' in params)) throw new Error('no values');
       for await (const chunk of params.values as Readable) body += chunk.toString();
@@ -34,9 +42,14 @@ export function fakeClickHouse(): FakeClickHouse {
         const rows = body
           .split('\n')
           .filter(Boolean)
-          .map((line) => JSON.parse(line) as Record<string, unknown>);
+          .map((line) => {
+            const row = JSON.parse(line) as Record<string, unknown> | unknown[];
+            if (!columns) return row as Record<string, unknown>;
+            return Object.fromEntries(columns.map((c, i) => [c, (row as unknown[])[i]]));
+          });
         byToken.set(token, { table, rows });
         fake.stored.push(token);
+        fake.queries.push(params.query);
       }
       return {
         stream: Readable.from([]),

@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import type { ClickHouseClient } from '@clickhouse/client';
-import { type Batch, batchBody } from './batch.ts';
+import { type Batch, batchBody, batchInsertQuery } from './batch.ts';
 
 /** What the pipeline needs of `@clickhouse/client`. */
 export type PipelineClient = Pick<ClickHouseClient, 'exec' | 'ping' | 'close'>;
@@ -8,12 +8,12 @@ export type PipelineClient = Pick<ClickHouseClient, 'exec' | 'ping' | 'close'>;
 /**
  * Inserts a batch with its id as the deduplication token, also for the materialized views, so a
  * batch sent twice (a retry after a lost answer, a replay after a crash) is stored once.
- * `exec` rather than `insert`: the rows are already JSONEachRow text (serialised once, at intake, to
+ * `exec` rather than `insert`: the rows are already text (serialised once, at intake, to
  * size batches and to spool them), and `insert` would serialise every row a second time.
  */
 export async function insertBatch(client: PipelineClient, batch: Batch): Promise<void> {
   const result = await client.exec({
-    query: `INSERT INTO ${batch.table} FORMAT JSONEachRow`,
+    query: batchInsertQuery(batch),
     values: Readable.from([Buffer.from(batchBody(batch))], { objectMode: false }),
     clickhouse_settings: {
       insert_deduplication_token: batch.id,

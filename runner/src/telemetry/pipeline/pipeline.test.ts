@@ -1,6 +1,7 @@
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { fakeClickHouse } from '../../../test/telemetry/fake-clickhouse.ts';
 import { sampleSpans } from '../../../test/telemetry/sample-spans.ts';
@@ -184,6 +185,28 @@ describe('telemetry pipeline', () => {
     expect(second.stats()).toMatchObject({ accepted: 0, carriedOver: 30, replayed: 20 });
     expect(second.stats().setAsideReason).toMatch(/^unreadable spool file/);
     expect(await readdir(join(dir, 'telemetry', 'spool', 'dead'))).toEqual([name]);
+  });
+
+  it('replays a JSONEachRow spool file of an earlier runner as JSONEachRow, new batches as compact rows', async () => {
+    const clickhouse = fakeClickHouse();
+    const dir = await stateDir();
+    const spans = sampleSpans(3);
+    const header = JSON.stringify({ v: 1, id: 'bat_earlier', table: 'otel_traces', rows: 3 });
+    const body = spans.map((s) => `${JSON.stringify(s)}\n`).join('');
+    await mkdir(join(dir, 'telemetry', 'spool'), { recursive: true });
+    await writeFile(
+      join(dir, 'telemetry', 'spool', '0000000000000001.3.jsonl.gz'),
+      gzipSync(`${header}\n${body}`),
+    );
+    const pipeline = await pipelineOn(dir, clickhouse);
+    pipeline.accept({ otel_traces: sampleSpans(2) });
+    await pipeline.drain();
+    expect(clickhouse.queries).toEqual([
+      'INSERT INTO otel_traces FORMAT JSONEachRow',
+      expect.stringMatching(/^INSERT INTO otel_traces \(TenantId, .*\) FORMAT JSONCompactEachRow$/),
+    ]);
+    expect(clickhouse.rows('otel_traces').slice(0, 3)).toEqual(spans);
+    expect(clickhouse.rows('otel_traces')).toHaveLength(5);
   });
 
   it('warns loudly at start when the budget holds less than 24 h at the configured rate', async () => {

@@ -8,6 +8,7 @@ import { telemetryTables } from '../rows.ts';
 import { type Batch, batchBody, startBatch } from './batch.ts';
 import { backoffDelay, insertWithRetries, type PipelineClient } from './clickhouse-insert.ts';
 import { type PipelineTuningInput, parsePipelineTuning } from './options.ts';
+import { type RowLines, rowLines, sameColumns } from './row-lines.ts';
 import { openSpool } from './spool.ts';
 import { estimatedSpoolBytesPerRecord, logSpoolBudget, spoolHours } from './spool-budget.ts';
 import { createSpoolReplayer } from './spool-replayer.ts';
@@ -151,14 +152,14 @@ export async function createTelemetryPipeline(options: TelemetryPipelineOptions)
   };
 
   const accept: TelemetrySink['accept'] = (rowsByTable) => {
-    const lines: [TelemetryTable, string[]][] = [];
+    const lines: [TelemetryTable, RowLines][] = [];
     let rows = 0;
     let bytes = 0;
     for (const table of telemetryTables) {
       const tableRows = rowsByTable[table];
       if (!tableRows || tableRows.length === 0) continue;
-      const tableLines = tableRows.map((row) => `${JSON.stringify(row)}\n`);
-      for (const line of tableLines) bytes += line.length;
+      const tableLines = rowLines(tableRows);
+      bytes += tableLines.bytes;
       rows += tableRows.length;
       lines.push([table, tableLines]);
     }
@@ -172,11 +173,12 @@ export async function createTelemetryPipeline(options: TelemetryPipelineOptions)
     counters.accepted += rows;
     pendingRows += rows;
     pendingBytes += bytes;
-    for (const [table, tableLines] of lines) {
+    for (const [table, { columns, lines: tableLines }] of lines) {
+      if (!sameColumns(open.get(table)?.columns, columns)) seal(table);
       for (const line of tableLines) {
         let batch = open.get(table);
         if (!batch) {
-          batch = startBatch(table);
+          batch = startBatch(table, columns);
           open.set(table, batch);
         }
         batch.chunks.push(line);

@@ -35,7 +35,9 @@ describe('telemetry spool budget', () => {
     }
     await pipeline.flush();
     const stats = pipeline.stats();
-    expect(stats).toMatchObject({ spilled: spans.length, spoolFiles: 2 });
+    // Full batches: by rows, or by bytes when the 16 MiB cap comes first.
+    expect(stats.spilled).toBe(spans.length);
+    expect(stats.spoolFiles).toBeGreaterThanOrEqual(2);
     const bytesPerRecord = stats.spoolBytesPerRecord ?? Number.POSITIVE_INFINITY;
 
     expect(spoolHours(defaults.spoolBytes, defaults.ratePerSecond, bytesPerRecord)).toBeGreaterThanOrEqual(

@@ -6,17 +6,30 @@ import { z } from 'zod';
 import { writeFileAtomic } from '../../state/atomic-file.ts';
 import { telemetryTables } from '../rows.ts';
 import type { Batch } from './batch.ts';
+import { columnName } from './row-lines.ts';
 
 const gzipAsync = promisify(gzip);
 const gunzipAsync = promisify(gunzip);
 
-/** First line of a spool file; the rest is the batch's JSONEachRow body. */
-const SpoolHeader = z.object({
-  v: z.literal(1),
-  id: z.string().min(1),
-  table: z.enum(telemetryTables),
-  rows: z.number().int().nonnegative(),
-});
+/**
+ * First line of a spool file; the rest is the batch's body: JSONEachRow (v1), or JSONCompactEachRow
+ * in the order of `columns` (v2). A runner of before v2 sets a v2 file aside rather than misread it.
+ */
+const SpoolHeader = z.union([
+  z.object({
+    v: z.literal(1),
+    id: z.string().min(1),
+    table: z.enum(telemetryTables),
+    rows: z.number().int().nonnegative(),
+  }),
+  z.object({
+    v: z.literal(2),
+    id: z.string().min(1),
+    table: z.enum(telemetryTables),
+    rows: z.number().int().nonnegative(),
+    columns: z.array(z.string().regex(columnName)).min(1),
+  }),
+]);
 
 export type SpoolEntry = { seq: number; file: string; bytes: number; rows: number };
 
@@ -82,7 +95,10 @@ export async function openSpool(dir: string): Promise<Spool> {
     },
     async append(batch, body) {
       const seq = nextSeq++;
-      const header = JSON.stringify({ v: 1, id: batch.id, table: batch.table, rows: batch.rows });
+      const { id, table, rows: count, columns } = batch;
+      const header = JSON.stringify(
+        columns ? { v: 2, id, table, rows: count, columns } : { v: 1, id, table, rows: count },
+      );
       const data = await gzipAsync(`${header}\n${body}`);
       const file = join(dir, `${String(seq).padStart(16, '0')}.${batch.rows}.jsonl.gz`);
       await writeFileAtomic(file, data);
@@ -107,7 +123,8 @@ export async function openSpool(dir: string): Promise<Spool> {
       if (!header.success) throw new SpoolFileCorrupt(`${entry.file}: bad header`);
       const body = newline < 0 ? '' : text.slice(newline + 1);
       const { id, table, rows: count } = header.data;
-      return { id, table, chunks: [body], rows: count, bytes: body.length, startedAt: 0 };
+      const columns = header.data.v === 2 ? { columns: header.data.columns } : {};
+      return { id, table, ...columns, chunks: [body], rows: count, bytes: body.length, startedAt: 0 };
     },
     async remove(entry) {
       await rm(entry.file, { force: true });
