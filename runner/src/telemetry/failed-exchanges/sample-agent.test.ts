@@ -148,7 +148,7 @@ describe('the sample app as a failed-exchange agent', { timeout: 60_000 }, () =>
     expect(reports.every((r) => r.authorization === `Bearer ${agentToken}`)).toBe(true);
     expect(captured).toMatchObject({
       routeId: 'orders',
-      fromUri: 'platform-http:/orders',
+      fromUri: 'platform-http://orders',
       failedEndpoint: 'direct://validate',
       exception: { type: 'io.cameleer.sample.OrderRoutes$ExchangeFailed' },
       bodyTruncated: false,
