@@ -1,5 +1,5 @@
 import { ActionIcon, Group, useComputedColorScheme, useMantineColorScheme } from '@mantine/core';
-import { lazy, Suspense } from 'react';
+import { lazy, Suspense, useState } from 'react';
 import { useMe } from '../session/use-me.ts';
 import { AccountButton } from './AccountButton.tsx';
 
@@ -14,6 +14,8 @@ export function AccountMenu() {
   const me = useMe();
   const { setColorScheme } = useMantineColorScheme();
   const scheme = useComputedColorScheme('light');
+  // A click on the button before the menu's code arrived opens the menu when it does.
+  const [clickedEarly, setClickedEarly] = useState(false);
   return (
     <Group gap="xs" wrap="nowrap">
       <ActionIcon
@@ -24,8 +26,10 @@ export function AccountMenu() {
       >
         <span aria-hidden="true">{scheme === 'dark' ? '☀' : '☾'}</span>
       </ActionIcon>
-      <Suspense fallback={<AccountButton initial={me.data?.actor.name} />}>
-        <AccountMenuDropdown />
+      <Suspense
+        fallback={<AccountButton initial={me.data?.actor.name} onClick={() => setClickedEarly(true)} />}
+      >
+        <AccountMenuDropdown defaultOpened={clickedEarly} />
       </Suspense>
     </Group>
   );

@@ -3,12 +3,12 @@ import { useTenant } from '../session/tenant.ts';
 import { useMe } from '../session/use-me.ts';
 import { AccountButton } from './AccountButton.tsx';
 
-/** The account button and its menu: role, sign out. */
-export function AccountMenuDropdown() {
+/** The account button and its menu: role, sign out; `defaultOpened` when it was clicked while loading. */
+export function AccountMenuDropdown({ defaultOpened = false }: { defaultOpened?: boolean }) {
   const me = useMe();
   const scope = useTenant();
   return (
-    <Menu position="bottom-end" withinPortal>
+    <Menu position="bottom-end" withinPortal defaultOpened={defaultOpened}>
       <Menu.Target>
         <AccountButton initial={me.data?.actor.name} />
       </Menu.Target>
