@@ -27,7 +27,7 @@ export async function httpFetch(input: string | URL | Request, init: RequestInit
   const status = answer.message.statusCode ?? 0;
   const location = answer.message.headers.location;
   if (redirects.has(status) && location) return followRedirect(new URL(location, url), status, init);
-  const res = new Response(status === 204 || status === 304 ? null : answer.body, {
+  const res = new Response(status === 204 || status === 304 ? null : new Uint8Array(answer.body), {
     status,
     statusText: answer.message.statusMessage ?? '',
     headers: answerHeaders(answer.message),
