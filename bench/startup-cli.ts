@@ -1,10 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { check, fmt } from './format.ts';
-import { median, startProcess, timeProcess } from './startup-process.ts';
+import { freePort, median, startProcess, timeProcess } from './startup-process.ts';
 import { timingProxy } from './startup-proxy.ts';
 import { recordTarget } from './targets.ts';
 import { spanDataSql } from './telemetry-data.ts';
@@ -132,16 +131,4 @@ export function cliReport(r: CliBench): string {
     `  (node -e 0 on this machine now: ${fmt(floor, 0)} ms)`,
     '',
   ].join('\n');
-}
-
-function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const server = createServer();
-    server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => ok(port));
-    });
-  });
 }

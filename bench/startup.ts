@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { check, fmt } from './format.ts';
-import { median, timeProcess } from './startup-process.ts';
+import { freePort, median, timeProcess } from './startup-process.ts';
 import { recordTarget } from './targets.ts';
 
 const root = join(import.meta.dirname, '..');
@@ -24,7 +24,9 @@ export async function benchStartup(
   for (let i = 0; i < plan.runs; i++) {
     const dataDir = mkdtempSync(join(tmpdir(), 'cameleer-bench-start-'));
     try {
-      const env = { PORT: '0', CAMELEER_DATA_DIR: dataDir };
+      // One port for both starts, as a user's `npm start` keeps 8080: on another port the local
+      // runner registers again (its edge moved), which a user's restart does not do.
+      const env = { PORT: String(await freePort()), CAMELEER_DATA_DIR: dataDir };
       const start = () => timeProcess('npm', ['start'], { cwd: root, env, until: banner });
       const fresh = await start();
       const restart = await start();

@@ -3,16 +3,17 @@ import { type LocalRunner, whatKeepsRunning } from './node/local-runner.ts';
 import { nodeEnvironment } from './node/secret-files.ts';
 import { startEdge } from './node/server.ts';
 
+const runnerConnectMs = 30_000;
+
 /** `npm start`: the control plane on Node with its embedded database. */
 async function main() {
   const config = parseNodeConfig(nodeEnvironment(process.env));
   const edge = await startEdge(config);
   const publicUrl = edge.services.settings.publicUrl;
+  // The banner does not wait for the local runner's tunnel (0.5–1 s, more on a busy machine): the
+  // sign-in link is what a user waits for, and the runner's state follows as a line of its own.
   const runnerLine = edge.localRunner
-    ? `  Runner:   local runner ${await edge.localRunner.connected(10_000).then(
-        () => 'connected',
-        () => 'connecting',
-      )} (state in ${config.CAMELEER_DATA_DIR}/runner)`
+    ? `  Runner:   local runner connecting (state in ${config.CAMELEER_DATA_DIR}/runner)`
     : '  Runner:   no local runner (CAMELEER_LOCAL_RUNNER=false)';
   process.stdout.write(
     [
@@ -28,6 +29,13 @@ async function main() {
       '',
       '',
     ].join('\n'),
+  );
+  void edge.localRunner?.connected(runnerConnectMs).then(
+    () => process.stdout.write('  Runner:   local runner connected\n'),
+    () =>
+      process.stdout.write(
+        `  Runner:   local runner not connected after ${runnerConnectMs / 1000} s; it keeps trying (see the log)\n`,
+      ),
   );
   const stop = async (signal: string) => {
     edge.services.log.info('shutting down', { signal });

@@ -1,3 +1,5 @@
+import { httpFetch } from './http-fetch.ts';
+
 /** What a command may touch of the outside world, so that tests and main can supply it. */
 export type CliContext = {
   env: NodeJS.ProcessEnv;
@@ -12,7 +14,7 @@ export function processContext(): CliContext {
     env: process.env,
     write: (text) => process.stdout.write(text),
     now: () => new Date(),
-    fetch: globalThis.fetch,
+    fetch: httpFetch,
   };
 }
 
