@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { generateSigningKeyJwk, importSigningKey, signProductToken } from '@cameleer/shared';
-import { verifyProductTokenSync } from '@cameleer/shared/product-tokens-node';
+import { verifyProductTokenSync } from '../runner/src/commands/product-token-sync.ts';
 import { percentile } from './load.ts';
 
 /**

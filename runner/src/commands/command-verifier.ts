@@ -1,6 +1,6 @@
 import { type CommandFrame, importVerifyingKey, SignedCommand, type VerifyingKey } from '@cameleer/shared';
-import { verifyProductTokenSync } from '@cameleer/shared/product-tokens-node';
 import { errors, type JWK } from 'jose';
+import { verifyProductTokenSync } from './product-token-sync.ts';
 
 export type VerifiedCommand = { ok: true; command: SignedCommand };
 /**

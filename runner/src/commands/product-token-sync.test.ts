@@ -1,14 +1,16 @@
-import { SignJWT } from 'jose';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { signProductToken, verifyProductToken } from './product-tokens.ts';
-import { verifyProductTokenSync } from './product-tokens-node.ts';
 import {
   generateSigningKeyJwk,
   importSigningKey,
+  productIssuer,
   type SigningKey,
+  signProductToken,
+  tokenKinds,
   type VerifyingKey,
-} from './signing-keys.ts';
-import { productIssuer, tokenKinds } from './tokens.ts';
+  verifyProductToken,
+} from '@cameleer/shared';
+import { SignJWT } from 'jose';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { verifyProductTokenSync } from './product-token-sync.ts';
 
 const now = new Date('2026-12-07T05:00:00Z');
 const iat = Math.floor(now.getTime() / 1000);

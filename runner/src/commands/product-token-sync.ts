@@ -1,16 +1,15 @@
 import { KeyObject, verify } from 'node:crypto';
+import { productIssuer, type TokenKind, tokenKinds, type VerifyingKey } from '@cameleer/shared';
 import { errors, type JWTPayload } from 'jose';
-import type { VerifyingKey } from './signing-keys.ts';
-import { productIssuer, type TokenKind, tokenKinds } from './tokens.ts';
 
-// Node only (imported as `@cameleer/shared/product-tokens-node`, never from the package index, which
-// the Workers build and the console load). WebCrypto's verify is a thread-pool round trip per call; on
-// the runner's command path that hop cost more than the signature check itself.
+// Here rather than in shared/, which stays runtime-neutral (the Workers build and the console load it).
+// WebCrypto's verify is a thread-pool round trip per call; on the runner's command path that hop cost
+// more than the signature check itself.
 const nodeKeys = new WeakMap<CryptoKey, KeyObject>();
 const base64url = /^[A-Za-z0-9_-]*$/;
 
 /**
- * The same checks as `verifyProductToken` (signature by a key chosen by `kid`, EdDSA only, `typ`,
+ * The same checks as `verifyProductToken` (`@cameleer/shared`) (signature by a key chosen by `kid`, EdDSA only, `typ`,
  * audience, issuer, expiry, not-before, required claims), synchronously through `node:crypto`.
  * Refusals throw the same jose error classes, so callers can tell an expired token apart.
  */
