@@ -11,7 +11,7 @@ export const hotPathTargets = { forwardAuthRatio: 0.9, addedUs: 10, answerP50Ms:
  * inverse of on a quiet machine), since requests per second swing with the neighbours' load.
  */
 export function hotPathsReport(bench: HotPathsBench): string {
-  const { forwardAuth, forwardAuthCpu: cpu, replaySafe, durable, writes, load } = bench;
+  const { forwardAuth, forwardAuthCpu: cpu, replaySafe, durable, writes, load, signatureCheckMs } = bench;
   const { bare, verify } = forwardAuth;
   const cpuRatio = cpu.bare / cpu.verify;
   const cpuAddedUs = cpu.verify - cpu.bare;
@@ -68,6 +68,8 @@ export function hotPathsReport(bench: HotPathsBench): string {
     row('raw ws echo (before the read commands)', replaySafe.echo.p50Ms, replaySafe.echo.p99Ms),
     row('read command (noop): POST → 202, runner online', replaySafe.answer.p50Ms, replaySafe.answer.p99Ms),
     row('read command (noop): tunnel hop, edge clock', replaySafe.hop.p50Ms, replaySafe.hop.p99Ms),
+    `    (runner's Ed25519 check of one command token: ${ms(signatureCheckMs)} ms = ${fmt(signatureCheckMs / replaySafe.echo.p50Ms, 1)} × the echo; ` +
+      `a hop holds at least one, plus two ws frames and two journal writes)`,
     row('raw ws echo (before the durable commands)', durable.echo.p50Ms, durable.echo.p99Ms),
     row('durable command (echo): POST → 202', durable.answer.p50Ms, durable.answer.p99Ms),
     row('durable command (echo): tunnel hop, edge clock', durable.hop.p50Ms, durable.hop.p99Ms),

@@ -7,6 +7,7 @@ import { registerRunner } from '@cameleer/runner';
 import { benchCommandLatency, type CommandLatencyBench } from './command-latency.ts';
 import { EdgeApi } from './edge-api.ts';
 import { type BenchPlan, benchForwardAuth, type ForwardAuthBench } from './forward-auth.ts';
+import { benchSignatureCheck } from './hot-paths-signature.ts';
 import { type LoadResult, median, percentile } from './load.ts';
 import { cpuPath } from './server-process.ts';
 import { spawnTunnelServer } from './tunnel-server-process.ts';
@@ -30,6 +31,8 @@ export type HotPathsBench = {
   durable: CommandLatencyBench;
   /** `POST …/commands` for a runner that is not connected: the write alone, and the edge's CPU per write. */
   writes: CommandWrites;
+  /** One command signature check on the runner (Ed25519, `node:crypto`), p50 ms. */
+  signatureCheckMs: number;
   /** 1-minute load average before and after, as a note on how busy the machine was. */
   load: { before: number; after: number };
 };
@@ -72,7 +75,9 @@ export async function benchHotPaths(
   const forwardAuthCpu = { bare: median(cpu.bare ?? []), verify: median(cpu.verify ?? []) };
   const { replaySafe, durable, writes } = await benchCommands(plan.commands);
   progress(`  ${replaySafe.result.samples} noop and ${durable.result.samples} echo commands measured`);
+  const signatureCheckMs = await benchSignatureCheck();
   return {
+    signatureCheckMs,
     forwardAuth,
     forwardAuthCpu,
     replaySafe,

@@ -1,5 +1,6 @@
-import { and, desc, eq, lt } from 'drizzle-orm';
-import { auditLog } from '../db/schema/index.ts';
+import { newId } from '@cameleer/shared';
+import { and, desc, eq, lt, type SQL, sql } from 'drizzle-orm';
+import { type AuditRow, auditLog } from '../db/schema/index.ts';
 import type { TenantContext } from './context.ts';
 
 export type AuditEntry = {
@@ -26,6 +27,31 @@ export async function recordAudit(ctx: TenantContext, entry: AuditEntry): Promis
     requestId: ctx.requestId,
     detail: entry.detail ?? {},
   });
+}
+
+/**
+ * One audit entry as the selection of an `insert … select`, so it is written by the statement that
+ * makes the change (one round trip fewer, same transaction); `targetId` and `detail` may be SQL over
+ * that statement's rows.
+ */
+export function auditSelection(
+  ctx: TenantContext,
+  entry: Omit<AuditEntry, 'targetId' | 'detail'> & { targetId: SQL; detail: SQL },
+) {
+  return {
+    id: sql<string>`${newId('aud')}`.as('id'),
+    tenantId: sql<string>`${ctx.tenantId}`.as('tenant_id'),
+    at: sql<Date>`${ctx.clock.now().toISOString()}::timestamptz`.as('at'),
+    actorType: sql<AuditRow['actorType']>`${ctx.actor.type}`.as('actor_type'),
+    actorId: sql<string>`${ctx.actor.id}`.as('actor_id'),
+    action: sql<string>`${entry.action}`.as('action'),
+    targetType: sql<string | null>`${entry.targetType ?? null}`.as('target_type'),
+    targetId: sql<string | null>`${entry.targetId}`.as('target_id'),
+    outcome: sql<AuditRow['outcome']>`${entry.outcome ?? 'success'}`.as('outcome'),
+    status: sql<number>`${entry.status ?? 200}::integer`.as('status'),
+    requestId: sql<string | null>`${ctx.requestId ?? null}`.as('request_id'),
+    detail: sql<Record<string, unknown>>`${entry.detail}`.as('detail'),
+  };
 }
 
 export async function listAudit({

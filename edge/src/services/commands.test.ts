@@ -1,6 +1,8 @@
+import { eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestEdge, registerTestRunner, type TestEdge } from '../../test/fixtures.ts';
 import { withTenant } from '../db/client.ts';
+import { auditLog } from '../db/schema/index.ts';
 import type { AwaitResultOptions, CommandOutcome, TunnelHub } from '../tunnel/hub.ts';
 import { ResultWaiters } from '../tunnel/result-waiters.ts';
 import { awaitCommandResult, completeCommand, createCommand } from './commands.ts';
@@ -125,14 +127,48 @@ describe('commands', () => {
             requestId: 'req_test',
             afterCommit,
           };
-          await createCommand({ ctx, services: { tunnel }, input: { runnerId, kind: 'noop', payload: {} } });
+          const row = await createCommand({
+            ctx,
+            services: { tunnel },
+            input: { runnerId, kind: 'noop', payload: {} },
+          });
           expect(notified).toEqual([]);
+          ids.push(row.id);
           if (fail) throw new Error('rolled back');
         },
       );
+    const ids: string[] = [];
     await expect(store(true)).rejects.toThrow('rolled back');
     expect(notified).toEqual([]);
     await store(false);
     expect(notified).toEqual([runnerId]);
+    // The audit entry is written by the command's insert: it commits or rolls back with the command.
+    const [rolledBack, committed] = ids;
+    const audited = await withTenant(edge.db, t.id, (db) =>
+      db.select().from(auditLog).where(inArray(auditLog.targetId, ids)),
+    );
+    expect(audited.map((a) => a.targetId)).toEqual([committed]);
+    expect(rolledBack).toBeDefined();
+  });
+
+  it('audits a created command with its actor, request and seq', async () => {
+    const res = await send({ kind: 'noop', payload: {} });
+    expect(res.status).toBe(202);
+    const { id, seq } = (await res.json()) as { id: string; seq: number };
+    const [entry] = await withTenant(edge.db, t.id, (db) =>
+      db.select().from(auditLog).where(eq(auditLog.targetId, id)),
+    );
+    expect(entry).toMatchObject({
+      tenantId: t.id,
+      actorType: 'api-token',
+      action: 'command.create',
+      targetType: 'command',
+      outcome: 'success',
+      status: 202,
+      detail: { runnerId, kind: 'noop', seq },
+    });
+    expect(entry?.id).toMatch(/^aud_/);
+    expect(entry?.requestId).toMatch(/^req_/);
+    expect(entry?.at).toBeInstanceOf(Date);
   });
 });

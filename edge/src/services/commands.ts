@@ -2,11 +2,11 @@ import { type CommandKind, type CommandPayload, commandContracts } from '@camele
 import { and, asc, desc, eq, gt, inArray, lt, notInArray, sql } from 'drizzle-orm';
 import type { Clock } from '../clock.ts';
 import { type Db, withTenant } from '../db/client.ts';
-import { type CommandRow, commandEvents, commands, runners, tenants } from '../db/schema/index.ts';
+import { auditLog, type CommandRow, commandEvents, commands, runners, tenants } from '../db/schema/index.ts';
 import type { Services } from '../env.ts';
 import { AppError, Conflict, NotFound } from '../errors.ts';
 import type { CommandOutcome } from '../tunnel/hub.ts';
-import { recordAudit } from './audit.ts';
+import { auditSelection } from './audit.ts';
 import { afterCommit, type TenantContext } from './context.ts';
 import { getRunner } from './runners.ts';
 
@@ -50,31 +50,46 @@ export async function createCommand<K extends CommandKind>({
   const now = ctx.clock.now();
   // The next seq is read inside the insert: its snapshot is taken after the lock was granted, so it
   // sees every command committed before; the unique (runner, seq) index is the backstop.
-  const [row] = await ctx.db
-    .insert(commands)
-    .values({
-      tenantId: ctx.tenantId,
-      runnerId: runner.id,
-      seq: sql`(select coalesce(max(${commands.seq}), 0) + 1 from ${commands} where ${and(
-        eq(commands.tenantId, ctx.tenantId),
-        eq(commands.runnerId, runner.id),
-      )})`,
-      kind: input.kind,
-      // As sent, not as parsed: defaults are the runner's to fill in.
-      payload: input.payload as Record<string, unknown>,
-      createdBy: ctx.actor.id,
-      createdAt: now,
-      deadline: new Date(now.getTime() + (input.deadlineSeconds ?? defaultCommandDeadlineSeconds) * 1000),
-    })
-    .returning();
+  const inserted = ctx.db.$with('inserted').as(
+    ctx.db
+      .insert(commands)
+      .values({
+        tenantId: ctx.tenantId,
+        runnerId: runner.id,
+        seq: sql`(select coalesce(max(${commands.seq}), 0) + 1 from ${commands} where ${and(
+          eq(commands.tenantId, ctx.tenantId),
+          eq(commands.runnerId, runner.id),
+        )})`,
+        kind: input.kind,
+        // As sent, not as parsed: defaults are the runner's to fill in.
+        payload: input.payload as Record<string, unknown>,
+        createdBy: ctx.actor.id,
+        createdAt: now,
+        deadline: new Date(now.getTime() + (input.deadlineSeconds ?? defaultCommandDeadlineSeconds) * 1000),
+      })
+      .returning(),
+  );
+  // The audit entry is written by the same statement, from the inserted row (its id and seq).
+  const audited = ctx.db.$with('audited').as(
+    ctx.db
+      .insert(auditLog)
+      .select(
+        ctx.db
+          .select(
+            auditSelection(ctx, {
+              action: 'command.create',
+              targetType: 'command',
+              targetId: sql`${inserted.id}`,
+              status: 202,
+              detail: sql`jsonb_build_object('runnerId', ${inserted.runnerId}, 'kind', ${inserted.kind}, 'seq', ${inserted.seq})`,
+            }),
+          )
+          .from(inserted),
+      )
+      .returning({ id: auditLog.id }),
+  );
+  const [row] = await ctx.db.with(inserted, audited).select().from(inserted);
   if (!row) throw new Error('insert returned nothing');
-  await recordAudit(ctx, {
-    action: 'command.create',
-    targetType: 'command',
-    targetId: row.id,
-    status: 202,
-    detail: { runnerId: runner.id, kind: row.kind, seq: row.seq },
-  });
   const tunnel = services?.tunnel;
   if (tunnel) afterCommit(ctx, () => tunnel.notify(runner.id));
   return row;

@@ -1,11 +1,6 @@
-import {
-  type CommandFrame,
-  importVerifyingKey,
-  SignedCommand,
-  type VerifyingKey,
-  verifyProductToken,
-} from '@cameleer/shared';
+import { type CommandFrame, importVerifyingKey, SignedCommand, type VerifyingKey } from '@cameleer/shared';
 import { errors, type JWK } from 'jose';
+import { verifyProductTokenSync } from './product-token-sync.ts';
 
 export type VerifiedCommand = { ok: true; command: SignedCommand };
 /**
@@ -46,9 +41,9 @@ export class CommandVerifier {
     let claims: unknown;
     let expired = false;
     try {
-      claims = await verifyProductToken('command', this.keys, frame.token, { now: this.now() });
+      claims = verifyProductTokenSync('command', this.keys, frame.token, { now: this.now() });
     } catch (err) {
-      // jose checks the signature, typ, issuer and audience before expiry: an expired token is still the edge's.
+      // The signature, typ, issuer and audience are checked before expiry: an expired token is still the edge's.
       if (!(err instanceof errors.JWTExpired))
         return { ok: false, reason: `command signature refused: ${describe(err)}` };
       claims = err.payload;
@@ -73,7 +68,7 @@ export class CommandVerifier {
   async rotate(token: string): Promise<{ ok: true; keys: JWK[] } | { ok: false; reason: string }> {
     let claims: Record<string, unknown>;
     try {
-      claims = await verifyProductToken('commandKeys', this.keys, token, { now: this.now() });
+      claims = verifyProductTokenSync('commandKeys', this.keys, token, { now: this.now() });
     } catch (err) {
       return { ok: false, reason: `command keys not endorsed by a trusted key: ${describe(err)}` };
     }
