@@ -1,16 +1,15 @@
-import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { registerRunner } from '@cameleer/runner';
+import { withBenchEdge } from './bench-edge.ts';
 import { benchCommandLatency, type CommandLatencyBench } from './command-latency.ts';
-import { EdgeApi } from './edge-api.ts';
+import type { EdgeApi } from './edge-api.ts';
 import { type BenchPlan, benchForwardAuth, type ForwardAuthBench } from './forward-auth.ts';
 import { benchSignatureCheck } from './hot-paths-signature.ts';
 import { type LoadResult, median, percentile } from './load.ts';
 import { cpuPath } from './server-process.ts';
-import { spawnTunnelServer } from './tunnel-server-process.ts';
 
 export type HotPathsPlan = {
   forwardAuth: BenchPlan;
@@ -88,27 +87,12 @@ export async function benchHotPaths(
 }
 
 async function benchCommands(plan: HotPathsPlan['commands']) {
-  const dataDir = await mkdtemp(join(tmpdir(), 'cameleer-bench-'));
-  const adminToken = randomBytes(24).toString('base64url');
-  const server = await spawnTunnelServer({
-    CAMELEER_DATA_DIR: dataDir,
-    PORT: '0',
-    CAMELEER_ADMIN_TOKEN: adminToken,
-    CAMELEER_LOCAL_RUNNER: 'false',
-  }).catch(async (err: unknown) => {
-    await rm(dataDir, { recursive: true, force: true });
-    throw err;
-  });
-  try {
-    const api = new EdgeApi(server.url, adminToken);
+  return withBenchEdge(async (api, server) => {
     const durable = await benchCommandLatency(api, server, { ...plan, kind: 'echo', stopRecording: false });
     const replaySafe = await benchCommandLatency(api, server, { ...plan, kind: 'noop' });
     const writes = await benchWrites(api, plan);
     return { replaySafe, durable, writes };
-  } finally {
-    await server.stop();
-    await rm(dataDir, { recursive: true, force: true });
-  }
+  });
 }
 
 /** Commands for a registered runner that never connects: nothing but the write runs in the edge. */

@@ -21,7 +21,7 @@ import { migrationStatements } from '../edge/src/telemetry/clickhouse-migrate.ts
 import { decodeOtlp } from '../runner/src/telemetry/otlp/decode.ts';
 import { rowLines } from '../runner/src/telemetry/pipeline/row-lines.ts';
 import { processUsage } from './process-usage.ts';
-import { benchScope, count, median, otlpBodies } from './telemetry-intake.ts';
+import { benchScope, count, median, otlpBodies, sendAll } from './telemetry-intake.ts';
 
 export type IntakeCorePlan = { spans: number; spansPerRequest: number; concurrency: number; rounds: number };
 /** Spans per second of wall time and per CPU second (all cores the work used, summed). */
@@ -175,24 +175,4 @@ function nextLine(lines: Interface, child: ChildProcess, timeoutMs: number): Pro
     lines.once('line', onLine);
     child.once('exit', onExit);
   });
-}
-
-async function sendAll(url: string, token: string, bodies: Buffer[], concurrency: number): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    for (let body = bodies[next++]; body; body = bodies[next++]) {
-      for (;;) {
-        const res = await fetch(`${url}/v1/traces`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/x-protobuf', authorization: `Bearer ${token}` },
-          body: new Uint8Array(body),
-        });
-        await res.arrayBuffer();
-        if (res.status === 200) break;
-        if (res.status !== 429 && res.status !== 503) throw new Error(`intake answered ${res.status}`);
-        await new Promise((r) => setTimeout(r, 50));
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: concurrency }, worker));
 }

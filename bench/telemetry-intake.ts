@@ -113,7 +113,13 @@ export async function count(client: ClickHouseClient, scope: TelemetryScope): Pr
   return Number(row?.n ?? 0);
 }
 
-async function sendAll(url: string, token: string, bodies: Buffer[], concurrency: number): Promise<void> {
+/** Sends the bodies to the intake, `concurrency` at a time, each until it is taken (429/503 retried). */
+export async function sendAll(
+  url: string,
+  token: string,
+  bodies: Buffer[],
+  concurrency: number,
+): Promise<void> {
   let next = 0;
   const worker = async () => {
     while (next < bodies.length) {

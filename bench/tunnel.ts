@@ -1,12 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { withBenchEdge } from './bench-edge.ts';
 import { benchCommandLatency, type CommandLatencyBench, type LatencyPlan } from './command-latency.ts';
-import { EdgeApi } from './edge-api.ts';
 import { benchIdleRunners, type IdleRunnersBench, type IdleRunnersPlan } from './idle-runners.ts';
-import { spawnTunnelServer } from './tunnel-server-process.ts';
 
 export type TunnelPlan = { latency: LatencyPlan; idle: IdleRunnersPlan };
 
@@ -21,29 +16,14 @@ const fdHeadroom = 256;
  */
 export async function benchTunnel(plan: TunnelPlan, progress: (line: string) => void): Promise<TunnelBench> {
   assertFileLimit(plan.idle.runners + fdHeadroom);
-  const dataDir = await mkdtemp(join(tmpdir(), 'cameleer-bench-'));
-  const adminToken = randomBytes(24).toString('base64url');
-  const server = await spawnTunnelServer({
-    CAMELEER_DATA_DIR: dataDir,
-    PORT: '0',
-    CAMELEER_ADMIN_TOKEN: adminToken,
-    CAMELEER_LOCAL_RUNNER: 'false',
-  }).catch(async (err: unknown) => {
-    await rm(dataDir, { recursive: true, force: true });
-    throw err;
-  });
-  try {
-    const api = new EdgeApi(server.url, adminToken);
+  return withBenchEdge(async (api, server) => {
     const latency = await benchCommandLatency(api, server, plan.latency);
     progress(
       `  ${latency.result.samples} no-op commands and ${latency.echo.samples} ws echoes measured, alternating blocks`,
     );
     const idle = await benchIdleRunners(api, server.memory, plan.idle, (line) => progress(`  ${line}`));
     return { latency, idle };
-  } finally {
-    await server.stop();
-    await rm(dataDir, { recursive: true, force: true });
-  }
+  });
 }
 
 /** The edge and this process each hold one socket per runner; both inherit this process's limit. */
