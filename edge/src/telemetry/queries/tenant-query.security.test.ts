@@ -86,6 +86,8 @@ describe('telemetry queries are tenant-scoped', () => {
     const modules = await queryModules();
     const questions = modules.filter((m) => Object.values(m.exports).some(isQuery));
     expect(questions.map((m) => m.file).sort()).toEqual([
+      'camel-hops.ts',
+      'failed-exchanges.ts',
       'list-traces.ts',
       'route-metrics.ts',
       'route-topology.ts',
