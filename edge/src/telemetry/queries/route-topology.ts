@@ -114,6 +114,21 @@ export async function routeTopology(
     if (hop.Hop !== 'edge' || hop.Route === '') continue;
     edges.push(hopEdge(hop, nodes, routeIds));
   }
+  // A route consuming what another app's route sends to (a queue, a topic): the endpoint links them.
+  for (const hop of hops) {
+    const endpoint = `endpoint:${hop.Route}`;
+    if (hop.Hop !== 'route' || !nodes.has(endpoint)) continue;
+    edges.push({
+      from: endpoint,
+      to: routeNodeId(hop.Environment, hop.App, hop.Route),
+      direction: 'from',
+      app: hop.App,
+      environment: hop.Environment,
+      routeId: hop.routeId,
+      endpoint: hop.Route,
+      ...edgeStats(hop),
+    });
+  }
   return { nodes: [...nodes.values()], edges, shapes: [...shapes].sort(), notes: shapeNotes(shapes) };
 }
 
