@@ -11,7 +11,7 @@ import {
   type TelemetryScope,
 } from '@cameleer/shared';
 import type { ClickHouseClient } from '@clickhouse/client';
-import { createRouteResolver } from '../../runner/src/telemetry/camel/route-resolver.ts';
+import { camelHopsOf } from '../../runner/test/telemetry/camel-shape-rows.ts';
 
 export const scopeOf = (tenantId: string, app: string, environment = 'dev'): TelemetryScope => ({
   tenantId,
@@ -131,8 +131,7 @@ export async function insertRows(
 ): Promise<void> {
   await client.insert({ table, values: [...values], format: 'JSONEachRow' });
   if (table !== 'otel_traces') return;
-  const resolver = createRouteResolver();
-  const hops = [...resolver.add(values as readonly SpanRow[]), ...resolver.expire(true)];
+  const hops = camelHopsOf(values as readonly SpanRow[]);
   if (hops.length > 0) await client.insert({ table: 'camel_hops', values: hops, format: 'JSONEachRow' });
 }
 
