@@ -57,7 +57,6 @@ describe('ClickHouse outage (chDB)', () => {
       spans: total,
       ids: total,
       errors,
-      calls: total,
       failures: errors,
     });
   }, 90_000);
