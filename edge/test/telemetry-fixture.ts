@@ -11,6 +11,7 @@ import {
   type TelemetryScope,
 } from '@cameleer/shared';
 import type { ClickHouseClient } from '@clickhouse/client';
+import { camelHopsOf } from '../../runner/test/telemetry/camel-shape-rows.ts';
 
 export const scopeOf = (tenantId: string, app: string, environment = 'dev'): TelemetryScope => ({
   tenantId,
@@ -75,8 +76,9 @@ export function logRow(
 }
 
 /**
- * One Camel exchange as camel-opentelemetry reports it: a consumer span of route `routeId` fed by
- * `from`, with a child span per endpoint the route calls (`to`), `failed` ones with status Error.
+ * One Camel exchange as camel-opentelemetry (v1, camel-tracing) reports it: a SERVER span of route
+ * `routeId` fed by `from`, with a CLIENT span per endpoint the route calls (`to`), `failed` ones
+ * with status Error. The runner resolves these into camel hops (insertRows does it here).
  */
 export function exchange(
   scope: TelemetryScope,
@@ -118,13 +120,19 @@ export function exchange(
   return [root, ...children];
 }
 
-/** Inserts rows as the pipeline does; the route-edge and trace-window views fill themselves. */
+/**
+ * Inserts rows as the pipeline does: spans with the camel hops the runner's route resolver makes of
+ * them; the per-minute and trace-window views fill themselves.
+ */
 export async function insertRows(
   client: ClickHouseClient,
   table: 'otel_traces' | 'otel_logs',
   values: ReadonlyArray<SpanRow | LogRow>,
 ): Promise<void> {
   await client.insert({ table, values: [...values], format: 'JSONEachRow' });
+  if (table !== 'otel_traces') return;
+  const hops = camelHopsOf(values as readonly SpanRow[]);
+  if (hops.length > 0) await client.insert({ table: 'camel_hops', values: hops, format: 'JSONEachRow' });
 }
 
 /** A 32-hex trace id, the same for the same tenant and name. */

@@ -143,7 +143,7 @@ export type CamelHopRow = Owned & {
   RouteId: string;
   /** Edge: the endpoint called; processor: the processor's name; route: ''. */
   Target: string;
-  /** Who emitted the spans: 'camel-telemetry' (camel-opentelemetry2) or 'java-agent'. */
+  /** Who emitted the spans: 'camel-telemetry' (camel-opentelemetry2), 'camel-tracing' (v1) or 'java-agent'. */
   Shape: string;
   /** Nanoseconds. */
   Duration: number;

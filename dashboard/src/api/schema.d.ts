@@ -6723,7 +6723,7 @@ export interface components {
                 environment: string;
                 /** @description The route's `from` endpoint URI, without options */
                 uri?: string;
-                /** @description Who emitted its spans: 'camel-telemetry' (camel-opentelemetry2), 'java-agent', 'route-id' (v1) */
+                /** @description Who emitted its spans: 'camel-telemetry' (camel-opentelemetry2), 'camel-tracing' (camel-opentelemetry v1, camel-observation), 'java-agent', 'route-id' (spans with camel.route.id only) */
                 shape?: string;
                 exchanges?: number;
                 failures?: number;

@@ -79,7 +79,6 @@ describe('cameleer traces, trace, topology and logs --since/--grep', () => {
     expect(lines[0]).toMatch(/^FROM\s+TO\s+CALLS\s+ERRORS\s+P50\s+P99$/);
     const rows = lines.slice(1).map((l) => l.split(/\s{2,}/));
     expect(rows.map((r) => [r[0], r[1], r[2], r[3]])).toEqual([
-      ['platform-http:/orders', 'route rest-orders', '2', '0.0%'],
       ['route rest-orders', 'kafka:orders', '2', '50.0%'],
       ['route rest-orders', 'sql:insert', '1', '0.0%'],
     ]);

@@ -37,3 +37,9 @@ export function camelShapeRows(
   hops.push(...resolver.expire(true));
   return { spans, hops, traceIds, resolver: resolver.stats() };
 }
+
+/** The hops the runner's route resolver makes of stored span rows (one batch, then flushed). */
+export function camelHopsOf(spans: readonly SpanRow[]): CamelHopRow[] {
+  const resolver = createRouteResolver();
+  return [...resolver.add(spans), ...resolver.expire(true)];
+}

@@ -32,6 +32,15 @@ describe('Camel topology and route metrics from the span shapes Camel emits', ()
     // Another tenant's app of the same name: the counts below would double if its hops leaked in.
     const owners = [...Object.entries(apps).map(([app, fixture]) => ({ tenantId: t.id, app, fixture }))];
     owners.push({ tenantId: 'ten_someone_else', app: 'v2', fixture: apps.v2 as CamelShapeFixture });
+    // The old shape: camel.route.id and no camel.uri, which only the per-span view can read.
+    const idOnly = camelShapeRows(camelOpenTelemetryV1, scopeOf(t.id, 'id-only'), {
+      failed: [false, true],
+      startMs: Date.now() - 120_000,
+    }).spans.map((span) => {
+      const { 'camel.uri': _uri, ...attributes } = span.SpanAttributes;
+      return { ...span, SpanAttributes: attributes };
+    });
+    await clickhouse.client.insert({ table: 'otel_traces', values: idOnly, format: 'JSONEachRow' });
     for (const { tenantId, app, fixture } of owners) {
       const rows = camelShapeRows(fixture, scopeOf(tenantId, app), {
         failed: [false, true],
@@ -114,12 +123,35 @@ describe('Camel topology and route metrics from the span shapes Camel emits', ()
     expect((await get('route-metrics?app=v2&routeId=seda://audit')).items).toHaveLength(1);
   });
 
-  it('v1 (camel.route.id on every span) keeps working through the per-span view', async () => {
+  it('v1 (camel.uri and kinds): the sub-route carrying the caller id is its own route, linked route to route', async () => {
     const body = await get('topology?app=v1');
-    expect(Object.keys(edgesOf(body))).toContain('endpoint:platform-http://orders -> route:dev/v1/orders');
-    expect(body.shapes).toEqual(['route-id']);
+    const route = (uri: string) => `route:dev/v1/${uri}`;
+    expect(Object.keys(edgesOf(body)).sort()).toEqual([
+      `${route('direct://validate')} -> endpoint:log://validated`,
+      `${route('platform-http://orders')} -> endpoint:http://inventory:8080/reserve`,
+      `${route('platform-http://orders')} -> ${route('direct://validate')}`,
+    ]);
+    const routes = body.nodes.filter((n: { type: string }) => n.type === 'route');
+    expect(routes.map((n: { uri: string; routeId: string }) => [n.uri, n.routeId]).sort()).toEqual([
+      ['direct://validate', ''],
+      ['platform-http://orders', 'orders'],
+    ]);
+    expect(body.shapes).toEqual(['camel-tracing']);
     const { items } = await get('route-metrics?app=v1');
-    expect(items).toMatchObject([{ routeId: 'orders', exchanges: 2 }]);
+    expect(items).toMatchObject([
+      { routeId: 'direct://validate', exchanges: 2 },
+      { routeId: 'orders', exchanges: 2, failures: 1 },
+    ]);
+  });
+
+  it('the camel.route.id-only shape (no camel.uri) keeps working through the per-span view', async () => {
+    const body = await get('topology?app=id-only');
+    expect(body.shapes).toEqual(['route-id']);
+    expect(body.nodes.filter((n: { type: string }) => n.type === 'route')).toHaveLength(1);
+    // Without camel.uri nothing tells the sub-route's entries from the caller's: they count under it.
+    expect((await get('route-metrics?app=id-only')).items).toMatchObject([
+      { routeId: 'orders', exchanges: 4 },
+    ]);
   });
 
   it('Java agent: routes by consumer, route-in-route links, and a note that ids and internal hops are missing', async () => {

@@ -154,7 +154,7 @@ export const Topology = z
             .openapi({ description: "The route's `from` endpoint URI, without options" }),
           shape: z.string().optional().openapi({
             description:
-              "Who emitted its spans: 'camel-telemetry' (camel-opentelemetry2), 'java-agent', 'route-id' (v1)",
+              "Who emitted its spans: 'camel-telemetry' (camel-opentelemetry2), 'camel-tracing' (camel-opentelemetry v1, camel-observation), 'java-agent', 'route-id' (spans with camel.route.id only)",
           }),
           exchanges: z.number().int().optional(),
           ...partialStats,

@@ -140,23 +140,21 @@ describe('observability API', () => {
     const edges = Object.fromEntries(
       body.edges.map((e: { from: string; to: string }) => [`${e.from} -> ${e.to}`, e]),
     );
+    // camel-opentelemetry v1 spans (camel.uri, SERVER/CLIENT): the route is named by its from URI.
+    const route = 'route:dev/orders/platform-http:/orders';
     expect(Object.keys(edges).sort()).toEqual([
-      'endpoint:platform-http:/orders -> route:dev/orders/rest-orders',
-      'route:dev/orders/rest-orders -> endpoint:kafka:orders',
-      'route:dev/orders/rest-orders -> endpoint:sql:insert',
+      `${route} -> endpoint:kafka:orders`,
+      `${route} -> endpoint:sql:insert`,
     ]);
-    expect(edges['route:dev/orders/rest-orders -> endpoint:kafka:orders']).toMatchObject({
+    expect(edges[`${route} -> endpoint:kafka:orders`]).toMatchObject({
       direction: 'to',
       calls: 2,
       failures: 1,
       errorRate: 0.5,
     });
-    const inbound = edges['endpoint:platform-http:/orders -> route:dev/orders/rest-orders'];
-    expect(inbound).toMatchObject({ calls: 2, failures: 0 });
-    expect(inbound.p50Ms).toBeGreaterThanOrEqual(120);
-    expect(inbound.p99Ms).toBeGreaterThan(inbound.p50Ms);
-    expect(inbound.p99Ms).toBeLessThanOrEqual(250);
-    expect(body.nodes).toHaveLength(4);
+    const node = body.nodes.find((n: { id: string }) => n.id === route);
+    expect(node).toMatchObject({ routeId: 'rest-orders', exchanges: 2, failures: 0 });
+    expect(body.nodes).toHaveLength(3);
     // The shared endpoint links the two apps when no app is named.
     const all = await get('topology');
     expect(all.body.edges.filter((e: { endpoint: string }) => e.endpoint === 'kafka:orders')).toHaveLength(2);

@@ -1,8 +1,8 @@
 /**
  * Metrics per Camel route: exchanges, failures and latency percentiles over the range, the same per
- * minute, and with processor spans the time per processor. Routes of the v1 shape (consumer spans
- * with `camel.route.id`, route_edges_1m) are named by id; the others (camel_hops_1m) by `from` URI,
- * with their id where the data tells it.
+ * minute, and with processor spans the time per processor. Routes read per span (consumer spans
+ * with `camel.route.id` and no `camel.uri`, route_edges_1m) are named by id; the others
+ * (camel_hops_1m) by `from` URI, with their id where the data tells it.
  */
 import type { TelemetryStore } from '../store.ts';
 import { camelHops, type HopRow } from './camel-hops.ts';

@@ -4,7 +4,7 @@
  * - camel_hops_1m, what the runner resolved from camel-opentelemetry2 and Java agent spans: a route
  *   per `from` URI (a node even without outgoing edges, with its exchanges), an edge per endpoint it
  *   calls, leading to the called route when a route of the same app consumes that endpoint;
- * - route_edges_1m, the v1 shape (`camel.route.id` + `camel.uri`, consumer spans feeding a route).
+ * - route_edges_1m, spans with `camel.route.id` and no `camel.uri` (and v1 spans stored before 0009).
  */
 import type { TelemetryStore } from '../store.ts';
 import { camelHops, type HopRow, shapeNotes } from './camel-hops.ts';
@@ -25,7 +25,7 @@ export type RouteNode = {
   environment: string;
   /** The route's `from` URI, when the route is known by it (camel-opentelemetry2, Java agent). */
   uri?: string;
-  /** Who emitted its spans: 'camel-telemetry', 'java-agent', or 'route-id' for the v1 shape. */
+  /** Who emitted its spans: 'camel-telemetry', 'camel-tracing', 'java-agent', or 'route-id' (camel.route.id only). */
   shape?: string;
   exchanges?: number;
 } & Partial<Omit<EdgeStats, 'calls'>>;
@@ -114,6 +114,21 @@ export async function routeTopology(
     if (hop.Hop !== 'edge' || hop.Route === '') continue;
     edges.push(hopEdge(hop, nodes, routeIds));
   }
+  // A route consuming what another app's route sends to (a queue, a topic): the endpoint links them.
+  for (const hop of hops) {
+    const endpoint = `endpoint:${hop.Route}`;
+    if (hop.Hop !== 'route' || !nodes.has(endpoint)) continue;
+    edges.push({
+      from: endpoint,
+      to: routeNodeId(hop.Environment, hop.App, hop.Route),
+      direction: 'from',
+      app: hop.App,
+      environment: hop.Environment,
+      routeId: hop.routeId,
+      endpoint: hop.Route,
+      ...edgeStats(hop),
+    });
+  }
   return { nodes: [...nodes.values()], edges, shapes: [...shapes].sort(), notes: shapeNotes(shapes) };
 }
 
@@ -167,7 +182,7 @@ ORDER BY Environment, App, RouteId, Direction, Endpoint`,
   );
 }
 
-/** A route's node: by route id in the v1 shape, by `from` URI in the others. */
+/** A route's node: by route id in the id-only shape, by `from` URI in the others. */
 export const routeNodeId = (environment: string, app: string, route: string) =>
   `route:${environment}/${app}/${route}`;
 

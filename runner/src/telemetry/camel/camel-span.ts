@@ -3,8 +3,11 @@ import type { SpanRow } from '../rows.ts';
 /** What a span is in a Camel exchange: a route's exchange, a send to an endpoint, a processor, or none. */
 export type CamelOp = 'received' | 'sent' | 'process' | 'other';
 
-/** Who emitted it: camel-telemetry's `op` attribute, or the OpenTelemetry Java agent's Camel scope. */
-export type CamelShape = 'camel-telemetry' | 'java-agent';
+/**
+ * Who emitted it: camel-telemetry's `op` attribute, the OpenTelemetry Java agent's Camel scope, or
+ * camel-tracing (camel-opentelemetry v1, camel-observation): no `op`, another scope, a `camel.uri`.
+ */
+export type CamelShape = 'camel-telemetry' | 'java-agent' | 'camel-tracing';
 
 export type CamelSpan = {
   spanId: string;
@@ -32,18 +35,26 @@ const opByAttribute: Record<string, CamelOp> = {
  * Reads the Camel meaning of a span. camel-telemetry marks it with `op`; the Java agent has no such
  * attribute, so its kind tells: a client or producer span is a send, any other span of its Camel
  * scope is a route's consumer (its direct/seda consumers are INTERNAL, and it makes no spans for
- * direct/seda sends). Spans of the v1 shape (no `op`, another scope) are left to route_edges_1m.
+ * direct/seda sends). camel-tracing puts `camel.uri` on every span and takes the kind from the
+ * endpoint's decorator: SERVER/CONSUMER where a route is entered (direct and seda included),
+ * CLIENT/PRODUCER for a send. Spans with only `camel.route.id` cannot be placed and stay with
+ * route_edges_1m.
  */
 export function camelSpan(row: SpanRow): CamelSpan {
   const attributes = row.SpanAttributes;
   const byAttribute = opByAttribute[attributes.op ?? ''];
-  const agent = byAttribute === undefined && javaAgentScope.test(row.ScopeName);
-  const op: CamelOp = byAttribute ?? (agent ? agentOp(row.SpanKind) : 'other');
+  const shape: CamelShape | undefined = byAttribute
+    ? 'camel-telemetry'
+    : javaAgentScope.test(row.ScopeName)
+      ? 'java-agent'
+      : (attributes['camel.uri'] ?? '') !== ''
+        ? 'camel-tracing'
+        : undefined;
   return {
     spanId: row.SpanId,
     parent: row.ParentSpanId,
-    op,
-    shape: byAttribute ? 'camel-telemetry' : agent ? 'java-agent' : undefined,
+    op: byAttribute ?? opByKind(shape, row.SpanKind),
+    shape,
     endpoint: endpointOf(attributes, row.SpanName),
     carriedRouteId: attributes['camel.route.id'] ?? '',
     name: row.SpanName,
@@ -53,8 +64,12 @@ export function camelSpan(row: SpanRow): CamelSpan {
   };
 }
 
-function agentOp(kind: string): CamelOp {
-  return kind === 'Client' || kind === 'Producer' ? 'sent' : 'received';
+function opByKind(shape: CamelShape | undefined, kind: string): CamelOp {
+  if (shape === undefined) return 'other';
+  if (kind === 'Client' || kind === 'Producer') return 'sent';
+  // camel-tracing's INTERNAL spans are not routes: a route entered is always its receiver kind.
+  if (shape === 'camel-tracing' && kind !== 'Server' && kind !== 'Consumer') return 'other';
+  return 'received';
 }
 
 /**

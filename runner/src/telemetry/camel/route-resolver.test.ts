@@ -70,8 +70,32 @@ describe('route resolver', () => {
     expect(hops.every((h) => h.Shape === 'java-agent')).toBe(true);
   });
 
-  it('leaves the v1 shape (no op attribute) to the per-span view', () => {
-    expect(camelShapeRows(camelOpenTelemetryV1, sampleScope, { failed, startMs }).hops).toEqual([]);
+  it('resolves the v1 shape (camel.uri, kinds) by its kinds, the sub-route not merged into the caller', () => {
+    const { hops, resolver } = camelShapeRows(camelOpenTelemetryV1, sampleScope, {
+      failed,
+      startMs,
+      childFirst: true,
+    });
+    expect(summary(hops)).toEqual([
+      'edge direct://validate -> log://validated',
+      'edge platform-http://orders -> direct://validate',
+      'edge platform-http://orders -> http://inventory:8080/reserve',
+      'route direct://validate -> ',
+      'route platform-http://orders#orders -> ',
+    ]);
+    // getFromRouteId: the sub-route's spans carry `orders`, which is not taken as its id.
+    expect(hops.filter((h) => h.Route === 'direct://validate').every((h) => h.RouteId === '')).toBe(true);
+    expect(hops.every((h) => h.Shape === 'camel-tracing')).toBe(true);
+    expect(resolver).toMatchObject({ pending: 0, orphaned: 0 });
+  });
+
+  it('leaves spans with only camel.route.id (no camel.uri) to the per-span view', () => {
+    const { spans } = camelShapeRows(camelOpenTelemetryV1, sampleScope, { failed, startMs });
+    const idOnly = spans.map((s) => {
+      const { 'camel.uri': _uri, ...attributes } = s.SpanAttributes;
+      return { ...s, SpanAttributes: attributes };
+    });
+    expect(createRouteResolver().add(idOnly)).toEqual([]);
   });
 
   it('flushes a span whose ancestor never comes after the TTL, counted as orphaned', () => {

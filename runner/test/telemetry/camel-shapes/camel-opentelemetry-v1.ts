@@ -3,8 +3,8 @@ import { type CamelShapeFixture, kind, type SpanTemplate } from './otlp-fixture.
 /**
  * camel-opentelemetry (v1, on camel-tracing), our own spans reproducing its attributes:
  * - apache/camel components/camel-tracing/src/main/java/org/apache/camel/tracing/Tracer.java: a
- *   route span per route entered, SERVER (the decorator's receiver kind) for the first route and
- *   INTERNAL for routes entered inside it; a CLIENT (initiator kind) span per send;
+ *   route span per route entered in the decorator's receiver kind (SERVER, also for direct/seda:
+ *   AbstractInternalSpanDecorator keeps the default kinds), a CLIENT (initiator kind) span per send;
  * - components/camel-tracing/src/main/java/org/apache/camel/tracing/decorators/AbstractSpanDecorator.java:
  *   `component`, `camel.uri`, `url.scheme`, `url.path`, and since CAMEL-21622 `camel.route.id` from
  *   `Exchange.getFromRouteId()` (so every span of the exchange carries `orders`);
@@ -48,7 +48,7 @@ export const camelOpenTelemetryV1: CamelShapeFixture = {
         key: 'validate',
         parent: 'send-validate',
         name: 'validate',
-        kind: kind.internal,
+        kind: kind.server,
         attributes: attributes('direct', 'direct://validate'),
         startMs: 3,
         durationMs: 16,
