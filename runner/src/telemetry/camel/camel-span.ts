@@ -1,7 +1,7 @@
 import type { SpanRow } from '../rows.ts';
 
 /** What a span is in a Camel exchange: a route's exchange, a send to an endpoint, a processor, or none. */
-export type CamelOp = 'received' | 'sent' | 'process' | 'other';
+export type CamelOp = 'received' | 'sent' | 'processor' | 'other';
 
 /**
  * Who emitted it: camel-telemetry's `op` attribute, the OpenTelemetry Java agent's Camel scope, or
@@ -28,7 +28,7 @@ const javaAgentScope = /^io\.opentelemetry\.apache-camel/;
 const opByAttribute: Record<string, CamelOp> = {
   EVENT_RECEIVED: 'received',
   EVENT_SENT: 'sent',
-  EVENT_PROCESS: 'process',
+  EVENT_PROCESS: 'processor',
 };
 
 /**

@@ -167,7 +167,7 @@ function hopsOf(span: Known, found: Found): CamelHopRow[] {
     }
     case 'sent':
       return [hop('edge', route?.endpoint ?? '', '', span.endpoint)];
-    case 'process':
+    case 'processor':
       return [hop('processor', route?.endpoint ?? '', '', span.name)];
     default:
       return [];
